@@ -1,0 +1,1 @@
+"""Prefect flows of wijkprofiel. They only orchestrate; the work is in wijkprofiel's stage modules."""

@@ -1,0 +1,46 @@
+"""The `wijkprofiel` flow: verzamel (ingest) → analyseer (build) → publiceer (publish)."""
+
+from __future__ import annotations
+
+from prefect import flow
+from pydantic import BaseModel
+
+from wijkprofiel import tasks
+
+
+class BronBestand(BaseModel):
+    """A local source file and the year its figures (or boundaries) belong to."""
+
+    pad: str
+    jaar: int
+
+
+@flow(name="wijkprofiel", log_prints=True)
+def wijkprofiel(
+    gemeenten: list[str],
+    db_path: str,
+    out_dir: str,
+    cbs_bestanden: list[BronBestand] | None = None,
+    grenzen_bestanden: list[BronBestand] | None = None,
+    online_jaren: list[int] | None = None,
+    snapshot_dir: str = "data/snapshots",
+    offline: bool = False,
+) -> dict:
+    """Ingest CBS figures and boundaries for each gemeente, build the marts, publish the wijk reports.
+
+    `online_jaren` fetches those years from CBS and PDOK (with `offline`, from the latest snapshots);
+    `cbs_bestanden`/`grenzen_bestanden` load local release files instead or as well.
+    """
+    loads = []
+    for gemeente in gemeenten:
+        for bestand in cbs_bestanden or []:
+            loads.append(tasks.ingest_cbs_bestand(db_path, bestand.pad, gemeente, bestand.jaar))
+        for bestand in grenzen_bestanden or []:
+            loads.append(tasks.ingest_grenzen_bestand(db_path, bestand.pad, gemeente, bestand.jaar))
+        for jaar in online_jaren or []:
+            loads.append(tasks.ingest_cbs_online(db_path, gemeente, jaar, snapshot_dir, offline))
+            loads.extend(tasks.ingest_grenzen_online(db_path, gemeente, jaar, snapshot_dir, offline))
+    tasks.build_marts(db_path)
+    published = tasks.publish_reports(db_path, out_dir)
+    tasks.summarise_run(loads, published)
+    return published

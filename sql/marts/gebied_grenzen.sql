@@ -1,0 +1,7 @@
+-- Area boundaries per year, geometry as WKB in EPSG:28992 (RD New); use ST_GeomFromWKB with the spatial extension.
+select jaar, gebied_niveau, gebied_code, gebied_naam, gemeente_code, geometrie
+from staging.cbs_grenzen
+order by jaar, gebied_code;
+
+comment on table marts.gebied_grenzen is 'Boundaries of buurten, wijken and gemeenten per year (CBS/Kadaster via PDOK), WKB in EPSG:28992.';
+comment on column marts.gebied_grenzen.geometrie is 'Polygon or MultiPolygon as WKB, coordinates in EPSG:28992 (RD New).';

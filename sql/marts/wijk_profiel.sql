@@ -1,0 +1,18 @@
+-- One row per wijk per year, one column per indicator (wide), for analysts who prefer a spreadsheet shape.
+with waarden as (
+    select gebied_code, gebied_naam, ouder_code, gemeente_code, jaar, indicator, waarde
+    from marts.indicator_waarden
+    where gebied_niveau = 'wijk'
+),
+
+breed as (
+    pivot waarden
+    on indicator
+    using first(waarde)
+    group by gebied_code, gebied_naam, ouder_code, gemeente_code, jaar
+)
+
+select * from breed
+order by gemeente_code, jaar, gebied_code;
+
+comment on table marts.wijk_profiel is 'One row per wijk and year with every indicator as a column; see marts.indicator_waarden for units and sources.';

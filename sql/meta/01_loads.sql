@@ -1,0 +1,26 @@
+-- Every load of every source: what came in, what was loaded, what was quarantined (rows_in = loaded + quarantined).
+create sequence if not exists meta.load_id_seq start 1;
+create table if not exists meta.loads (
+    load_id      integer primary key default nextval('meta.load_id_seq'),
+    bron         varchar not null,   -- cbs_kwb | grenzen | beschikkingen | ...
+    bestand      varchar not null,   -- file path or URL
+    sha256       varchar not null,   -- content hash: the same content is never loaded twice
+    tabel_id     varchar,            -- CBS table id, where there is one
+    gemeente     varchar,
+    jaar         integer,
+    via          varchar not null,   -- bestand | online | snapshot
+    opgehaald_op timestamp,          -- when the source was fetched (snapshot time when read from a snapshot)
+    rows_in      bigint not null,
+    loaded       bigint not null,
+    quarantined  bigint not null,
+    geladen_op   timestamp not null default current_timestamp,
+    toelichting  varchar
+);
+create table if not exists meta.quarantine (
+    load_id           integer not null,
+    bestand           varchar not null,
+    rij               bigint,
+    kolom             varchar,
+    reden             varchar not null,
+    waarde_gemaskeerd varchar
+);

@@ -1,0 +1,28 @@
+-- CBS Kerncijfers wijken en buurten, long and as text exactly as CBS gave it; staging types and cleans it.
+create table if not exists raw.cbs_kwb (
+    load_id     integer not null,
+    tabel_id    varchar not null,
+    jaar        integer not null,
+    gebied_code varchar not null,
+    gebied_naam varchar,
+    ind_wbi     varchar,
+    indicator   varchar not null,   -- stable key from the catalogue (inwoners, inwoners_65_plus, ...)
+    waarde      varchar             -- '.' and null mean unknown or secret: never 0
+);
+-- Area boundaries, geometry as WKB in EPSG:28992 (RD New).
+create table if not exists raw.cbs_grenzen (
+    load_id     integer not null,
+    jaar        integer not null,
+    niveau      varchar not null,
+    gebied_code varchar not null,
+    gebied_naam varchar,
+    geometrie   blob not null
+);
+-- The catalogue of CBS variables, copied from the package on every build.
+create table if not exists raw.cbs_variabelen (
+    indicator varchar primary key,
+    label     varchar,
+    eenheid   varchar,
+    kwb_kort  varchar,
+    verplicht boolean
+);

@@ -1,0 +1,167 @@
+"""The `wijkprofiel` command line. Each pipeline step runs on its own; `demo` runs the whole Prefect flow."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+from .errors import WijkprofielError
+
+# No internet on most gemeente laptops: Prefect must not try to phone home.
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+DEFAULT_DB = Path("data/wijkprofiel.duckdb")
+DEFAULT_SNAPSHOTS = Path("data/snapshots")
+
+app = typer.Typer(help="wijkprofiel: zicht op veelvoorkomende problematiek per wijk.", no_args_is_help=True)
+ingest_app = typer.Typer(help="Load a source into the DuckDB file.", no_args_is_help=True)
+app.add_typer(ingest_app, name="ingest")
+console = Console(stderr=True)
+_state = {"debug": False}
+
+
+@app.callback()
+def _main(
+    debug: bool = typer.Option(False, "--debug", help="Show full tracebacks and debug logging."),
+) -> None:
+    _state["debug"] = debug
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+
+
+GemeenteOpt = typer.Option(..., "--gemeente", help="Gemeentecode, e.g. GM0344.")
+JaarOpt = typer.Option(..., "--jaar", help="Reference year of the figures or boundaries.")
+DbOpt = typer.Option(DEFAULT_DB, "--db", help="The DuckDB file.")
+
+
+def _bron_keuze(file: Optional[Path], online: bool) -> None:
+    if (file is None) == (not online):
+        raise WijkprofielError("give exactly one of --file PATH or --online")
+
+
+@ingest_app.command("cbs")
+def ingest_cbs_cmd(
+    gemeente: str = GemeenteOpt,
+    jaar: int = JaarOpt,
+    file: Optional[Path] = typer.Option(None, "--file", help="A CBS release file (xlsx/csv, StatLine CSV), one gemeente or national."),
+    online: bool = typer.Option(False, "--online", help="Fetch from the CBS OData feed."),
+    offline: bool = typer.Option(False, "--offline", help="With --online: read the latest saved snapshot instead of fetching."),
+    db: Path = DbOpt,
+    snapshots: Path = typer.Option(DEFAULT_SNAPSHOTS, "--snapshots", help="Folder for raw CBS responses."),
+    as_json: bool = typer.Option(False, "--json", help="Print the load result as JSON."),
+) -> None:
+    """Load CBS Kerncijfers wijken en buurten for one gemeente and year."""
+    from . import ingest_cbs
+
+    _bron_keuze(file, online)
+    if file is not None:
+        result = ingest_cbs.ingest_cbs_file(db, file, gemeente, jaar)
+    else:
+        result = ingest_cbs.ingest_cbs_online(db, gemeente, jaar, snapshot_dir=snapshots, offline=offline)
+    _report([result], as_json)
+
+
+@ingest_app.command("grenzen")
+def ingest_grenzen_cmd(
+    gemeente: str = GemeenteOpt,
+    jaar: int = JaarOpt,
+    file: Optional[Path] = typer.Option(None, "--file", help="GeoJSON or GeoPackage with buurten or wijken."),
+    online: bool = typer.Option(False, "--online", help="Fetch buurten and wijken from the PDOK WFS."),
+    offline: bool = typer.Option(False, "--offline", help="With --online: read the latest saved snapshot instead."),
+    niveau: Optional[str] = typer.Option(None, "--niveau", help="buurt or wijk (default: from the codes in the file)."),
+    db: Path = DbOpt,
+    snapshots: Path = typer.Option(DEFAULT_SNAPSHOTS, "--snapshots", help="Folder for raw PDOK responses."),
+    as_json: bool = typer.Option(False, "--json", help="Print the load result as JSON."),
+) -> None:
+    """Load wijk and buurt boundaries (stored in EPSG:28992)."""
+    from . import ingest_grenzen
+
+    _bron_keuze(file, online)
+    if file is not None:
+        results = [ingest_grenzen.ingest_grenzen_file(db, file, gemeente, jaar, niveau)]
+    else:
+        results = ingest_grenzen.ingest_grenzen_online(db, gemeente, jaar, snapshot_dir=snapshots, offline=offline)
+    _report(results, as_json)
+
+
+@app.command("build")
+def build_cmd(db: Path = DbOpt) -> None:
+    """Build staging → intermediate → marts → pub from what is loaded."""
+    from .build import build_marts
+
+    built = build_marts(db)
+    console.print(f"built {len(built)} models in {db}")
+
+
+@app.command("publish")
+def publish_cmd(
+    db: Path = DbOpt,
+    out: Path = typer.Option(Path("out/rapporten"), "--out", help="Folder for the reports (replaced as a whole)."),
+    indicator: str = typer.Option("aandeel_65_plus", "--indicator", help="Indicator key that colours the maps."),
+    jaar: Optional[int] = typer.Option(None, "--jaar", help="Peiljaar (default: the latest year with figures)."),
+) -> None:
+    """Write one HTML report per wijk and an index.html, from the pub schema only."""
+    from .publish import publish_reports
+
+    result = publish_reports(db, out, indicator=indicator, jaar=jaar)
+    for path in result.index:
+        print(path)
+    for path in result.rapporten.values():
+        print(path)
+    if result.mislukt:
+        for wijk, reden in result.mislukt.items():
+            console.print(f"[red]report {wijk} failed:[/red] {reden}")
+        raise typer.Exit(1)
+
+
+@app.command("demo")
+def demo_cmd(
+    out: Path = typer.Option(Path("out/demo"), "--out", help="Folder for the demo database and reports."),
+) -> None:
+    """Run the whole wijkprofiel flow on the bundled real CBS data of gemeente Utrecht (2023 and 2024)."""
+    from .demo import run_demo
+
+    run_demo(out, console)
+
+
+def _report(results, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps({"files": [r.as_dict() for r in results]}, ensure_ascii=False))
+        return
+    for r in results:
+        state = "already loaded, nothing changed" if r.duplicate else f"{r.loaded} loaded, {r.quarantined} quarantined"
+        console.print(f"{r.bestand}: rows_in {r.rows_in}: {state}")
+
+
+def main() -> None:
+    try:
+        app(standalone_mode=False)
+    except WijkprofielError as exc:
+        if _state["debug"]:
+            raise
+        console.print(f"[red]error:[/red] {exc}")
+        sys.exit(1)
+    except (typer.Exit, SystemExit) as exc:
+        sys.exit(getattr(exc, "exit_code", getattr(exc, "code", 0)))
+    except (typer.Abort, KeyboardInterrupt):
+        console.print("aborted")
+        sys.exit(130)
+    except Exception as exc:  # click usage errors and the unexpected: one line unless --debug
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        if _state["debug"]:
+            raise
+        console.print(f"[red]error:[/red] {type(exc).__name__}: {exc} (run with --debug for the traceback)")
+        sys.exit(2)

@@ -1,0 +1,85 @@
+"""Bookkeeping shared by every loader: content hashes, duplicate detection and meta.loads rows."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+
+
+@dataclass
+class LoadResult:
+    """What one load did; rows_in = loaded + quarantined always holds."""
+
+    bron: str
+    bestand: str
+    rows_in: int
+    loaded: int
+    quarantined: int
+    duplicate: bool = False
+    load_id: int | None = None
+    toelichting: str = ""
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def sha256_file(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def previous_load(con, bron: str, sha256: str, gemeente: str | None, jaar: int | None) -> int | None:
+    """load_id of an earlier load of the same content for the same gemeente and year, if any."""
+    row = con.execute(
+        """select load_id from meta.loads
+           where bron = ? and sha256 = ? and gemeente is not distinct from ? and jaar is not distinct from ?
+           order by load_id desc limit 1""",
+        [bron, sha256, gemeente, jaar],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def register_load(
+    con,
+    *,
+    bron: str,
+    bestand: str,
+    sha256: str,
+    via: str,
+    rows_in: int,
+    loaded: int,
+    quarantined: int,
+    tabel_id: str | None = None,
+    gemeente: str | None = None,
+    jaar: int | None = None,
+    opgehaald_op: datetime | None = None,
+    toelichting: str = "",
+) -> int:
+    if rows_in != loaded + quarantined:
+        raise AssertionError(f"rows_in {rows_in} != loaded {loaded} + quarantined {quarantined} for {bestand}")
+    return con.execute(
+        """insert into meta.loads
+               (bron, bestand, sha256, tabel_id, gemeente, jaar, via, opgehaald_op, rows_in, loaded, quarantined, toelichting)
+           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           returning load_id""",
+        [bron, bestand, sha256, tabel_id, gemeente, jaar, via, opgehaald_op, rows_in, loaded, quarantined, toelichting],
+    ).fetchone()[0]
+
+
+def quarantine(con, load_id: int, bestand: str, rows: list[dict]) -> None:
+    """rows: dicts with rij, kolom, reden, waarde_gemaskeerd (never a raw identifier)."""
+    if not rows:
+        return
+    con.executemany(
+        "insert into meta.quarantine values (?, ?, ?, ?, ?, ?)",
+        [[load_id, bestand, r.get("rij"), r.get("kolom"), r["reden"], r.get("waarde_gemaskeerd")] for r in rows],
+    )

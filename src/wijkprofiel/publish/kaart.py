@@ -1,0 +1,171 @@
+"""Maps for the reports, drawn with folium but with Leaflet inlined (see assets.py) and no CDN at all.
+
+Geometry is stored in EPSG:28992; only here is it simplified and transformed to EPSG:4326 for the web.
+Buurten are simplified as one coverage so neighbouring buurten keep a shared edge (no gaps or overlaps).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import folium
+import geopandas as gpd
+import shapely
+
+from . import opmaak
+
+WEB = 4326
+#: Simplification tolerance in metres (RD): invisible at wijk zoom, keeps each report small.
+TOLERANTIE_M = 5.0
+#: ColorBrewer YlGnBu, 5 classes: sequential and safe for colour-blind readers.
+PALET = ["#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"]
+VERBORGEN_KLEUR = "#d9d9d9"
+BUURT_PANE = "buurten"
+
+
+@dataclass
+class KaartLaag:
+    """One switchable choropleth layer: an indicator with its label, unit and class breaks."""
+
+    indicator: str
+    label: str
+    eenheid: str
+    grenzen: list[float]
+
+    def kleur(self, value: float | None) -> str:
+        if value is None or value != value:
+            return VERBORGEN_KLEUR
+        for i, bovengrens in enumerate(self.grenzen[1:]):
+            if value <= bovengrens:
+                return PALET[min(i, len(PALET) - 1)]
+        return PALET[-1]
+
+    def legenda(self) -> list[tuple[str, str]]:
+        """(colour, 'from – to') per class, plus the hidden value."""
+        items = []
+        for i in range(len(self.grenzen) - 1):
+            van = opmaak.waarde(self.grenzen[i], self.eenheid)
+            tot = opmaak.waarde(self.grenzen[i + 1], self.eenheid)
+            items.append((PALET[min(i, len(PALET) - 1)], f"{van} – {tot}"))
+        items.append((VERBORGEN_KLEUR, ". = onbekend of geheim"))
+        return items
+
+
+def klassegrenzen(values: list[float], klassen: int = 5) -> list[float]:
+    """Quantile breaks over all of the gemeente's buurten, so every wijk map uses the same colours."""
+    known = sorted(v for v in values if v is not None and v == v)
+    if not known:
+        return [0.0, 0.0]
+    if known[0] == known[-1]:
+        return [known[0], known[-1]]
+    breaks = [known[round(i * (len(known) - 1) / klassen)] for i in range(klassen + 1)]
+    return sorted(set(breaks))
+
+
+def voor_het_web(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Simplify as a coverage in RD (metres), then transform to WGS84."""
+    frame = frame.copy()
+    frame["geometry"] = shapely.coverage_simplify(frame.geometry.values, TOLERANTIE_M)
+    frame = frame.set_geometry("geometry")
+    return frame.to_crs(WEB)
+
+
+def nieuwe_kaart(bounds) -> folium.Map:
+    """An empty map without CDN assets and without background tiles (they would need internet)."""
+    kaart = folium.Map(tiles=None, control_scale=True, prefer_canvas=False, zoom_snap=0.25)
+    kaart.default_js = []
+    kaart.default_css = []
+    minx, miny, maxx, maxy = bounds
+    kaart.fit_bounds([[miny, minx], [maxy, maxx]])
+    return kaart
+
+
+def wijk_kaart(
+    buurten: gpd.GeoDataFrame,
+    context: gpd.GeoDataFrame,
+    wijk_omtrek: gpd.GeoDataFrame,
+    lagen: list[KaartLaag],
+) -> folium.Map:
+    """The wijk's buurten coloured per indicator (one base layer each), the rest of the gemeente in grey.
+
+    `buurten` has gebied_code, gebied_naam, geometry (WGS84) and one column per layer's indicator.
+    """
+    kaart = nieuwe_kaart(buurten.total_bounds)
+    folium.map.CustomPane(BUURT_PANE, z_index=420).add_to(kaart)
+
+    if not context.empty:
+        folium.GeoJson(
+            json.loads(context[["gebied_naam", "geometry"]].to_json()),
+            name="Rest van de gemeente",
+            style_function=lambda f: {"color": "#969696", "weight": 0.6, "fillColor": "#f0f0f0", "fillOpacity": 0.6},
+            tooltip=folium.GeoJsonTooltip(["gebied_naam"], labels=False),
+            control=False,
+        ).add_to(kaart)
+
+    for i, laag in enumerate(lagen):
+        features = buurten[["gebied_code", "gebied_naam", "geometry"]].copy()
+        features["kleur"] = [laag.kleur(v) for v in buurten[laag.indicator]]
+        features["waarde_tekst"] = [opmaak.waarde(v, laag.eenheid) for v in buurten[laag.indicator]]
+        group = folium.FeatureGroup(name=laag.label, overlay=False, show=(i == 0))
+        folium.GeoJson(
+            json.loads(features.to_json()),
+            style_function=lambda f: {
+                "fillColor": f["properties"]["kleur"], "color": "#4d4d4d", "weight": 1, "fillOpacity": 0.85,
+            },
+            highlight_function=lambda f: {"weight": 3, "color": "#000000"},
+            tooltip=folium.GeoJsonTooltip(
+                ["gebied_naam", "gebied_code", "waarde_tekst"],
+                aliases=["Buurt", "Code", laag.label],
+                sticky=True,
+            ),
+            pane=BUURT_PANE,
+        ).add_to(group)
+        group.add_to(kaart)
+
+    folium.GeoJson(
+        json.loads(wijk_omtrek[["geometry"]].to_json()),
+        style_function=lambda f: {"color": "#000000", "weight": 3, "fill": False},
+        control=False,
+        interactive=False,
+    ).add_to(kaart)
+    if len(lagen) > 1:
+        folium.LayerControl(collapsed=False).add_to(kaart)
+    return kaart
+
+
+def gemeente_kaart(wijken: gpd.GeoDataFrame, laag: KaartLaag) -> folium.Map:
+    """All wijken of the gemeente; a click opens the wijk's report."""
+    kaart = nieuwe_kaart(wijken.total_bounds)
+    features = wijken[["gebied_code", "gebied_naam", "geometry"]].copy()
+    features["kleur"] = [laag.kleur(v) for v in wijken[laag.indicator]]
+    features["waarde_tekst"] = [opmaak.waarde(v, laag.eenheid) for v in wijken[laag.indicator]]
+    features["rapport"] = features["gebied_code"] + ".html"
+    layer = folium.GeoJson(
+        json.loads(features.to_json()),
+        name=laag.label,
+        style_function=lambda f: {
+            "fillColor": f["properties"]["kleur"], "color": "#252525", "weight": 1.5, "fillOpacity": 0.8,
+        },
+        highlight_function=lambda f: {"weight": 3},
+        tooltip=folium.GeoJsonTooltip(
+            ["gebied_naam", "gebied_code", "waarde_tekst"], aliases=["Wijk", "Code", laag.label], sticky=True
+        ),
+    )
+    layer.add_to(kaart)
+    # Clicking a wijk opens its report (folium has no link option for GeoJSON features).
+    kaart.get_root().script.add_child(
+        folium.Element(
+            "document.addEventListener('DOMContentLoaded', function () {"
+            f" {layer.get_name()}.eachLayer(function (l) {{"
+            " l.on('click', function () { window.location.href = l.feature.properties.rapport; }); }); });"
+        )
+    )
+    return kaart
+
+
+def kaart_onderdelen(kaart: folium.Map) -> dict[str, str]:
+    """The map's <head> part, its <div> and its script, to place inside our own page template."""
+    figuur = kaart.get_root()
+    figuur.render()
+    return {"head": figuur.header.render(), "div": figuur.html.render(), "script": figuur.script.render()}

@@ -1,0 +1,41 @@
+"""Dutch formatting for reports: 1.234,5 and 12 maart 2025; '.' for a hidden value, as CBS does."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+
+MAANDEN = [
+    "januari", "februari", "maart", "april", "mei", "juni",
+    "juli", "augustus", "september", "oktober", "november", "december",
+]
+VERBORGEN = "."
+
+
+def decimalen_voor(eenheid: str | None) -> int:
+    """Counts get no decimals; shares, averages and distances get one."""
+    return 0 if (eenheid or "aantal") in ("aantal", "code") else 1
+
+
+def getal(value: float | int | None, decimalen: int = 0) -> str:
+    """1234.5 → '1.234,5'; None/NaN → '.' (hidden or unknown, never 0)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return VERBORGEN
+    text = f"{value:,.{decimalen}f}"
+    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+
+
+def waarde(value: float | None, eenheid: str | None) -> str:
+    text = getal(value, decimalen_voor(eenheid))
+    if text == VERBORGEN:
+        return text
+    if eenheid == "%":
+        return f"{text}%"
+    return text
+
+
+def datum(value: date | datetime | None) -> str:
+    """date(2025, 3, 12) → '12 maart 2025'."""
+    if value is None:
+        return "onbekend"
+    return f"{value.day} {MAANDEN[value.month - 1]} {value.year}"

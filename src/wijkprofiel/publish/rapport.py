@@ -1,0 +1,205 @@
+"""The wijk report and the gemeente index: data gathered from PubGegevens, laid out by Jinja2 templates."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import geopandas as gpd
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from . import opmaak
+from .assets import leaflet_css, leaflet_js
+from .gegevens import PubGegevens
+from .kaart import KaartLaag, gemeente_kaart, kaart_onderdelen, klassegrenzen, voor_het_web, wijk_kaart
+
+#: Key figures in "In het kort", in this order. Counts are shown beside the gemeente; shares also get an index.
+KERNCIJFERS = [
+    "inwoners",
+    "inwoners_65_plus",
+    "aandeel_65_plus",
+    "aandeel_0_14",
+    "huishoudens",
+    "eenpersoonshuishoudens",
+    "aandeel_eenpersoonshuishoudens",
+    "huishoudens_laag_inkomen_pct",
+    "gemiddeld_inkomen_per_inwoner",
+    "personen_bijstand",
+    "bijstand_per_1000_inwoners",
+    "wmo_clienten_per_1000",
+    "jongeren_jeugdzorg_pct",
+    "corporatiewoningen_pct",
+]
+#: Layers of the wijk map; the report's chosen indicator comes first.
+KAARTLAGEN = ["aandeel_65_plus", "aandeel_eenpersoonshuishoudens", "aandeel_0_14", "bijstand_per_1000_inwoners"]
+BUURT_KOLOMMEN = ["inwoners", "aandeel_65_plus", "aandeel_eenpersoonshuishoudens", "huishoudens_laag_inkomen_pct"]
+
+_env = Environment(loader=PackageLoader("wijkprofiel.publish", "templates"), autoescape=select_autoescape(["html", "j2"]))
+_env.filters["getal"] = opmaak.getal
+_env.filters["datum"] = opmaak.datum
+
+
+def _is_verhouding(eenheid: str) -> bool:
+    """An index against the gemeente only means something for shares, rates and averages, not counts."""
+    return eenheid not in ("aantal", "code", "")
+
+
+def _kaartlaag(gegevens: PubGegevens, indicator: str, gemeente: str, niveau: str = "buurt") -> KaartLaag:
+    label, eenheid = gegevens.indicator_info(indicator)
+    values = [gegevens.waarde(c, indicator) for c in gegevens.gebieden(niveau, gemeente=gemeente)]
+    return KaartLaag(indicator, label, eenheid, klassegrenzen(values))
+
+
+def _kerncijfers(gegevens: PubGegevens, wijk: str, gemeente: str) -> list[dict]:
+    vorig = max((j for j in gegevens.jaren() if j < gegevens.jaar), default=None)
+    rows = []
+    for indicator in KERNCIJFERS:
+        if indicator not in set(gegevens.waarden.indicator):
+            continue
+        label, eenheid = gegevens.indicator_info(indicator)
+        w = gegevens.waarde(wijk, indicator)
+        g = gegevens.waarde(gemeente, indicator)
+        index = round(100 * w / g) if _is_verhouding(eenheid) and w is not None and g not in (None, 0) else None
+        w_vorig = gegevens.waarde(wijk, indicator, vorig) if vorig else None
+        rows.append(
+            {
+                "label": label,
+                "eenheid": eenheid,
+                "wijk": opmaak.waarde(w, eenheid),
+                "gemeente": opmaak.waarde(g, eenheid),
+                "index": "" if index is None else opmaak.getal(index),
+                "index_klasse": _index_klasse(index),
+                "vorig": opmaak.waarde(w_vorig, eenheid) if vorig else "",
+            }
+        )
+    return rows
+
+
+def _index_klasse(index: int | None) -> str:
+    """A plain visual cue for large differences; significance testing comes with the indicator catalogue."""
+    if index is None:
+        return ""
+    if index >= 120:
+        return "hoger"
+    if index <= 80:
+        return "lager"
+    return ""
+
+
+def _buurttabel(gegevens: PubGegevens, wijk: str) -> tuple[list[str], list[dict]]:
+    kolommen = [c for c in BUURT_KOLOMMEN if c in set(gegevens.waarden.indicator)]
+    koppen = [gegevens.indicator_info(c)[0] for c in kolommen]
+    rows = []
+    for buurt in gegevens.gebieden("buurt", ouder=wijk):
+        cells = [opmaak.waarde(gegevens.waarde(buurt, c), gegevens.indicator_info(c)[1]) for c in kolommen]
+        rows.append({"code": buurt, "naam": gegevens.naam(buurt), "cellen": cells})
+    return koppen, rows
+
+
+def _bronnen(gegevens: PubGegevens, gemeente: str) -> list[dict]:
+    rows = gegevens.bronnen[gegevens.bronnen.gemeente == gemeente]
+    out = []
+    for r in rows.itertuples(index=False):
+        out.append(
+            {
+                "bron": {"cbs_kwb": "CBS Kerncijfers wijken en buurten", "grenzen": "CBS/Kadaster wijk- en buurtgrenzen"}.get(
+                    r.bron, r.bron
+                ),
+                "tabel": r.tabel_id or "",
+                "jaar": r.jaar,
+                "bestand": r.bestand,
+                "peildatum": opmaak.datum(r.peildatum_bron),
+                "snapshot": bool(r.uit_snapshot),
+            }
+        )
+    return out
+
+
+def _kaart_gebieden(gegevens: PubGegevens, codes: list[str], lagen: list[KaartLaag]) -> gpd.GeoDataFrame:
+    frame = gegevens.grenzen[gegevens.grenzen.gebied_code.isin(codes)][["gebied_code", "gebied_naam", "geometry"]].copy()
+    frame["gebied_naam"] = [gegevens.naam(c) for c in frame.gebied_code]
+    for laag in lagen:
+        frame[laag.indicator] = [gegevens.waarde(c, laag.indicator) for c in frame.gebied_code]
+    return frame
+
+
+def _algemeen(gegevens: PubGegevens, gemeente: str) -> dict:
+    return {
+        "gemeente_code": gemeente,
+        "gemeente_naam": gegevens.naam(gemeente),
+        "jaar": gegevens.jaar,
+        "grenzen_jaar": gegevens.grenzen_jaar,
+        "gemaakt_op": date.today(),
+        "bronnen": _bronnen(gegevens, gemeente),
+        "tabellen": gegevens.tabel_ids(),
+        "leaflet_css": leaflet_css(),
+        "leaflet_js": leaflet_js(),
+    }
+
+
+def schrijf_wijkrapport(gegevens: PubGegevens, wijk: str, out_dir: Path, *, indicator: str) -> Path:
+    gemeente = "GM" + wijk[2:6]
+    volgorde = [indicator] + [i for i in KAARTLAGEN if i != indicator]
+    lagen = [_kaartlaag(gegevens, i, gemeente) for i in volgorde if i in set(gegevens.waarden.indicator)]
+    buurt_codes = gegevens.gebieden("buurt", ouder=wijk)
+    buurten = _kaart_gebieden(gegevens, buurt_codes, lagen)
+
+    kaart = None
+    if not buurten.empty:
+        alle = gegevens.grenzen[gegevens.grenzen.gebied_niveau == "buurt"]
+        alle = alle[alle.gemeente_code == gemeente]
+        web = voor_het_web(alle)
+        in_wijk = web.gebied_code.isin(buurt_codes)
+        web_buurten = web[in_wijk].drop(columns=[c for c in web.columns if c not in ("gebied_code", "geometry")])
+        web_buurten = web_buurten.merge(buurten.drop(columns="geometry"), on="gebied_code")
+        omtrek = gpd.GeoDataFrame(geometry=[web[in_wijk].union_all()], crs=web.crs)
+        context = web[~in_wijk].assign(gebied_naam=[gegevens.naam(c) for c in web[~in_wijk].gebied_code])
+        kaart = kaart_onderdelen(wijk_kaart(web_buurten, context, omtrek, lagen))
+
+    koppen, buurtrijen = _buurttabel(gegevens, wijk)
+    html = _env.get_template("wijk.html.j2").render(
+        **_algemeen(gegevens, gemeente),
+        wijk_code=wijk,
+        wijk_naam=gegevens.naam(wijk),
+        kaart=kaart,
+        lagen=lagen,
+        aantal_buurten=len(buurt_codes),
+        kerncijfers=_kerncijfers(gegevens, wijk, gemeente),
+        buurt_koppen=koppen,
+        buurten=buurtrijen,
+    )
+    path = out_dir / f"{wijk}.html"
+    path.write_text(html, encoding="utf-8")
+    return path
+
+
+def schrijf_index(gegevens: PubGegevens, gemeente: str, out_dir: Path, *, indicator: str, mislukt: dict[str, str]) -> Path:
+    wijk_codes = gegevens.wijken(gemeente)
+    laag = _kaartlaag(gegevens, indicator, gemeente, niveau="wijk")
+    kaart = None
+    buurten = gegevens.grenzen[(gegevens.grenzen.gebied_niveau == "buurt") & (gegevens.grenzen.gemeente_code == gemeente)]
+    if not buurten.empty:
+        # Wijk shapes come from dissolving buurten: separately simplified wijk polygons need not nest.
+        wijken = buurten.assign(gebied_code="WK" + buurten.gebied_code.str[2:8]).dissolve(by="gebied_code").reset_index()
+        wijken = wijken[wijken.gebied_code.isin(wijk_codes)]
+        wijken = voor_het_web(wijken[["gebied_code", "geometry"]])
+        wijken["gebied_naam"] = [gegevens.naam(c) for c in wijken.gebied_code]
+        wijken[indicator] = [gegevens.waarde(c, indicator) for c in wijken.gebied_code]
+        kaart = kaart_onderdelen(gemeente_kaart(wijken, laag))
+    _, eenheid = gegevens.indicator_info(indicator)
+    rows = [
+        {
+            "code": c,
+            "naam": gegevens.naam(c),
+            "inwoners": opmaak.waarde(gegevens.waarde(c, "inwoners"), "aantal"),
+            "waarde": opmaak.waarde(gegevens.waarde(c, indicator), eenheid),
+            "mislukt": mislukt.get(c),
+        }
+        for c in wijk_codes
+    ]
+    html = _env.get_template("index.html.j2").render(
+        **_algemeen(gegevens, gemeente), kaart=kaart, laag=laag, wijken=rows
+    )
+    path = out_dir / "index.html"
+    path.write_text(html, encoding="utf-8")
+    return path
