@@ -165,6 +165,7 @@ def schrijf_wijkrapport(gegevens: PubGegevens, wijk: str, out_dir: Path, *, indi
         lagen=lagen,
         aantal_buurten=len(buurt_codes),
         kerncijfers=_kerncijfers(gegevens, wijk, gemeente),
+        vorig_jaar=max((j for j in gegevens.jaren() if j < gegevens.jaar), default=None),
         buurt_koppen=koppen,
         buurten=buurtrijen,
     )

@@ -1,0 +1,61 @@
+"""The `wijkprofiel` Prefect flow on the bundled real Utrecht data, against one session-wide test API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from conftest import BUURTEN_2024, GEMEENTE, KWB_2023, KWB_2023_LATER, KWB_2024, WIJKEN_2024
+from flows.wijkprofiel import BronBestand, wijkprofiel
+
+
+def test_flow_ingests_builds_and_publishes_ten_wijk_reports(prefect_harness, tmp_path: Path):
+    db = tmp_path / "wijkprofiel.duckdb"
+    out = tmp_path / "rapporten"
+
+    published = wijkprofiel(
+        gemeenten=[GEMEENTE],
+        db_path=str(db),
+        out_dir=str(out),
+        cbs_bestanden=[
+            BronBestand(pad=str(KWB_2023), jaar=2023),
+            BronBestand(pad=str(KWB_2023_LATER), jaar=2023),
+            BronBestand(pad=str(KWB_2024), jaar=2024),
+        ],
+        grenzen_bestanden=[BronBestand(pad=str(BUURTEN_2024), jaar=2024), BronBestand(pad=str(WIJKEN_2024), jaar=2024)],
+    )
+
+    assert sorted(published["rapporten"]) == [f"WK0344{n:02d}" for n in range(1, 11)]
+    assert published["mislukt"] == {}
+    assert published["index"] == [str(out / "index.html")]
+    assert {p.name for p in out.iterdir()} == {"index.html"} | {f"WK0344{n:02d}.html" for n in range(1, 11)}
+    with duckdb.connect(str(db), read_only=True) as con:
+        loads = con.execute("select bron, rows_in, loaded, quarantined from meta.loads order by load_id").fetchall()
+        inwoners = con.execute(
+            "select waarde from marts.indicator_waarden where gebied_code = 'WK034401' and jaar = 2024 and indicator = 'inwoners'"
+        ).fetchone()[0]
+    assert loads == [
+        ("cbs_kwb", 122, 122, 0),
+        ("cbs_kwb", 122, 122, 0),
+        ("cbs_kwb", 122, 122, 0),
+        ("grenzen", 111, 111, 0),
+        ("grenzen", 10, 10, 0),
+    ]
+    assert inwoners == 29710
+
+
+def test_flow_run_leaves_a_readable_summary_artifact(prefect_harness, tmp_path: Path):
+    from prefect.artifacts import Artifact
+
+    wijkprofiel(
+        gemeenten=[GEMEENTE],
+        db_path=str(tmp_path / "db.duckdb"),
+        out_dir=str(tmp_path / "rapporten"),
+        cbs_bestanden=[BronBestand(pad=str(KWB_2024), jaar=2024)],
+    )
+
+    artifact = Artifact.get("wijkprofiel-run")
+
+    assert "| cbs_kwb | kwb-2024-utrecht.xlsx | 122 | 122 | 0 | nee |" in artifact.data
+    assert "- gepubliceerd: 10" in artifact.data
