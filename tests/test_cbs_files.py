@@ -16,7 +16,7 @@ from conftest import GEMEENTE, KWB_2023, KWB_2023_LATER, KWB_2024, STATLINE_8583
 from wijkprofiel.build import build_marts
 from wijkprofiel.errors import SourceError
 from wijkprofiel.ingest_cbs import ingest_cbs_file
-from wijkprofiel.sources import GEBIED_KOLOMMEN
+from wijkprofiel.sources import BRON_RIJ, GEBIED_KOLOMMEN
 from wijkprofiel.sources.cbs_files import read_cbs_file
 
 UTRECHT_GEBIEDEN = 1 + 10 + 111
@@ -49,7 +49,8 @@ def test_release_2024_xlsx_has_every_utrecht_area_with_values_as_text():
 
     assert len(release.rijen) == UTRECHT_GEBIEDEN
     assert release.rijen["gebied_code"].is_unique
-    assert list(release.rijen.columns[:3]) == GEBIED_KOLOMMEN
+    assert list(release.rijen.columns[:4]) == [BRON_RIJ, *GEBIED_KOLOMMEN]
+    assert list(release.rijen[BRON_RIJ][:2]) == [1, 2]
     west = _rij(release, "WK034401")
     assert west["inwoners"] == "29710"
     assert west["gebied_naam"] == "Wijk 01 West"

@@ -382,12 +382,6 @@ def test_cbs_afgeleid_alle_vier_aandelen(con):
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG sql/intermediate/cbs_afgeleid.sql: release_load_id of a derived share is max(release_load_id) over "
-    "ALL indicators of the area, not over the share's own inputs; an unrelated later-release value (here "
-    "wmo_clienten) makes aandeel_65_plus claim a release its inputs did not come from.",
-)
 def test_cbs_afgeleid_release_load_id_volgt_de_eigen_invoer(con):
     vroeg = laad(con)
     later = laad(con)
@@ -809,13 +803,6 @@ def test_elke_pub_view_heeft_comment(demo_db):
     assert [v for v, c in views if not (c or "").strip()] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="columns without COMMENT: every column of marts.buurt_profiel, marts.wijk_profiel and "
-    "marts.gemeente_profiel (the PIVOT models comment only the table; 5 id columns + one per indicator, "
-    "48 each on the demo data); marts.gebied_grenzen: jaar, gebied_niveau, gebied_code, gebied_naam, "
-    "gemeente_code (only geometrie has one)",
-)
 def test_elke_marts_kolom_heeft_comment(demo_db):
     con = connect(demo_db, read_only=True)
     try:

@@ -20,6 +20,7 @@ def build_marts(db_path: str | Path) -> list[str]:
         init_database(con)
         _refresh_catalogue(con)
         built = run_models(con)
+        _comment_profile_columns(con)
     finally:
         con.close()
     log.info("built %d models", len(built))
@@ -37,3 +38,28 @@ def _refresh_catalogue(con) -> None:
     con.execute("delete from raw.cbs_variabelen")
     con.execute("insert into raw.cbs_variabelen by name select * from catalogus_rows")
     con.unregister("catalogus_rows")
+
+
+_PROFIEL_SLEUTELS = {
+    "gebied_code": "CBS area code as text.",
+    "gebied_naam": "Area name as CBS publishes it.",
+    "ouder_code": "Enclosing area (wijk of a buurt, gemeente of a wijk).",
+    "gemeente_code": "The gemeente the area lies in.",
+    "jaar": "Reference year.",
+}
+
+
+def _comment_profile_columns(con) -> None:
+    """The wide profiles get their indicator columns from a PIVOT, so their comments are written here,
+    from the labels and units in marts.indicator_waarden."""
+    labels = dict(
+        con.execute(
+            "select indicator, any_value(label || coalesce(' (' || eenheid || ')', '')) from marts.indicator_waarden group by 1"
+        ).fetchall()
+    )
+    columns = con.execute(
+        "select table_name, column_name from duckdb_columns() where schema_name = 'marts' and table_name like '%_profiel'"
+    ).fetchall()
+    for table, column in columns:
+        text = _PROFIEL_SLEUTELS.get(column) or labels.get(column) or column
+        con.execute(f"comment on column marts.{table}.{column} is '{text.replace(chr(39), chr(39) * 2)}'")

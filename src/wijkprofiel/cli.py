@@ -11,6 +11,7 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from .errors import WijkprofielError
 
@@ -24,7 +25,8 @@ DEFAULT_SNAPSHOTS = Path("data/snapshots")
 app = typer.Typer(help="wijkprofiel: zicht op veelvoorkomende problematiek per wijk.", no_args_is_help=True)
 ingest_app = typer.Typer(help="Load a source into the DuckDB file.", no_args_is_help=True)
 app.add_typer(ingest_app, name="ingest")
-console = Console(stderr=True)
+# soft_wrap: an error stays one line even when stderr is not a terminal (cron, CI).
+console = Console(stderr=True, soft_wrap=True)
 _state = {"debug": False}
 
 
@@ -119,7 +121,7 @@ def publish_cmd(
         print(path)
     if result.mislukt:
         for wijk, reden in result.mislukt.items():
-            console.print(f"[red]report {wijk} failed:[/red] {reden}")
+            console.print(f"[red]report {wijk} failed:[/red] {escape(reden)}")
         raise typer.Exit(1)
 
 
@@ -139,16 +141,19 @@ def _report(results, as_json: bool) -> None:
         return
     for r in results:
         state = "already loaded, nothing changed" if r.duplicate else f"{r.loaded} loaded, {r.quarantined} quarantined"
-        console.print(f"{r.bestand}: rows_in {r.rows_in}: {state}")
+        console.print(escape(f"{r.bestand}: rows_in {r.rows_in}: {state}"))
 
 
 def main() -> None:
     try:
-        app(standalone_mode=False)
+        # With standalone_mode=False click returns the exit code of typer.Exit instead of raising it.
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except WijkprofielError as exc:
         if _state["debug"]:
             raise
-        console.print(f"[red]error:[/red] {exc}")
+        console.print(f"[red]error:[/red] {escape(str(exc))}")
         sys.exit(1)
     except (typer.Exit, SystemExit) as exc:
         sys.exit(getattr(exc, "exit_code", getattr(exc, "code", 0)))
@@ -163,5 +168,5 @@ def main() -> None:
             sys.exit(exc.exit_code)
         if _state["debug"]:
             raise
-        console.print(f"[red]error:[/red] {type(exc).__name__}: {exc} (run with --debug for the traceback)")
+        console.print(f"[red]error:[/red] {escape(f'{type(exc).__name__}: {exc}')} (run with --debug for the traceback)")
         sys.exit(2)

@@ -18,7 +18,7 @@ from .catalogus import kwb_tabel_id
 from .db import connect, init_database
 from .errors import SourceError
 from .loads import LoadResult, previous_load, quarantine, register_load, sha256_file, sha256_text
-from .sources import GEBIED_KOLOMMEN, CbsRelease
+from .sources import BRON_RIJ, GEBIED_KOLOMMEN, CbsRelease
 from .sources.cbs_files import read_cbs_file
 
 log = logging.getLogger(__name__)
@@ -56,9 +56,11 @@ def ingest_cbs_online(
 
 def load_release(db_path: str | Path, release: CbsRelease, gemeente: str, *, sha256: str, via: str) -> LoadResult:
     rijen = release.rijen
-    in_gemeente = rijen["gebied_code"].map(lambda c: codes.hoort_bij_gemeente(c, gemeente))
-    rows = rijen[in_gemeente].reset_index(drop=True)
-    if rows.empty:
+    # A national file serves every gemeente: other gemeenten's rows (and NL00) are not this load's input.
+    # Records without any area code cannot belong elsewhere, so they are this load's to quarantine.
+    in_gemeente = rijen["gebied_code"].map(lambda c: c is None or codes.hoort_bij_gemeente(c, gemeente))
+    rows = rijen[in_gemeente]
+    if not rows["gebied_code"].notna().any():
         raise SourceError(f"{Path(release.bron).name}: no areas of {gemeente} in this file")
     geldig = rows["gebied_code"].map(codes.is_geldige_code)
     bad = rows[~geldig]
@@ -69,8 +71,8 @@ def load_release(db_path: str | Path, release: CbsRelease, gemeente: str, *, sha
         init_database(con)
         earlier = previous_load(con, BRON, sha256, gemeente, release.jaar)
         if earlier is not None:
-            log.info("%s was already loaded (load %s); nothing to do", release.bron, earlier)
-            return LoadResult(BRON, release.bron, len(rows), 0, 0, duplicate=True, load_id=earlier)
+            log.info("%s was already loaded (load %s); nothing to do", release.bron, earlier.load_id)
+            return earlier
         con.execute("begin transaction")
         load_id = register_load(
             con,
@@ -92,9 +94,10 @@ def load_release(db_path: str | Path, release: CbsRelease, gemeente: str, *, sha
             load_id,
             release.bron,
             [
-                {"rij": int(i) + 1, "kolom": "gebied_code", "reden": "not a valid CBS area code",
-                 "waarde_gemaskeerd": str(code)}
-                for i, code in bad["gebied_code"].items()
+                {"rij": int(rij), "kolom": "gebied_code",
+                 "reden": "empty area code" if code is None else "not a valid CBS area code (GM + 4, WK + 6 or BU + 8 characters)",
+                 "waarde_gemaskeerd": code}
+                for rij, code in zip(bad[BRON_RIJ], bad["gebied_code"])
             ],
         )
         long = _long_format(good, release, load_id)
@@ -109,7 +112,7 @@ def load_release(db_path: str | Path, release: CbsRelease, gemeente: str, *, sha
 
 
 def _long_format(rows: pd.DataFrame, release: CbsRelease, load_id: int) -> pd.DataFrame:
-    long = rows.melt(id_vars=GEBIED_KOLOMMEN, var_name="indicator", value_name="waarde")
+    long = rows.drop(columns=[BRON_RIJ]).melt(id_vars=GEBIED_KOLOMMEN, var_name="indicator", value_name="waarde")
     long.insert(0, "load_id", load_id)
     long.insert(1, "tabel_id", release.tabel_id)
     long.insert(2, "jaar", release.jaar)

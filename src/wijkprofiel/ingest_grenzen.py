@@ -65,7 +65,7 @@ def load_grenzen(
         init_database(con)
         earlier = previous_load(con, BRON, sha256, gemeente, jaar)
         if earlier is not None:
-            return LoadResult(BRON, bestand, len(rows), 0, 0, duplicate=True, load_id=earlier)
+            return earlier
         con.execute("begin transaction")
         load_id = register_load(
             con, bron=BRON, bestand=bestand, sha256=sha256, via=via, gemeente=gemeente, jaar=jaar,

@@ -37,15 +37,21 @@ def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def previous_load(con, bron: str, sha256: str, gemeente: str | None, jaar: int | None) -> int | None:
-    """load_id of an earlier load of the same content for the same gemeente and year, if any."""
+def previous_load(con, bron: str, sha256: str, gemeente: str | None, jaar: int | None) -> LoadResult | None:
+    """The earlier load of the same content for the same gemeente and year, marked duplicate; None if new.
+
+    A duplicate reports the earlier load's counts, so rows_in = loaded + quarantined holds for it too.
+    """
     row = con.execute(
-        """select load_id from meta.loads
+        """select load_id, bestand, rows_in, loaded, quarantined from meta.loads
            where bron = ? and sha256 = ? and gemeente is not distinct from ? and jaar is not distinct from ?
            order by load_id desc limit 1""",
         [bron, sha256, gemeente, jaar],
     ).fetchone()
-    return row[0] if row else None
+    if row is None:
+        return None
+    load_id, bestand, rows_in, loaded, quarantined = row
+    return LoadResult(bron, bestand, rows_in, loaded, quarantined, duplicate=True, load_id=load_id)
 
 
 def register_load(

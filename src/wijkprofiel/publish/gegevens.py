@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import pandas as pd
@@ -13,13 +13,26 @@ from ..errors import WijkprofielError
 RD_NEW = 28992
 
 
-@dataclass
+@dataclass(eq=False)  # hashed by identity, so per-run caches can key on it
 class PubGegevens:
     waarden: pd.DataFrame        # pub.indicator_waarden
     grenzen: gpd.GeoDataFrame    # pub.gebied_grenzen, EPSG:28992, the boundary year closest to `jaar`
     bronnen: pd.DataFrame        # pub.bronnen
     jaar: int                    # peiljaar of the reports: the latest year with figures
     grenzen_jaar: int | None
+    _waarden_index: dict = field(default_factory=dict, repr=False)
+    _namen: dict = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        # Reports look values up thousands of times: index them once instead of filtering the frame each time.
+        w = self.waarden
+        self._waarden_index = {
+            (code, indicator, int(jaar)): (None if onderdrukt else float(waarde))
+            for code, indicator, jaar, waarde, onderdrukt in zip(w.gebied_code, w.indicator, w.jaar, w.waarde, w.onderdrukt)
+        }
+        for code, jaar, naam in zip(w.gebied_code, w.jaar, w.gebied_naam):
+            if jaar == self.jaar or code not in self._namen:
+                self._namen[code] = naam
 
     def gemeenten(self) -> list[str]:
         rows = self.waarden[(self.waarden.gebied_niveau == "gemeente") & (self.waarden.jaar == self.jaar)]
@@ -32,17 +45,11 @@ class PubGegevens:
         return sorted(rows.gebied_code.unique())
 
     def naam(self, code: str) -> str:
-        rows = self.waarden[(self.waarden.gebied_code == code) & (self.waarden.jaar == self.jaar)]
-        return rows.gebied_naam.iloc[0] if len(rows) else code
+        return self._namen.get(code) or code
 
     def waarde(self, code: str, indicator: str, jaar: int | None = None) -> float | None:
-        jaar = jaar or self.jaar
-        rows = self.waarden[
-            (self.waarden.gebied_code == code) & (self.waarden.indicator == indicator) & (self.waarden.jaar == jaar)
-        ]
-        if rows.empty or rows.onderdrukt.iloc[0]:
-            return None
-        return float(rows.waarde.iloc[0])
+        """The published value, or None when hidden or absent."""
+        return self._waarden_index.get((code, indicator, jaar or self.jaar))
 
     def indicator_info(self, indicator: str) -> tuple[str, str]:
         rows = self.waarden[self.waarden.indicator == indicator]

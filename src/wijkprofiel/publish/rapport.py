@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 import geopandas as gpd
@@ -44,6 +45,7 @@ def _is_verhouding(eenheid: str) -> bool:
     return eenheid not in ("aantal", "code", "")
 
 
+@lru_cache(maxsize=64)
 def _kaartlaag(gegevens: PubGegevens, indicator: str, gemeente: str, niveau: str = "buurt") -> KaartLaag:
     label, eenheid = gegevens.indicator_info(indicator)
     values = [gegevens.waarde(c, indicator) for c in gegevens.gebieden(niveau, gemeente=gemeente)]
@@ -123,6 +125,13 @@ def _kaart_gebieden(gegevens: PubGegevens, codes: list[str], lagen: list[KaartLa
     return frame
 
 
+@lru_cache(maxsize=8)
+def _web_buurten(gegevens: PubGegevens, gemeente: str):
+    """The gemeente's buurten simplified and in WGS84, computed once for all its wijk reports."""
+    alle = gegevens.grenzen[(gegevens.grenzen.gebied_niveau == "buurt") & (gegevens.grenzen.gemeente_code == gemeente)]
+    return voor_het_web(alle)
+
+
 def _algemeen(gegevens: PubGegevens, gemeente: str) -> dict:
     return {
         "gemeente_code": gemeente,
@@ -146,9 +155,7 @@ def schrijf_wijkrapport(gegevens: PubGegevens, wijk: str, out_dir: Path, *, indi
 
     kaart = None
     if not buurten.empty:
-        alle = gegevens.grenzen[gegevens.grenzen.gebied_niveau == "buurt"]
-        alle = alle[alle.gemeente_code == gemeente]
-        web = voor_het_web(alle)
+        web = _web_buurten(gegevens, gemeente)
         in_wijk = web.gebied_code.isin(buurt_codes)
         web_buurten = web[in_wijk].drop(columns=[c for c in web.columns if c not in ("gebied_code", "geometry")])
         web_buurten = web_buurten.merge(buurten.drop(columns="geometry"), on="gebied_code")

@@ -11,13 +11,16 @@ from ..codes import normalise_code
 
 #: Columns every CbsRelease frame has before its indicator columns.
 GEBIED_KOLOMMEN = ["gebied_code", "gebied_naam", "ind_wbi"]
+#: The record's data row number in the source (1 = first row under the header), for quarantine messages.
+BRON_RIJ = "bron_rij"
 
 
 @dataclass
 class CbsRelease:
     """One CBS table as read from a file, a StatLine download or the OData feed.
 
-    `rijen` has one row per area: GEBIED_KOLOMMEN plus one column per indicator key. Values stay text
+    `rijen` has one row per source record: BRON_RIJ, GEBIED_KOLOMMEN (gebied_code None when the record has
+    no code) plus one column per indicator key. Values stay text
     exactly as CBS gave them (stripped); turning '.' or secret codes into NULL is staging's job.
     """
 
@@ -29,7 +32,7 @@ class CbsRelease:
 
     @property
     def indicatoren(self) -> list[str]:
-        return [c for c in self.rijen.columns if c not in GEBIED_KOLOMMEN]
+        return [c for c in self.rijen.columns if c not in GEBIED_KOLOMMEN and c != BRON_RIJ]
 
 
 def cel_tekst(value: object) -> str | None:
@@ -57,12 +60,12 @@ def maak_release(
 ) -> CbsRelease:
     """Build a CbsRelease from source records and a {source column → variable} mapping."""
     rows = []
-    for rec in records:
-        code = normalise_code(rec.get(code_kolom))
-        if not code:
-            continue
+    for rij, rec in enumerate(records, start=1):
+        if not any(cel_tekst(v) for v in rec.values()):
+            continue  # a blank line is no record
         row = {
-            "gebied_code": code,
+            BRON_RIJ: rij,
+            "gebied_code": normalise_code(rec.get(code_kolom)),
             "gebied_naam": cel_tekst(rec.get(naam_kolom)) if naam_kolom else None,
             "ind_wbi": cel_tekst(rec.get(wbi_kolom)) if wbi_kolom else None,
         }
@@ -70,6 +73,6 @@ def maak_release(
             row[var.indicator] = cel_tekst(rec.get(kolom))
         rows.append(row)
     gevonden = {v.indicator for v in kolommen.values()}
-    frame = pd.DataFrame(rows, columns=GEBIED_KOLOMMEN + [v.indicator for v in kolommen.values()], dtype=object)
+    frame = pd.DataFrame(rows, columns=[BRON_RIJ] + GEBIED_KOLOMMEN + [v.indicator for v in kolommen.values()], dtype=object)
     ontbrekend = [v.indicator for v in cbs_variabelen() if v.indicator not in gevonden]
     return CbsRelease(tabel_id=tabel_id, jaar=jaar, bron=bron, rijen=frame, ontbrekend=ontbrekend)
