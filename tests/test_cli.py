@@ -26,7 +26,7 @@ from wijkprofiel.sources.cbs_files import read_cbs_file
 
 WIJKEN = [f"WK0344{i:02d}" for i in range(1, 11)]
 RAPPORTEN = sorted(["index.html", *(f"{wijk}.html" for wijk in WIJKEN)])
-ONE_OF = "error: give exactly one of --file PATH or --online"
+ONE_OF = "error: give exactly one of --file PATH, --online or --offline"
 
 
 def run_cli(*args: object, cwd: Path) -> subprocess.CompletedProcess:
@@ -296,3 +296,14 @@ def test_publish_replaces_the_out_dir_as_a_whole_and_leaves_no_temp_folders(zond
     assert sorted(p.name for p in out.iterdir()) == RAPPORTEN
     assert sorted(p.name for p in out.parent.iterdir()) == ["rapporten"]
     assert out.stat().st_mode & 0o005 == 0o005, "the report folder is readable for colleagues"
+
+
+def test_offline_without_a_snapshot_says_to_fetch_online_first(tmp_path):
+    result = run_cli(
+        "ingest", "cbs", "--offline", "--gemeente", "GM0344", "--jaar", "2024",
+        "--db", tmp_path / "w.duckdb", "--snapshots", tmp_path / "snapshots", cwd=tmp_path,
+    )
+
+    assert result.returncode == 1
+    assert len(_lines(result.stderr)) == 1
+    assert "no snapshot" in result.stderr and "--online" in result.stderr

@@ -45,9 +45,9 @@ JaarOpt = typer.Option(..., "--jaar", help="Reference year of the figures or bou
 DbOpt = typer.Option(DEFAULT_DB, "--db", help="The DuckDB file.")
 
 
-def _bron_keuze(file: Optional[Path], online: bool) -> None:
-    if (file is None) == (not online):
-        raise WijkprofielError("give exactly one of --file PATH or --online")
+def _bron_keuze(file: Optional[Path], online: bool, offline: bool) -> None:
+    if (file is not None) + online + offline != 1:
+        raise WijkprofielError("give exactly one of --file PATH, --online or --offline")
 
 
 @ingest_app.command("cbs")
@@ -56,7 +56,7 @@ def ingest_cbs_cmd(
     jaar: int = JaarOpt,
     file: Optional[Path] = typer.Option(None, "--file", help="A CBS release file (xlsx/csv, StatLine CSV), one gemeente or national."),
     online: bool = typer.Option(False, "--online", help="Fetch from the CBS OData feed."),
-    offline: bool = typer.Option(False, "--offline", help="With --online: read the latest saved snapshot instead of fetching."),
+    offline: bool = typer.Option(False, "--offline", help="Read the latest snapshot saved by an earlier --online run."),
     db: Path = DbOpt,
     snapshots: Path = typer.Option(DEFAULT_SNAPSHOTS, "--snapshots", help="Folder for raw CBS responses."),
     as_json: bool = typer.Option(False, "--json", help="Print the load result as JSON."),
@@ -64,7 +64,7 @@ def ingest_cbs_cmd(
     """Load CBS Kerncijfers wijken en buurten for one gemeente and year."""
     from . import ingest_cbs
 
-    _bron_keuze(file, online)
+    _bron_keuze(file, online, offline)
     if file is not None:
         result = ingest_cbs.ingest_cbs_file(db, file, gemeente, jaar)
     else:
@@ -78,7 +78,7 @@ def ingest_grenzen_cmd(
     jaar: int = JaarOpt,
     file: Optional[Path] = typer.Option(None, "--file", help="GeoJSON or GeoPackage with buurten or wijken."),
     online: bool = typer.Option(False, "--online", help="Fetch buurten and wijken from the PDOK WFS."),
-    offline: bool = typer.Option(False, "--offline", help="With --online: read the latest saved snapshot instead."),
+    offline: bool = typer.Option(False, "--offline", help="Read the latest snapshot saved by an earlier --online run."),
     niveau: Optional[str] = typer.Option(None, "--niveau", help="buurt or wijk (default: from the codes in the file)."),
     db: Path = DbOpt,
     snapshots: Path = typer.Option(DEFAULT_SNAPSHOTS, "--snapshots", help="Folder for raw PDOK responses."),
@@ -87,7 +87,7 @@ def ingest_grenzen_cmd(
     """Load wijk and buurt boundaries (stored in EPSG:28992)."""
     from . import ingest_grenzen
 
-    _bron_keuze(file, online)
+    _bron_keuze(file, online, offline)
     if file is not None:
         results = [ingest_grenzen.ingest_grenzen_file(db, file, gemeente, jaar, niveau)]
     else:
