@@ -25,13 +25,21 @@ def wijkprofiel(
     online_jaren: list[int] | None = None,
     snapshot_dir: str = "data/snapshots",
     offline: bool = False,
+    koppeltabel: str | None = None,
+    beschikking_bestanden: list[str] | None = None,
+    profiel: str = "auto",
 ) -> dict:
     """Ingest CBS figures and boundaries for each gemeente, build the marts, publish the wijk reports.
 
     `online_jaren` fetches those years from CBS and PDOK (with `offline`, from the latest snapshots);
-    `cbs_bestanden`/`grenzen_bestanden` load local release files instead or as well.
+    `cbs_bestanden`/`grenzen_bestanden` load local release files instead or as well. `beschikking_bestanden`
+    are the gemeente's exports (read through `profiel`), placed in buurten with the `koppeltabel`.
     """
     loads = []
+    if koppeltabel:
+        loads.append(tasks.ingest_koppeltabel(db_path, koppeltabel))
+    for pad in beschikking_bestanden or []:
+        loads.append(tasks.ingest_beschikking_bestand(db_path, pad, profiel))
     for gemeente in gemeenten:
         for bestand in cbs_bestanden or []:
             loads.append(tasks.ingest_cbs_bestand(db_path, bestand.pad, gemeente, bestand.jaar))

@@ -89,9 +89,9 @@ def test_ingest_cbs_json_reports_the_load_and_then_the_duplicate(tmp_path):
     eerste, tweede = json.loads(first.stdout), json.loads(second.stdout)
     assert list(eerste) == ["files"] and len(eerste["files"]) == 1
     load = eerste["files"][0]
-    assert {k: load[k] for k in ("bron", "bestand", "rows_in", "loaded", "quarantined", "duplicate")} == {
+    assert {k: load[k] for k in ("bron", "file", "rows_in", "loaded", "quarantined", "duplicate")} == {
         "bron": "cbs_kwb",
-        "bestand": str(KWB_2024),
+        "file": str(KWB_2024),
         "rows_in": 122,
         "loaded": 122,
         "quarantined": 0,

@@ -26,3 +26,18 @@ create table if not exists raw.cbs_variabelen (
     kwb_kort  varchar,
     verplicht boolean
 );
+-- The indicator catalogue for everything that is not a CBS cell (shares from CBS counts, gemeente figures),
+-- copied from the package on every build. A ratio names its teller and noemer (a sum: "a+b") and factor.
+create table if not exists raw.indicator_catalogus (
+    indicator      varchar primary key,
+    label          varchar not null,
+    eenheid        varchar not null,
+    bron           varchar not null,      -- cbs | gemeente
+    openbaarmaking varchar not null,      -- aantal_personen | verhouding | gemiddelde | niet_persoonsgebonden
+    teller         varchar,
+    noemer         varchar,
+    factor         double,
+    richting       varchar,
+    themas         varchar,
+    definitie      varchar
+);

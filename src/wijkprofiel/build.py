@@ -7,24 +7,58 @@ from pathlib import Path
 
 import pandas as pd
 
+from importlib import resources
+
 from .catalogus import cbs_variabelen
-from .db import connect, init_database, run_models
+from .db import connect, discover_models, init_database, run_models
+from .privacy import schrijf_openbaarmaking
 
 log = logging.getLogger(__name__)
 
 
 def build_marts(db_path: str | Path) -> list[str]:
-    """Build every SQL model in one transaction; returns the models built, in order."""
+    """Build every model in one transaction; returns the models built, in order."""
     con = connect(db_path)
     try:
         init_database(con)
-        _refresh_catalogue(con)
-        built = run_models(con)
-        _comment_profile_columns(con)
+        built = bouw_modellen(con)
     finally:
         con.close()
     log.info("built %d models", len(built))
     return built
+
+
+def bouw_modellen(con, *, catalogi: bool = True) -> list[str]:
+    """staging → intermediate → marts, then disclosure control (Python), then pub; all or nothing.
+
+    `catalogi=False` keeps the catalogue tables as they are (tests that write their own rows).
+    """
+    models = discover_models()
+    con.execute("begin transaction")
+    try:
+        if catalogi:
+            _refresh_catalogue(con)
+            ververs_indicator_catalogus(con)
+        built = run_models(con, [m for m in models if m.layer != "pub"], transaction=False)
+        schrijf_openbaarmaking(con)
+        built += run_models(con, [m for m in models if m.layer == "pub"], transaction=False)
+        _comment_profile_columns(con)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return built + ["marts.openbaarmaking"]
+
+
+def ververs_indicator_catalogus(con) -> None:
+    with resources.files("wijkprofiel.data").joinpath("indicatoren.csv").open(encoding="utf-8") as fh:
+        catalogue = pd.read_csv(fh, dtype=str, keep_default_na=False)
+    catalogue = catalogue.replace({"": None})
+    catalogue["factor"] = pd.to_numeric(catalogue["factor"])
+    con.register("indicator_rows", catalogue)
+    con.execute("delete from raw.indicator_catalogus")
+    con.execute("insert into raw.indicator_catalogus by name select * from indicator_rows")
+    con.unregister("indicator_rows")
 
 
 def _refresh_catalogue(con) -> None:

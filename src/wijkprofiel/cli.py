@@ -95,6 +95,81 @@ def ingest_grenzen_cmd(
     _report(results, as_json)
 
 
+@ingest_app.command("beschikkingen")
+def ingest_beschikkingen_cmd(
+    files: list[Path] = typer.Argument(..., help="Export files: CSV, XLSX or iWmo/iJw 301 XML (recognised from content)."),
+    db: Path = DbOpt,
+    profile: str = typer.Option("auto", "--profile", help="Mapping profile: a built-in name or a YAML file."),
+    koppeltabel: Optional[Path] = typer.Option(None, "--koppeltabel", help="CBS postcode table to load first (placement in buurten)."),
+    bron: Optional[str] = typer.Option(None, "--bron", help="Source label (default: the file name without a trailing date)."),
+    periode: str = typer.Option("volledig", "--periode", help="Period the export covers; a newer export of the same bron and periode replaces the older."),
+    gemeente: Optional[str] = typer.Option(None, "--gemeente", help="Gemeente for rows that cannot be placed (default: where most rows lie)."),
+    as_json: bool = typer.Option(False, "--json", help='Print {"files": [{"file", "rows_in", "loaded", "quarantined", "duplicate"}]}.'),
+) -> None:
+    """Load beschikking exports: validated, pseudonymised (WIJKPROFIEL_PSEUDO_KEY) and placed in buurten."""
+    from .codes import gemeentecode
+    from .ingest_beschikkingen import ingest_beschikkingen
+    from .pseudoniem import laad_sleutel
+
+    laad_sleutel()  # refuse before reading anything when no key is configured
+    gemeente = gemeentecode(gemeente) if gemeente else None
+    results, errors = [], {}
+    for i, path in enumerate(files):
+        try:
+            results.append(
+                ingest_beschikkingen(
+                    db, path, profiel=profile, koppeltabel=koppeltabel if i == 0 else None,
+                    bron=bron, periode=periode, gemeente=gemeente,
+                )
+            )
+        except WijkprofielError as exc:
+            errors[str(path)] = str(exc)
+    _report(results, as_json, errors)
+    for r in results:
+        for waarschuwing in getattr(r, "waarschuwingen", ()):
+            console.print(f"[yellow]warning:[/yellow] {escape(Path(r.bestand).name)}: {escape(waarschuwing)}")
+    if errors:
+        for reden in errors.values():
+            console.print(f"[red]error:[/red] {escape(reden)}")
+        raise typer.Exit(1)
+
+
+@ingest_app.command("koppeltabel")
+def ingest_koppeltabel_cmd(
+    file: Path = typer.Argument(..., help='CBS "Buurt, wijk en gemeente <jaar> voor postcode huisnummer" (or its PC6-only variant).'),
+    db: Path = DbOpt,
+    gemeente: Optional[str] = typer.Option(None, "--gemeente", help="Load only this gemeente's postcodes."),
+    as_json: bool = typer.Option(False, "--json", help="Print the load result as JSON."),
+) -> None:
+    """Load the CBS postcode → buurt table used to place beschikkingen and cases."""
+    from .codes import gemeentecode
+    from .koppeltabel import ingest_koppeltabel
+
+    _report([ingest_koppeltabel(db, file, gemeentecode(gemeente) if gemeente else None)], as_json)
+
+
+synth_app = typer.Typer(help="Make SYNTHETIC test data (never real people) from real CBS figures.", no_args_is_help=True)
+app.add_typer(synth_app, name="synth")
+
+
+@synth_app.command("beschikkingen")
+def synth_beschikkingen_cmd(
+    gemeente: str = GemeenteOpt,
+    rows: int = typer.Option(20000, "--rows", help="About how many beschikking rows to make."),
+    out: Path = typer.Option(Path("out/synthetisch"), "--out", help="Folder for the synthetic export files."),
+    seed: int = typer.Option(2026, "--seed", help="Same seed, same files."),
+    fouten: float = typer.Option(0.02, "--fouten", help="Share of rows with a deliberate fault (to exercise quarantine)."),
+) -> None:
+    """Write SYNTHETIC beschikking exports (CSV and XLSX in several shapes) whose volumes per buurt follow CBS."""
+    from .codes import gemeentecode
+    from .synth import synth_beschikkingen
+
+    result = synth_beschikkingen(gemeentecode(gemeente), rows, out, seed=seed, fout_aandeel=fouten)
+    for path in result.bestanden:
+        print(path)
+    print(result.manifest)
+
+
 @app.command("build")
 def build_cmd(db: Path = DbOpt) -> None:
     """Build staging → intermediate → marts → pub from what is loaded."""
@@ -135,9 +210,15 @@ def demo_cmd(
     run_demo(out, console)
 
 
-def _report(results, as_json: bool) -> None:
+def _report(results, as_json: bool, errors: dict[str, str] | None = None) -> None:
     if as_json:
-        print(json.dumps({"files": [r.as_dict() for r in results]}, ensure_ascii=False))
+        files = [
+            {"file": r.bestand, "rows_in": r.rows_in, "loaded": r.loaded, "quarantined": r.quarantined,
+             "duplicate": r.duplicate, "bron": r.bron, "load_id": r.load_id}
+            for r in results
+        ]
+        files += [{"file": f, "error": reden} for f, reden in (errors or {}).items()]
+        print(json.dumps({"files": files}, ensure_ascii=False))
         return
     for r in results:
         state = "already loaded, nothing changed" if r.duplicate else f"{r.loaded} loaded, {r.quarantined} quarantined"

@@ -137,10 +137,14 @@ def in_dependency_order(models: list[Model]) -> list[Model]:
     return ordered
 
 
-def run_models(con, models: list[Model] | None = None) -> list[str]:
-    """Create every model in dependency order inside one transaction: a failed build changes nothing."""
+def run_models(con, models: list[Model] | None = None, *, transaction: bool = True) -> list[str]:
+    """Create every model in dependency order inside one transaction: a failed build changes nothing.
+
+    With transaction=False the caller owns the transaction (the build adds a Python step between layers).
+    """
     models = in_dependency_order(models if models is not None else discover_models())
-    con.execute("begin transaction")
+    if transaction:
+        con.execute("begin transaction")
     try:
         for model in models:
             statements = model.statements
@@ -153,8 +157,10 @@ def run_models(con, models: list[Model] | None = None) -> list[str]:
                     con.execute(extra)
             except duckdb.Error as exc:
                 raise WijkprofielError(f"SQL model {model.fqn} ({model.path.name}) failed: {exc}") from exc
-        con.execute("commit")
+        if transaction:
+            con.execute("commit")
     except BaseException:
-        con.execute("rollback")
+        if transaction:
+            con.execute("rollback")
         raise
     return [m.fqn for m in models]

@@ -18,13 +18,22 @@ CBS_BESTANDEN = [
     ("cbs/kwb-2024-utrecht.xlsx", 2024),
 ]
 GRENZEN_BESTANDEN = [("geo/buurten-2024-utrecht.geojson", 2024), ("geo/wijken-2024-utrecht.geojson", 2024)]
+KOPPELTABEL = "cbs/pc6-buurt-2023-utrecht-approx.csv"
+#: Synthetic beschikkingen: 75,000 rows give about as many lopende Wmo clients at the end of 2024 as CBS
+#: counted for Utrecht in 2023 (19,810), so the demo's figures sit beside the CBS baseline at a real scale.
+SYNTH_RIJEN = 75000
 
 
 def run_demo(out: Path, console: Console) -> dict:
+    import os
+
     from flows.wijkprofiel import BronBestand, wijkprofiel
 
+    from .pseudoniem import DEMO_SLEUTEL, ENV_KEY
+    from .synth import synth_beschikkingen
+
     data = demo_data_dir()
-    missing = [p for p, _ in CBS_BESTANDEN + GRENZEN_BESTANDEN if not (data / p).is_file()]
+    missing = [p for p, _ in CBS_BESTANDEN + GRENZEN_BESTANDEN + [(KOPPELTABEL, 0)] if not (data / p).is_file()]
     if missing:
         raise WijkprofielError(f"bundled demo data not found in {data}: {', '.join(missing)}")
     out = Path(out)
@@ -35,14 +44,20 @@ def run_demo(out: Path, console: Console) -> dict:
         stale.unlink(missing_ok=True)
 
     console.rule("wijkprofiel demo: gemeente Utrecht (GM0344), CBS-data 2023 en 2024")
-    console.print("Prefect starts a temporary local server if none is configured; that takes a few seconds.")
     started = time.monotonic()
+    console.print(f"making SYNTHETIC beschikking exports ({SYNTH_RIJEN} rows) from Utrecht's real CBS figures ...")
+    synth = synth_beschikkingen(GEMEENTE, SYNTH_RIJEN, out / "synthetisch")
+    # The demo pseudonymises synthetic people with its own throw-away key, never a real one.
+    os.environ[ENV_KEY] = DEMO_SLEUTEL
+    console.print("Prefect starts a temporary local server if none is configured; that takes a few seconds.")
     published = wijkprofiel(
         gemeenten=[GEMEENTE],
         db_path=str(db_path),
         out_dir=str(out / "rapporten"),
         cbs_bestanden=[BronBestand(pad=str(data / p), jaar=j) for p, j in CBS_BESTANDEN],
         grenzen_bestanden=[BronBestand(pad=str(data / p), jaar=j) for p, j in GRENZEN_BESTANDEN],
+        koppeltabel=str(data / KOPPELTABEL),
+        beschikking_bestanden=[str(p) for p in synth.bestanden],
     )
     console.rule(f"klaar in {time.monotonic() - started:.0f} s")
     print(f"database: {db_path}")

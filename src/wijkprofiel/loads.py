@@ -69,16 +69,20 @@ def register_load(
     jaar: int | None = None,
     opgehaald_op: datetime | None = None,
     toelichting: str = "",
+    catalogus: str | None = None,
 ) -> int:
+    """Insert a meta.loads row and return its load_id. `catalogus` names an attached database to write to."""
     if rows_in != loaded + quarantined:
         raise AssertionError(f"rows_in {rows_in} != loaded {loaded} + quarantined {quarantined} for {bestand}")
-    return con.execute(
-        """insert into meta.loads
-               (bron, bestand, sha256, tabel_id, gemeente, jaar, via, opgehaald_op, rows_in, loaded, quarantined, toelichting)
-           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-           returning load_id""",
-        [bron, bestand, sha256, tabel_id, gemeente, jaar, via, opgehaald_op, rows_in, loaded, quarantined, toelichting],
-    ).fetchone()[0]
+    meta = f"{catalogus}.meta" if catalogus else "meta"
+    load_id = con.execute(f"select nextval('{meta}.load_id_seq')").fetchone()[0]
+    con.execute(
+        f"""insert into {meta}.loads
+               (load_id, bron, bestand, sha256, tabel_id, gemeente, jaar, via, opgehaald_op, rows_in, loaded, quarantined, toelichting)
+           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [load_id, bron, bestand, sha256, tabel_id, gemeente, jaar, via, opgehaald_op, rows_in, loaded, quarantined, toelichting],
+    )
+    return load_id
 
 
 def quarantine(con, load_id: int, bestand: str, rows: list[dict]) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 from prefect import task
 from prefect.artifacts import create_markdown_artifact
 
-from . import build, ingest_cbs, ingest_grenzen
+from . import build, ingest_beschikkingen, ingest_cbs, ingest_grenzen, koppeltabel
 from . import publish as publish_stage
 from .loads import LoadResult
 
@@ -45,6 +45,18 @@ def ingest_grenzen_bestand(db_path: str, pad: str, gemeente: str, jaar: int) -> 
 def ingest_grenzen_online(db_path: str, gemeente: str, jaar: int, snapshot_dir: str, offline: bool = False) -> list[dict]:
     results = ingest_grenzen.ingest_grenzen_online(db_path, gemeente, jaar, snapshot_dir=Path(snapshot_dir), offline=offline)
     return [r.as_dict() for r in results]
+
+
+@task(name="verzamel postcodetabel", task_run_name="koppeltabel {pad}")
+def ingest_koppeltabel(db_path: str, pad: str) -> dict:
+    return koppeltabel.ingest_koppeltabel(db_path, pad).as_dict()
+
+
+@task(name="verzamel beschikkingen", task_run_name="beschikkingen uit {pad}")
+def ingest_beschikking_bestand(db_path: str, pad: str, profiel: str = "auto") -> dict:
+    """One export file; the pseudonymisation key comes from the environment or a Prefect Secret block."""
+    result = ingest_beschikkingen.ingest_beschikkingen(db_path, pad, profiel=profiel)
+    return {k: v for k, v in result.as_dict().items() if k in LoadResult.__dataclass_fields__}
 
 
 @task(name="analyseer: bouw marts")

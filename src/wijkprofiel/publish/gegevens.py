@@ -57,6 +57,13 @@ class PubGegevens:
             raise WijkprofielError(f"unknown indicator {indicator!r}; see pub.indicator_waarden for the keys")
         return rows.label.iloc[0] or indicator, rows.eenheid.iloc[0] or ""
 
+    def laatste_jaar(self, indicator: str, *, bekend: bool = False) -> int | None:
+        """The latest year with figures for this indicator (with bekend: with at least one published value)."""
+        rows = self.waarden[self.waarden.indicator == indicator]
+        if bekend:
+            rows = rows[~rows.onderdrukt]
+        return int(rows.jaar.max()) if len(rows) else None
+
     def jaren(self) -> list[int]:
         return sorted(self.waarden.jaar.unique())
 
@@ -77,7 +84,9 @@ def lees_pub(con, *, jaar: int | None = None) -> PubGegevens:
     waarden = con.execute("select * from pub.indicator_waarden").df()
     if waarden.empty:
         raise WijkprofielError("pub.indicator_waarden is empty: ingest CBS data and run `wijkprofiel build` first")
-    jaar = jaar or int(waarden.loc[waarden.gebied_niveau == "wijk", "jaar"].max())
+    # The peiljaar is the latest year CBS describes; the gemeente's own figures may run a year ahead.
+    cbs_wijken = waarden[(waarden.gebied_niveau == "wijk") & (waarden.bron == "cbs")]
+    jaar = jaar or int((cbs_wijken if len(cbs_wijken) else waarden).jaar.max())
     if jaar not in set(waarden.jaar):
         raise WijkprofielError(f"no figures for {jaar}; available: {sorted(set(waarden.jaar))}")
     grenzen_rows = con.execute("select * from pub.gebied_grenzen").df()

@@ -34,6 +34,21 @@ KERNCIJFERS = [
 #: Layers of the wijk map; the report's chosen indicator comes first.
 KAARTLAGEN = ["aandeel_65_plus", "aandeel_eenpersoonshuishoudens", "aandeel_0_14", "bijstand_per_1000_inwoners"]
 BUURT_KOLOMMEN = ["inwoners", "aandeel_65_plus", "aandeel_eenpersoonshuishoudens", "huishoudens_laag_inkomen_pct"]
+#: The gemeente's own beschikkingen per buurt, each beside CBS's public baseline where CBS has one.
+BESCHIKKINGEN = [
+    ("beschikt_wmo_per_1000", "wmo_clienten_per_1000"),
+    ("beschikt_jeugdhulp_per_1000_jongeren", "jongeren_jeugdzorg_pct"),
+    ("beschikt_schuldhulp_per_1000_huishoudens", None),
+    ("beschikt_participatiewet_per_1000", "bijstand_per_1000_inwoners"),
+    ("beschikt_wlz_per_1000_65_plus", None),
+]
+
+BRONNAMEN = {
+    "cbs_kwb": "CBS Kerncijfers wijken en buurten",
+    "grenzen": "CBS/Kadaster wijk- en buurtgrenzen",
+    "koppeltabel": "CBS postcode-buurttabel",
+    "beschikkingen": "Beschikkingen van de gemeente",
+}
 
 _env = Environment(loader=PackageLoader("wijkprofiel.publish", "templates"), autoescape=select_autoescape(["html", "j2"]))
 _env.filters["getal"] = opmaak.getal
@@ -98,15 +113,43 @@ def _buurttabel(gegevens: PubGegevens, wijk: str) -> tuple[list[str], list[dict]
     return koppen, rows
 
 
+def _beschikkingen(gegevens: PubGegevens, wijk: str, gemeente: str) -> dict | None:
+    """Per buurt, the gemeente's own figures of its latest year beside CBS's latest published baseline."""
+    present = set(gegevens.waarden.indicator)
+    paren = [(g, c if c in present else None) for g, c in BESCHIKKINGEN if g in present]
+    if not paren:
+        return None
+    kolommen = []
+    for eigen, cbs in paren:
+        label, eenheid = gegevens.indicator_info(eigen)
+        kolom = {"indicator": eigen, "label": label.replace(" (gemeente)", ""), "eenheid": eenheid,
+                 "jaar": gegevens.laatste_jaar(eigen), "cbs": None}
+        if cbs:
+            c_label, c_eenheid = gegevens.indicator_info(cbs)
+            kolom["cbs"] = {"indicator": cbs, "label": c_label, "eenheid": c_eenheid,
+                            "jaar": gegevens.laatste_jaar(cbs, bekend=True)}
+        kolommen.append(kolom)
+
+    def rij(code: str, soort: str) -> dict:
+        cellen = []
+        for k in kolommen:
+            cellen.append(opmaak.waarde(gegevens.waarde(code, k["indicator"], k["jaar"]), k["eenheid"]))
+            if k["cbs"]:
+                cbs = k["cbs"]
+                cellen.append(opmaak.waarde(gegevens.waarde(code, cbs["indicator"], cbs["jaar"]), cbs["eenheid"]))
+        return {"code": code, "naam": gegevens.naam(code), "soort": soort, "cellen": cellen}
+
+    rijen = [rij(wijk, "wijk")] + [rij(b, "buurt") for b in gegevens.gebieden("buurt", ouder=wijk)] + [rij(gemeente, "gemeente")]
+    return {"kolommen": kolommen, "rijen": rijen, "jaar": max(k["jaar"] for k in kolommen)}
+
+
 def _bronnen(gegevens: PubGegevens, gemeente: str) -> list[dict]:
     rows = gegevens.bronnen[gegevens.bronnen.gemeente == gemeente]
     out = []
     for r in rows.itertuples(index=False):
         out.append(
             {
-                "bron": {"cbs_kwb": "CBS Kerncijfers wijken en buurten", "grenzen": "CBS/Kadaster wijk- en buurtgrenzen"}.get(
-                    r.bron, r.bron
-                ),
+                "bron": BRONNAMEN.get(r.bron, r.bron),
                 "tabel": r.tabel_id or "",
                 "jaar": r.jaar,
                 "bestand": r.bestand,
@@ -175,6 +218,7 @@ def schrijf_wijkrapport(gegevens: PubGegevens, wijk: str, out_dir: Path, *, indi
         vorig_jaar=max((j for j in gegevens.jaren() if j < gegevens.jaar), default=None),
         buurt_koppen=koppen,
         buurten=buurtrijen,
+        beschikkingen=_beschikkingen(gegevens, wijk, gemeente),
     )
     path = out_dir / f"{wijk}.html"
     path.write_text(html, encoding="utf-8")

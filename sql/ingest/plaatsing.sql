@@ -1,0 +1,40 @@
+-- Place records in a buurt via the CBS postcode table: first on postcode + huisnummer ('adres'), else on the
+-- buurt where most of the postcode's addresses lie ('pc6'), else not at all ('geen').
+-- Input: temp table te_plaatsen(bron_rij, postcode, huisnummer); koppeltabel in doel.raw.cbs_koppeltabel.
+-- Output: temp table plaatsing(bron_rij, buurtcode, wijkcode, gemeentecode, plaatsing).
+create or replace temp table plaatsing as
+with koppel as (
+    select * from doel.raw.cbs_koppeltabel
+    where jaar = (select max(jaar) from doel.raw.cbs_koppeltabel)
+),
+
+op_adres as (
+    select pc6, huisnummer, any_value(buurtcode) as buurtcode, any_value(wijkcode) as wijkcode,
+           any_value(gemeentecode) as gemeentecode
+    from koppel
+    where huisnummer is not null
+    group by pc6, huisnummer
+),
+
+per_pc6 as (
+    select pc6, buurtcode, wijkcode, gemeentecode, count(*) as adressen
+    from koppel
+    group by all
+),
+
+pc6_meerderheid as (
+    select pc6, arg_max(buurtcode, adressen) as buurtcode, arg_max(wijkcode, adressen) as wijkcode,
+           arg_max(gemeentecode, adressen) as gemeentecode
+    from per_pc6
+    group by pc6
+)
+
+select
+    t.bron_rij,
+    coalesce(a.buurtcode, p.buurtcode) as buurtcode,
+    coalesce(a.wijkcode, p.wijkcode) as wijkcode,
+    coalesce(a.gemeentecode, p.gemeentecode) as gemeentecode,
+    case when a.buurtcode is not null then 'adres' when p.buurtcode is not null then 'pc6' else 'geen' end as plaatsing
+from te_plaatsen t
+left join op_adres a on a.pc6 = t.postcode and a.huisnummer = t.huisnummer
+left join pc6_meerderheid p on p.pc6 = t.postcode;

@@ -1,0 +1,162 @@
+"""Disclosure control: the CBS small-number rule for every figure computed from the gemeente's own data.
+
+Figures CBS has already published pass through unchanged (CBS applied its own rules; '.' stays hidden).
+For figures with bron = 'gemeente' (DESIGN §8):
+
+- a person count of 0–7 is hidden; any other count is rounded to the nearest 5;
+- a rate is computed from its rounded numerator and hidden with it;
+- an area with fewer than 50 inhabitants (or an unknown number) shows no person-based figure;
+- secondary suppression: where a parent's figure is published and exactly one of its children is hidden,
+  the next-smallest published child is hidden too, repeated until stable, so that subtracting published
+  figures from the total recovers nothing. Children are a wijk's buurten and a gemeente's wijken; a child
+  with no figure at all (a true 0) is shown as '.' too and counts as hidden.
+
+This module is the only place these rules live.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+import pandas as pd
+
+ONDERGRENS = 8          # true counts below this are hidden
+AFRONDING = 5           # published counts are multiples of this
+MIN_INWONERS = 50       # smaller areas show no person-based figures
+PERSOONSGEBONDEN = ("aantal_personen", "verhouding")
+
+
+def afgerond_aantal(aantal: float | None) -> float | None:
+    """The primary rule: 0–7 is hidden (None); anything else goes to the nearest multiple of 5."""
+    if aantal is None or (isinstance(aantal, float) and math.isnan(aantal)) or aantal < ONDERGRENS:
+        return None
+    return float(AFRONDING * math.floor(aantal / AFRONDING + 0.5))
+
+
+def openbaar_maken(waarden: pd.DataFrame, gebieden: pd.DataFrame, catalogus: pd.DataFrame) -> pd.DataFrame:
+    """Decide, for every row of marts.indicator_waarden, the published value and whether it is hidden.
+
+    waarden: gebied_code, gebied_niveau, ouder_code, jaar, indicator, waarde, bron, openbaarmaking, noemer.
+    gebieden: gebied_code, gebied_niveau, ouder_code, jaar, inwoners (the areas that exist, with CBS inwoners).
+    catalogus: indicator, teller, factor (raw.indicator_catalogus).
+    Returns gebied_code, jaar, indicator, waarde (published), onderdrukt, reden.
+    """
+    uit: dict[tuple, tuple[float | None, str | None]] = {}
+    teller_van = {r.indicator: r.teller for r in catalogus.itertuples() if isinstance(r.teller, str) and r.teller}
+    factor_van = {r.indicator: r.factor for r in catalogus.itertuples()}
+    inwoners = _inwoners_per_jaar(gebieden)
+
+    gemeente = waarden[waarden.bron == "gemeente"]
+    for r in waarden[waarden.bron != "gemeente"].itertuples(index=False):
+        uit[(r.gebied_code, r.jaar, r.indicator)] = (None, "onbekend of geheim (CBS)") if _leeg(r.waarde) else (r.waarde, None)
+
+    # 1. Person counts: small-area rule, then the primary rule.
+    aantallen = gemeente[gemeente.openbaarmaking == "aantal_personen"]
+    waar: dict[tuple, float] = {}
+    for r in aantallen.itertuples(index=False):
+        key = (r.gebied_code, r.jaar, r.indicator)
+        waar[key] = r.waarde
+        if (inwoners.get((r.gebied_code, r.jaar)) or 0) < MIN_INWONERS:
+            uit[key] = (None, f"gebied met minder dan {MIN_INWONERS} inwoners")
+        elif afgerond_aantal(r.waarde) is None:
+            uit[key] = (None, f"minder dan {ONDERGRENS}")
+        else:
+            uit[key] = (afgerond_aantal(r.waarde), None)
+
+    # 2. Secondary suppression over each parent's children, until nothing changes.
+    _secundair(uit, waar, aantallen, gebieden)
+
+    # 3. Rates follow their (rounded, possibly hidden) numerator.
+    for r in gemeente[gemeente.openbaarmaking != "aantal_personen"].itertuples(index=False):
+        key = (r.gebied_code, r.jaar, r.indicator)
+        teller = teller_van.get(r.indicator)
+        if r.openbaarmaking == "verhouding" and teller:
+            teller_uit = uit.get((r.gebied_code, r.jaar, teller), (None, f"minder dan {ONDERGRENS}"))
+            if teller_uit[0] is None:
+                uit[key] = (None, teller_uit[1])
+            elif _leeg(r.noemer) or not r.noemer:
+                uit[key] = (None, "noemer onbekend")
+            else:
+                uit[key] = (round(factor_van[r.indicator] * teller_uit[0] / r.noemer, 1), None)
+        elif r.openbaarmaking == "niet_persoonsgebonden":
+            uit[key] = (r.waarde, None) if not _leeg(r.waarde) else (None, "onbekend")
+        else:  # an average or an unknown class of a person-based figure: not published until it has a rule
+            uit[key] = (None, "geen openbaarmakingsregel")
+
+    return pd.DataFrame(
+        [(c, j, i, w, w is None, reden) for (c, j, i), (w, reden) in uit.items()],
+        columns=["gebied_code", "jaar", "indicator", "waarde", "onderdrukt", "reden"],
+    )
+
+
+def _secundair(uit: dict, waar: dict, aantallen: pd.DataFrame, gebieden: pd.DataFrame) -> None:
+    kinderen: dict[tuple, list[str]] = defaultdict(list)  # (ouder_code, jaar) → child codes
+    for g in gebieden.itertuples(index=False):
+        if g.ouder_code:
+            kinderen[(g.ouder_code, g.jaar)].append(g.gebied_code)
+    sleutels = {(r.indicator, r.jaar) for r in aantallen.itertuples(index=False)}
+    changed = True
+    while changed:
+        changed = False
+        for indicator, jaar in sleutels:
+            for (ouder, k_jaar), codes in kinderen.items():
+                if k_jaar != jaar or len(codes) < 2:
+                    continue
+                ouder_uit = uit.get((ouder, jaar, indicator))
+                if ouder_uit is None or ouder_uit[0] is None:
+                    continue  # the parent is hidden itself: nothing to subtract from
+                verborgen = [c for c in codes if uit.get((c, jaar, indicator), (None,))[0] is None]
+                if len(verborgen) != 1:
+                    continue
+                zichtbaar = [c for c in codes if c not in verborgen]
+                if not zichtbaar:
+                    continue
+                kleinste = min(zichtbaar, key=lambda c: (waar.get((c, jaar, indicator), 0), c))
+                uit[(kleinste, jaar, indicator)] = (None, "secundair onderdrukt (anders terug te rekenen)")
+                changed = True
+
+
+def _inwoners_per_jaar(gebieden: pd.DataFrame) -> dict[tuple, float]:
+    """CBS inwoners per area and year; a year without a CBS figure uses the latest earlier one."""
+    out: dict[tuple, float] = {}
+    for code, rows in gebieden.sort_values("jaar").groupby("gebied_code"):
+        laatste = None
+        for r in rows.itertuples(index=False):
+            if not _leeg(r.inwoners):
+                laatste = r.inwoners
+            out[(code, r.jaar)] = laatste
+    return out
+
+
+def _leeg(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def schrijf_openbaarmaking(con) -> None:
+    """Compute marts.openbaarmaking from marts.indicator_waarden (called by the build, inside its transaction)."""
+    waarden = con.execute(
+        """select gebied_code, gebied_niveau, ouder_code, jaar, indicator, waarde, bron, openbaarmaking, noemer
+           from marts.indicator_waarden"""
+    ).df()
+    gebieden = con.execute(
+        """with jaren as (select distinct jaar from marts.indicator_waarden),
+                cbs_gebieden as (select * from intermediate.cbs_gebieden),
+                laatste as (select max(jaar) as jaar from cbs_gebieden)
+           -- areas per year: CBS's own list of that year, or for later years the latest CBS list
+           select g.gebied_code, g.gebied_niveau, g.ouder_code, j.jaar, i.waarde as inwoners
+           from jaren j
+           join cbs_gebieden g on g.jaar = coalesce((select max(jaar) from cbs_gebieden where jaar <= j.jaar),
+                                                    (select min(jaar) from cbs_gebieden))
+           left join intermediate.cbs_waarden i
+             on i.gebied_code = g.gebied_code and i.indicator = 'inwoners' and i.jaar = g.jaar"""
+    ).df()
+    catalogus = con.execute("select indicator, teller, factor from raw.indicator_catalogus").df()
+    besluit = openbaar_maken(waarden, gebieden, catalogus)
+    con.register("_openbaarmaking", besluit)
+    con.execute("create or replace table marts.openbaarmaking as select * from _openbaarmaking")
+    con.unregister("_openbaarmaking")
+    con.execute(
+        "comment on table marts.openbaarmaking is 'Per indicator value: the published value after disclosure control "
+        "(CBS small-number rule for gemeente figures), whether it is hidden and why.'"
+    )

@@ -1,0 +1,288 @@
+"""Reading municipal exports (CSV, XLSX, iStandaarden 301 XML) into an in-memory DuckDB table.
+
+This is the one reading path for every private source (beschikkingen, casuïstiek, signalen): the file type is
+recognised from its content, the encoding (UTF-8 with or without BOM, cp1252, UTF-16) and delimiter
+(`;` `,` tab `|`) are detected, and the header row is found even below a title block. Columns are mapped to
+canonical fields through a profile; columns that map to nothing are dropped here, because they may hold names
+or addresses that must never be stored.
+
+The table lives in a private in-memory DuckDB connection: identifiers are pseudonymised there before the
+caller writes anything to the database file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import logging
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from ..errors import SourceError
+from ..loads import sha256_file
+from ..profielen import Profiel
+
+log = logging.getLogger(__name__)
+
+DELIMITERS = (";", ",", "\t", "|")
+HEADER_ZOEKRIJEN = 50
+_SAMPLE_BYTES = 256 * 1024
+
+
+@dataclass
+class Invoer:
+    """A file read into table `tabel`: column bron_rij (record number under the header) plus canonical fields."""
+
+    pad: Path
+    soort: str                          # csv | xlsx | 301
+    sha256: str
+    tabel: str
+    kolommen: dict[str, str]            # canonical field → source header
+    ongebruikt: list[str]               # source headers that map to nothing (dropped)
+    rows_in: int
+    afgewezen: list[dict] = field(default_factory=list)  # records that could not be parsed: rij, reden
+    blad: str | None = None             # xlsx sheet
+
+
+def herken_soort(pad: Path) -> str:
+    """csv, xlsx or 301, from the file's first bytes (an extension can lie)."""
+    if not pad.is_file():
+        raise SourceError(f"{pad}: file not found")
+    with pad.open("rb") as fh:
+        head = fh.read(4096)
+    if not head.strip():
+        raise SourceError(f"{pad.name}: empty file")
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    from .istandaard301 import is_301_bericht
+
+    if is_301_bericht(head):
+        return "301"
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if stripped.startswith(b"<"):
+        raise SourceError(f"{pad.name}: an XML file, but not an iWmo/iJw 301 toewijzing message")
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "csv"  # UTF-16 text (Excel's "Unicode text")
+    if b"\x00" in head or head.startswith((b"\x1f\x8b", b"%PDF", b"\xd0\xcf\x11\xe0")):
+        raise SourceError(f"{pad.name}: a binary file, not a CSV, XLSX or 301 XML export")
+    return "csv"
+
+
+def lees_invoer(con: duckdb.DuckDBPyConnection, pad: str | Path, profiel: Profiel, velden: list[str], tabel: str = "invoer") -> Invoer:
+    """Read `pad` into `tabel` (in `con`, an in-memory connection) with columns bron_rij + `velden`."""
+    pad = Path(pad)
+    soort = herken_soort(pad)
+    if soort == "301":
+        invoer = _lees_301(con, pad, velden, tabel)
+    elif soort == "xlsx":
+        invoer = _lees_xlsx(con, pad, profiel, velden, tabel)
+    else:
+        invoer = _lees_csv(con, pad, profiel, velden, tabel)
+    ontbrekend = [v for v in profiel.verplicht if v in velden and v not in invoer.kolommen]
+    if ontbrekend:
+        raise SourceError(
+            f"{pad.name}: required column(s) {', '.join(ontbrekend)} not found "
+            f"(headers seen: {', '.join(list(invoer.kolommen.values()) + invoer.ongebruikt)}); "
+            f"use a profile that maps them"
+        )
+    if invoer.rows_in == 0:
+        raise SourceError(f"{pad.name}: a header but no data rows; nothing loaded")
+    return invoer
+
+
+# ------------------------------------------------------------------------------------------------ CSV
+
+
+def _decodeer_sample(raw: bytes) -> tuple[str, str]:
+    """(encoding for DuckDB or transcoding, decoded sample)."""
+    if raw.startswith(codecs.BOM_UTF8):
+        return "utf-8", raw[3:].decode("utf-8", errors="replace")
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16", raw.decode("utf-16", errors="replace")
+    try:
+        return "utf-8", raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(raw) - 4:  # the sample cut a multi-byte character in half
+            return "utf-8", raw[: exc.start].decode("utf-8")
+        return "cp1252", raw.decode("cp1252", errors="replace")
+
+
+def _zoek_header(lines: list[str], profiel: Profiel) -> tuple[str, int, list[str]]:
+    """The delimiter, line index and cells of the header: the line where most cells map to known fields."""
+    best: tuple[int, str, int, list[str]] | None = None
+    for delimiter in DELIMITERS:
+        for index, cells in enumerate(csv.reader(lines[:HEADER_ZOEKRIJEN], delimiter=delimiter)):
+            mapped = len({profiel.kolom_voor(c) for c in cells} - {None})
+            if mapped >= 2 and (best is None or mapped > best[0]):
+                best = (mapped, delimiter, index, cells)
+    if best is None:
+        raise SourceError(
+            "no recognisable header in the first 50 lines (looked for columns such as "
+            + ", ".join(sorted(profiel.kolommen)[:6])
+            + "); use a profile that knows this export's headers"
+        )
+    _, delimiter, index, cells = best
+    return delimiter, index, cells
+
+
+def _lees_csv(con, pad: Path, profiel: Profiel, velden: list[str], tabel: str) -> Invoer:
+    with pad.open("rb") as fh:
+        raw = fh.read(_SAMPLE_BYTES)
+    encoding, sample = _decodeer_sample(raw)
+    lines = sample.splitlines()
+    if len(raw) == _SAMPLE_BYTES and lines:
+        lines = lines[:-1]  # the last sampled line may be cut off
+    try:
+        delimiter, header_index, headers = _zoek_header(lines, profiel)
+    except SourceError as exc:
+        raise SourceError(f"{pad.name}: {exc}") from None
+    kolommen, ongebruikt, posities = _koppel_headers(headers, profiel, velden)
+
+    bron = pad
+    tijdelijk = None
+    if encoding in ("cp1252", "utf-16"):
+        # DuckDB reads UTF-8 natively; other encodings are transcoded once to a private temporary file.
+        tijdelijk = tempfile.NamedTemporaryFile(prefix="wijkprofiel-", suffix=".csv", delete=False)
+        with pad.open("r", encoding=encoding, newline="") as src, open(tijdelijk.name, "w", encoding="utf-8", newline="") as dst:
+            for chunk in iter(lambda: src.read(1 << 20), ""):
+                dst.write(chunk)
+        bron = Path(tijdelijk.name)
+    try:
+        columns = {f"k{i}": "VARCHAR" for i in range(len(headers))}
+        # The header line index counts lines of the sample; a BOM is not a line.
+        con.execute(
+            f"""create or replace temp table _csv as
+                select * from read_csv(?, auto_detect = false, header = false, skip = ?, delim = ?, quote = '"',
+                                       escape = '"', columns = {columns!r}, null_padding = true,
+                                       store_rejects = true, rejects_table = '_csv_fouten', rejects_scan = '_csv_scans',
+                                       max_line_size = 10000000)""",
+            [str(bron), header_index + 1, delimiter],
+        )
+    except duckdb.Error as exc:
+        raise SourceError(f"{pad.name}: cannot be read as a {delimiter!r}-separated file: {str(exc).splitlines()[0]}") from exc
+    finally:
+        if tijdelijk is not None:
+            Path(tijdelijk.name).unlink(missing_ok=True)
+
+    afgewezen = [
+        {"regel": int(line), "reden": f"line {line} cannot be read: {message}"}
+        for line, message in con.execute("select line, error_message from _csv_fouten order by line").fetchall()
+    ]
+    # bron_rij: the record number under the header; records DuckDB rejected keep their place in the count.
+    voor = [r["regel"] - (header_index + 1) - i for i, r in enumerate(afgewezen, start=1)]
+    for r, ordinal in zip(afgewezen, [r["regel"] - (header_index + 1) for r in afgewezen]):
+        r["rij"] = ordinal
+    con.execute("create or replace temp table _afgewezen_voor as select unnest(?::bigint[]) as voor", [voor])
+    selectie = ", ".join(
+        f"k{posities[v]} as {v}" if v in posities else f"null::varchar as {v}" for v in velden
+    )
+    alle_leeg = " and ".join(f"nullif(trim(k{i}), '') is null" for i in range(len(headers)))
+    con.execute(
+        f"""create or replace table {tabel} as
+            with genummerd as (select rowid + 1 as volgnummer, * from _csv)
+            select volgnummer + (select count(*) from _afgewezen_voor where voor < volgnummer) as bron_rij, {selectie}
+            from genummerd
+            where not ({alle_leeg})
+            order by volgnummer"""
+    )
+    rows_in = con.execute(f"select count(*) from {tabel}").fetchone()[0] + len(afgewezen)
+    con.execute("drop table _csv")
+    return Invoer(pad, "csv", sha256_file(pad), tabel, kolommen, ongebruikt, rows_in, afgewezen)
+
+
+def _koppel_headers(headers: list[str], profiel: Profiel, velden: list[str]) -> tuple[dict[str, str], list[str], dict[str, int]]:
+    kolommen: dict[str, str] = {}
+    posities: dict[str, int] = {}
+    ongebruikt: list[str] = []
+    for i, header in enumerate(headers):
+        veld = profiel.kolom_voor(header)
+        if veld in velden and veld not in kolommen:
+            kolommen[veld] = header.strip()
+            posities[veld] = i
+        elif str(header).strip():
+            ongebruikt.append(str(header).strip())
+    return kolommen, ongebruikt, posities
+
+
+# ------------------------------------------------------------------------------------------------ XLSX
+
+
+def _cel(value: object) -> str | None:
+    """An Excel cell as text: dates as ISO, whole numbers without '.0' (Excel stores 2 for '02')."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value).strip()
+    return text or None
+
+
+def _lees_xlsx(con, pad: Path, profiel: Profiel, velden: list[str], tabel: str) -> Invoer:
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(pad, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds; the user needs one line
+        raise SourceError(f"{pad.name}: cannot be read as an Excel workbook: {exc}") from exc
+    try:
+        for sheet in workbook.worksheets:
+            rows = sheet.iter_rows(values_only=True)
+            top = []
+            for row in rows:
+                top.append([_cel(v) or "" for v in row])
+                if len(top) >= HEADER_ZOEKRIJEN:
+                    break
+            lines = [",".join(f'"{c}"' for c in r) for r in top]
+            try:
+                _, header_index, headers = _zoek_header(lines, profiel)
+            except SourceError:
+                continue
+            kolommen, ongebruikt, posities = _koppel_headers(headers, profiel, velden)
+            records = []
+            all_rows = top[header_index + 1 :] + [[_cel(v) for v in row] for row in rows]
+            for number, row in enumerate(all_rows, start=1):
+                values = [v if v != "" else None for v in row]
+                if not any(values):
+                    continue
+                record = {"bron_rij": number}
+                for v in velden:
+                    record[v] = values[posities[v]] if v in posities and posities[v] < len(values) else None
+                records.append(record)
+            frame = pd.DataFrame(records, columns=["bron_rij", *velden]).astype({v: "object" for v in velden})
+            con.register("_xlsx_rijen", frame)
+            casts = ", ".join(f"{v}::varchar as {v}" for v in velden)
+            con.execute(f"create or replace table {tabel} as select bron_rij::bigint as bron_rij, {casts} from _xlsx_rijen")
+            con.unregister("_xlsx_rijen")
+            return Invoer(pad, "xlsx", sha256_file(pad), tabel, kolommen, ongebruikt, len(records), blad=sheet.title)
+    finally:
+        workbook.close()
+    names = ", ".join(ws.title for ws in workbook.worksheets)
+    raise SourceError(f"{pad.name}: no sheet has a recognisable header (sheets: {names}); use a profile that knows its headers")
+
+
+# ------------------------------------------------------------------------------------------------ 301 XML
+
+
+def _lees_301(con, pad: Path, velden: list[str], tabel: str) -> Invoer:
+    from .istandaard301 import read_301
+
+    records = read_301(pad)
+    frame = pd.DataFrame(
+        [{"bron_rij": r["bron_rij"], **{v: r.get(v) for v in velden}} for r in records], columns=["bron_rij", *velden]
+    ).astype({v: "object" for v in velden})
+    con.register("_xml_rijen", frame)
+    casts = ", ".join(f"{v}::varchar as {v}" for v in velden)
+    con.execute(f"create or replace table {tabel} as select bron_rij::bigint as bron_rij, {casts} from _xml_rijen")
+    con.unregister("_xml_rijen")
+    kolommen = {v: v for v in velden if any(r.get(v) is not None for r in records)}
+    return Invoer(pad, "301", sha256_file(pad), tabel, kolommen, [], len(records))
