@@ -867,10 +867,6 @@ def test_elke_pub_view_heeft_comment(demo_db):
     assert [v for v, c in views if not (c or "").strip()] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: privacy.schrijf_openbaarmaking comments marts.openbaarmaking but none of its columns",
-)
 def test_elke_marts_kolom_heeft_comment(demo_db):
     con = connect(demo_db, read_only=True)
     try:

@@ -1,7 +1,12 @@
--- Validate and type one beschikking export (temp table invoer) on the private in-memory connection.
--- Nothing here is written to the database file. The result, gevalideerd, no longer holds the BSN or the
--- birth date; postcode and huisnummer stay only until the buurt is found (sql/ingest/plaatsing.sql).
--- Each row carries its problems; a row with any problem goes to meta.quarantine, never silently away.
+-- Validate and type one beschikking export (table or view invoer) on the private in-memory connection.
+-- Nothing here is written to the database file. The view gecontroleerd exposes, per record, only what may be
+-- stored (client_key instead of the BSN, an age band instead of the birth date) plus the postcode and
+-- huisnummer needed to find the buurt (sql/ingest/plaatsing.sql), whether the record is in order, and if not,
+-- its problems. The caller writes records in order to raw.beschikkingen and the others to meta.quarantine.
+--
+-- Speed: an export repeats the same few values (wetten, codes, dates, postcodes, BSNs of returning clients),
+-- so every value is cleaned once per distinct value (the d_* tables) and records only join them. Regular
+-- in-memory tables are used: DuckDB fills temp tables several times slower.
 -- Lookup tables filled from the profile: wet_spellingen, leveringsvorm_spellingen, geslacht_spellingen,
 -- categorieen(wet, code, omschrijving). $hmac(x) is replaced by the keyed HMAC expression (pseudoniem.py).
 
@@ -17,111 +22,163 @@ create or replace temp macro wp_datum(x) as coalesce(
 -- Shape of a personal value without the value itself: digits become 9, letters X (for quarantine messages).
 create or replace temp macro wp_vorm(x) as left(regexp_replace(regexp_replace(x, '[0-9]', '9', 'g'), '[A-Za-z]', 'X', 'g'), 20);
 
-create or replace temp table genormaliseerd as
-with bron as (
-    select * from invoer
+-- BSNs: cleaned, checked with the elfproef and pseudonymised once per distinct value.
+create or replace table d_bsn as
+with ruw as (
+    select distinct coalesce(bsn, '') as ruw from invoer
 ),
 
-opgeschoond as (
-    select
-        bron_rij,
-        nullif(trim(bsn), '') as bsn_ruw,
-        -- Excel drops a BSN's leading zero (012345672 → 12345672): restore it
-        lpad(regexp_replace(trim(bsn), '[\s.]', '', 'g'), 9, '0') as bsn_schoon,
-        nullif(trim(wet), '') as wet_ruw,
-        nullif(upper(trim(voorziening_code)), '') as code_ruw,
-        nullif(trim(voorziening), '') as voorziening,
-        nullif(trim(ingangsdatum), '') as ingang_ruw,
-        nullif(trim(einddatum), '') as einde_ruw,
-        nullif(trim(geboortedatum), '') as geboorte_ruw,
-        nullif(upper(regexp_replace(postcode, '\s', '', 'g')), '') as postcode_ruw,
-        try_cast(regexp_extract(huisnummer, '^\s*([0-9]+)', 1) as integer) as huisnummer,
-        nullif(trim(beschikking_id), '') as beschikking_id,
-        nullif(trim(reden_einde), '') as reden_einde,
-        nullif(lpad(trim(reden_wijziging), 2, '0'), '') as reden_wijziging,
-        wp_sleutel(leveringsvorm) as leveringsvorm_sleutel,
-        wp_sleutel(geslacht) as geslacht_sleutel
-    from bron
+schoon as (
+    -- Excel drops a BSN's leading zero (012345672 → 12345672): restore it
+    select ruw, lpad(regexp_replace(trim(ruw), '[\s.]', '', 'g'), 9, '0') as bsn_schoon from ruw
 ),
 
-getypeerd as (
-    select
-        o.*,
-        regexp_full_match(o.bsn_schoon, '[0-9]{9}') and o.bsn_schoon <> '000000000' as bsn_vorm_ok,
-        w.wet,
-        -- Excel strips a code's leading zero (02 → 2); "02 Begeleiding" keeps only its code
-        case when regexp_full_match(coalesce(o.code_ruw, ''), '[0-9]') then '0' || o.code_ruw
-             when regexp_matches(coalesce(o.code_ruw, ''), '^[0-9]{2}\b') then left(o.code_ruw, 2)
-             else o.code_ruw end as voorziening_code,
-        wp_datum(o.ingang_ruw) as ingangsdatum,
-        wp_datum(o.einde_ruw) as einddatum,
-        wp_datum(o.geboorte_ruw) as geboortedatum,
-        case when regexp_full_match(coalesce(o.postcode_ruw, ''), '[1-9][0-9]{3}[A-Z]{2}') then o.postcode_ruw end as postcode,
-        coalesce(l.leveringsvorm, 'onbekend') as leveringsvorm,
-        coalesce(g.geslacht, 'onbekend') as geslacht
-    from opgeschoond o
-    left join wet_spellingen w on w.spelling = wp_sleutel(o.wet_ruw)
-    left join leveringsvorm_spellingen l on l.spelling = o.leveringsvorm_sleutel
-    left join geslacht_spellingen g on g.spelling = o.geslacht_sleutel
-)
+vorm as (
+    select *, regexp_full_match(bsn_schoon, '[0-9]{9}') and bsn_schoon <> '000000000' as vorm_ok from schoon
+),
 
-select
-    *,
-    bsn_vorm_ok and (
+elfproef as (
+    select *, vorm_ok and (
         9 * bsn_schoon[1]::int + 8 * bsn_schoon[2]::int + 7 * bsn_schoon[3]::int + 6 * bsn_schoon[4]::int
         + 5 * bsn_schoon[5]::int + 4 * bsn_schoon[6]::int + 3 * bsn_schoon[7]::int + 2 * bsn_schoon[8]::int
         - bsn_schoon[9]::int
     ) % 11 = 0 as elfproef_ok
-from getypeerd;
-
--- Each distinct BSN is pseudonymised once.
-create or replace temp table pseudo as
-select bsn_schoon, $hmac(bsn_schoon) as client_key
-from (select distinct bsn_schoon from genormaliseerd where elfproef_ok);
-
-create or replace temp table gevalideerd as
-with gekoppeld as (
-    select n.*, p.client_key, c.omschrijving as code_omschrijving, c.code is not null as code_bekend
-    from genormaliseerd n
-    left join pseudo p using (bsn_schoon)
-    left join categorieen c on c.wet = n.wet and c.code = n.voorziening_code
+    from vorm
 )
 
 select
-    bron_rij,
-    client_key,
-    beschikking_id,
-    wet,
-    voorziening_code,
-    coalesce(voorziening, code_omschrijving) as voorziening,
-    leveringsvorm,
-    ingangsdatum,
-    einddatum,
-    reden_einde,
-    reden_wijziging,
-    postcode,
-    huisnummer,
+    ruw,
     case
-        when geboortedatum is null then null
-        when geboortedatum > ingangsdatum then null
-        else case
-            when date_sub('year', geboortedatum, ingangsdatum) < 4 then '0-3'
-            when date_sub('year', geboortedatum, ingangsdatum) < 12 then '4-11'
-            when date_sub('year', geboortedatum, ingangsdatum) < 18 then '12-17'
-            when date_sub('year', geboortedatum, ingangsdatum) < 23 then '18-22'
-            when date_sub('year', geboortedatum, ingangsdatum) < 45 then '23-44'
-            when date_sub('year', geboortedatum, ingangsdatum) < 65 then '45-64'
-            when date_sub('year', geboortedatum, ingangsdatum) < 75 then '65-74'
-            when date_sub('year', geboortedatum, ingangsdatum) < 85 then '75-84'
-            else '85+' end
+        when trim(ruw) = '' then 'BSN is empty'
+        when not vorm_ok then 'BSN is not a number of 8 or 9 digits'
+        when not elfproef_ok then 'BSN fails the elfproef (11-test)'
+    end as probleem,
+    case when elfproef_ok then $hmac(bsn_schoon) end as client_key
+from elfproef;
+
+-- One small table per date column: the optimiser then joins each as a small build side.
+create or replace table d_ingang as
+select ruw, case when trim(ruw) = '' then null else wp_datum(ruw) end as datum
+from (select distinct coalesce(ingangsdatum, '') as ruw from invoer);
+
+create or replace table d_einde as
+select ruw, case when trim(ruw) = '' then null else wp_datum(ruw) end as datum
+from (select distinct coalesce(einddatum, '') as ruw from invoer);
+
+create or replace table d_geboorte as
+select ruw, case when trim(ruw) = '' then null else wp_datum(ruw) end as datum
+from (select distinct coalesce(geboortedatum, '') as ruw from invoer);
+
+create or replace table d_wet as
+select r.ruw, w.wet
+from (select distinct coalesce(wet, '') as ruw from invoer) r
+left join wet_spellingen w on w.spelling = wp_sleutel(r.ruw);
+
+create or replace table d_code as
+select
+    ruw,
+    -- Excel strips a code's leading zero (02 → 2); "02 Begeleiding" keeps only its code
+    case when regexp_full_match(code, '[0-9]') then '0' || code
+         when regexp_matches(code, '^[0-9]{2}\b') then left(code, 2)
+         else nullif(code, '') end as code
+from (select ruw, upper(trim(ruw)) as code from (select distinct coalesce(voorziening_code, '') as ruw from invoer));
+
+create or replace table d_postcode as
+select ruw, p as postcode_ruw,
+       case when regexp_full_match(p, '[1-9][0-9]{3}[A-Z]{2}') then p end as postcode
+from (select ruw, nullif(upper(regexp_replace(ruw, '\s', '', 'g')), '') as p
+      from (select distinct coalesce(postcode, '') as ruw from invoer));
+
+create or replace table d_leveringsvorm as
+select r.ruw, coalesce(l.leveringsvorm, 'onbekend') as leveringsvorm
+from (select distinct coalesce(leveringsvorm, '') as ruw from invoer) r
+left join leveringsvorm_spellingen l on l.spelling = wp_sleutel(r.ruw);
+
+create or replace table d_geslacht as
+select r.ruw, coalesce(g.geslacht, 'onbekend') as geslacht
+from (select distinct coalesce(geslacht, '') as ruw from invoer) r
+left join geslacht_spellingen g on g.spelling = wp_sleutel(r.ruw);
+
+create or replace table d_huisnummer as
+select ruw, try_cast(regexp_extract(ruw, '^\s*([0-9]+)', 1) as integer) as huisnummer
+from (select distinct coalesce(huisnummer, '') as ruw from invoer);
+
+create or replace view gecontroleerd as
+with rijen as (
+    select
+        i.bron_rij,
+        b.client_key,
+        b.probleem as bsn_probleem,
+        i.bsn as bsn_ruw,
+        w.wet,
+        nullif(trim(i.wet), '') as wet_ruw,
+        c.code as voorziening_code,
+        nullif(trim(i.voorziening_code), '') as code_ruw,
+        k.code is not null as code_bekend,
+        coalesce(nullif(trim(i.voorziening), ''), k.omschrijving) as voorziening,
+        di.datum as ingangsdatum,
+        nullif(trim(i.ingangsdatum), '') as ingang_ruw,
+        de.datum as einddatum,
+        nullif(trim(i.einddatum), '') as einde_ruw,
+        dg.datum as geboortedatum,
+        nullif(trim(i.geboortedatum), '') as geboorte_ruw,
+        p.postcode,
+        p.postcode_ruw,
+        h.huisnummer,
+        nullif(trim(i.beschikking_id), '') as beschikking_id,
+        nullif(trim(i.reden_einde), '') as reden_einde,
+        nullif(lpad(trim(i.reden_wijziging), 2, '0'), '') as reden_wijziging,
+        lv.leveringsvorm,
+        gs.geslacht
+    from invoer i
+    left join d_leveringsvorm lv on lv.ruw = coalesce(i.leveringsvorm, '')
+    left join d_geslacht gs on gs.ruw = coalesce(i.geslacht, '')
+    left join d_bsn b on b.ruw = coalesce(i.bsn, '')
+    left join d_wet w on w.ruw = coalesce(i.wet, '')
+    left join d_code c on c.ruw = coalesce(i.voorziening_code, '')
+    left join categorieen k on k.wet = w.wet and k.code = c.code
+    left join d_ingang di on di.ruw = coalesce(i.ingangsdatum, '')
+    left join d_einde de on de.ruw = coalesce(i.einddatum, '')
+    left join d_geboorte dg on dg.ruw = coalesce(i.geboortedatum, '')
+    left join d_postcode p on p.ruw = coalesce(i.postcode, '')
+    left join d_huisnummer h on h.ruw = coalesce(i.huisnummer, '')
+),
+
+gecontroleerd_rijen as (
+    select
+        *,
+        date_sub('year', geboortedatum, ingangsdatum) as leeftijd,
+        bsn_probleem is null
+        and wet is not null
+        and code_bekend
+        and ingangsdatum is not null
+        and (einde_ruw is null or einddatum is not null)
+        and (einddatum is null or einddatum >= ingangsdatum)
+        and (geboorte_ruw is null or (geboortedatum is not null and geboortedatum <= current_date))
+        and (postcode_ruw is null or postcode is not null) as in_orde
+    from rijen
+)
+
+select
+    in_orde, bron_rij, client_key, beschikking_id, wet, voorziening_code, voorziening, leveringsvorm, ingangsdatum, einddatum,
+    reden_einde, reden_wijziging, postcode, huisnummer,
+    case
+        when leeftijd is null or leeftijd < 0 then null
+        when leeftijd < 4 then '0-3'
+        when leeftijd < 12 then '4-11'
+        when leeftijd < 18 then '12-17'
+        when leeftijd < 23 then '18-22'
+        when leeftijd < 45 then '23-44'
+        when leeftijd < 65 then '45-64'
+        when leeftijd < 75 then '65-74'
+        when leeftijd < 85 then '75-84'
+        else '85+'
     end as leeftijdsklasse,
     geslacht,
-    list_filter([
-        case when bsn_ruw is null then {'kolom': 'bsn', 'reden': 'BSN is empty', 'waarde': null} end,
-        case when bsn_ruw is not null and not bsn_vorm_ok
-             then {'kolom': 'bsn', 'reden': 'BSN is not a number of 8 or 9 digits', 'waarde': wp_vorm(bsn_ruw)} end,
-        case when bsn_vorm_ok and not elfproef_ok
-             then {'kolom': 'bsn', 'reden': 'BSN fails the elfproef (11-test)', 'waarde': wp_vorm(bsn_ruw)} end,
+    -- Problems are spelled out only for the few rows that have any (and never come out empty).
+    case when in_orde then [] else coalesce(nullif(list_filter([
+        case when bsn_probleem is not null
+             then {'kolom': 'bsn', 'reden': bsn_probleem, 'waarde': wp_vorm(nullif(trim(bsn_ruw), ''))} end,
         case when wet_ruw is null then {'kolom': 'wet', 'reden': 'wet is empty', 'waarde': null} end,
         case when wet_ruw is not null and wet is null
              then {'kolom': 'wet', 'reden': 'unknown wet (known: wmo, jeugdwet, participatiewet, schuldhulp, wlz)', 'waarde': left(wet_ruw, 40)} end,
@@ -139,5 +196,5 @@ select
              then {'kolom': 'geboortedatum', 'reden': 'geboortedatum is not a real date', 'waarde': wp_vorm(geboorte_ruw)} end,
         case when postcode_ruw is not null and postcode is null
              then {'kolom': 'postcode', 'reden': 'postcode is not of the form 1234AB', 'waarde': wp_vorm(postcode_ruw)} end
-    ], p -> p is not null) as problemen
-from gekoppeld;
+    ], p -> p is not null), []), [{'kolom': null, 'reden': 'record failed validation', 'waarde': null}]) end as problemen
+from gecontroleerd_rijen;

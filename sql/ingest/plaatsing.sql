@@ -1,8 +1,9 @@
 -- Place records in a buurt via the CBS postcode table: first on postcode + huisnummer ('adres'), else on the
 -- buurt where most of the postcode's addresses lie ('pc6'), else not at all ('geen').
--- Input: temp table te_plaatsen(bron_rij, postcode, huisnummer); koppeltabel in doel.raw.cbs_koppeltabel.
--- Output: temp table plaatsing(bron_rij, buurtcode, wijkcode, gemeentecode, plaatsing).
-create or replace temp table plaatsing as
+-- Input: table te_plaatsen(postcode, huisnummer), one row per distinct address (many records share one);
+-- koppeltabel in doel.raw.cbs_koppeltabel.
+-- Output: table plaatsing(postcode, huisnummer, buurtcode, wijkcode, gemeentecode, plaatsing).
+create or replace table plaatsing as
 with koppel as (
     select * from doel.raw.cbs_koppeltabel
     where jaar = (select max(jaar) from doel.raw.cbs_koppeltabel)
@@ -30,7 +31,8 @@ pc6_meerderheid as (
 )
 
 select
-    t.bron_rij,
+    t.postcode,
+    t.huisnummer,
     coalesce(a.buurtcode, p.buurtcode) as buurtcode,
     coalesce(a.wijkcode, p.wijkcode) as wijkcode,
     coalesce(a.gemeentecode, p.gemeentecode) as gemeentecode,

@@ -18,10 +18,15 @@ laatste_versie as (
 ),
 
 export_peildatum as (
-    -- An export knows nothing after its latest date, so periods after it are not counted.
-    select bron, periode, max(greatest(ingangsdatum, coalesce(einddatum, ingangsdatum))) as peildatum
-    from actuele_export
-    group by bron, periode
+    -- An export knows nothing after its latest date, so periods after it are not counted. Planned end dates
+    -- in the future do not move it past the day the export was loaded.
+    select
+        a.bron,
+        a.periode,
+        least(max(greatest(a.ingangsdatum, coalesce(a.einddatum, a.ingangsdatum))), any_value(l.geladen_op)::date) as peildatum
+    from actuele_export a
+    join meta.loads l using (load_id)
+    group by a.bron, a.periode
 )
 
 select

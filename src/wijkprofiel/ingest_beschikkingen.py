@@ -71,6 +71,11 @@ def ingest_beschikkingen(
         ingest_koppeltabel(db_path, koppeltabel)
 
     mem = duckdb.connect()  # private and in memory: the BSN never reaches the database file
+    mem.execute("set enable_progress_bar = false")
+    # Every join here is a large export against a small table of distinct values. DuckDB's cost model
+    # sometimes builds its hash table on the export instead (several times slower), so keep the order
+    # as written: the small table is always the build side.
+    mem.execute("set disabled_optimizers = 'join_order,build_side_probe_side'")
     try:
         invoer = lees_invoer(mem, pad, prof, VELDEN)
         bron = bron or _bron_uit(invoer)
@@ -81,9 +86,6 @@ def ingest_beschikkingen(
         hmac_expr = pseudoniem.hmac_sql(key, "bsn_schoon")
         for statement in split_statements(script.replace("$hmac(bsn_schoon)", hmac_expr)):
             mem.execute(statement)
-        mem.execute("drop table genormaliseerd")
-        mem.execute("drop table pseudo")
-        mem.execute(f"drop table {invoer.tabel}")
         return _schrijf(mem, db_path, invoer, bron, periode, gemeente)
     finally:
         mem.close()
@@ -101,7 +103,7 @@ def _vul_opzoektabellen(mem, prof: Profiel) -> None:
     for veld, tabel in (("wet", "wet_spellingen"), ("leveringsvorm", "leveringsvorm_spellingen"), ("geslacht", "geslacht_spellingen")):
         frame = pd.DataFrame(prof.waarde_spellingen(veld), columns=["spelling", veld])
         mem.register("_spellingen", frame)
-        mem.execute(f"create or replace temp table {tabel} as select * from _spellingen")
+        mem.execute(f"create or replace table {tabel} as select * from _spellingen")
         mem.unregister("_spellingen")
     rows = []
     with resources.files("wijkprofiel.data").joinpath("istandaarden/codelists_iwmo_ijw_3_2.csv").open(encoding="utf-8") as fh:
@@ -111,7 +113,7 @@ def _vul_opzoektabellen(mem, prof: Profiel) -> None:
     for wet, codes in prof.lokale_codes.items():
         rows.extend((wet, str(code).upper(), omschrijving) for code, omschrijving in codes.items())
     mem.register("_categorieen", pd.DataFrame(rows, columns=["wet", "code", "omschrijving"]))
-    mem.execute("create or replace temp table categorieen as select distinct * from _categorieen")
+    mem.execute("create or replace table categorieen as select distinct * from _categorieen")
     mem.unregister("_categorieen")
 
 
@@ -133,51 +135,61 @@ def _schrijf(mem, db_path, invoer: Invoer, bron: str, periode: str, gemeente: st
             "no postcode table (koppeltabel) loaded: rows load without a buurt; "
             "run `wijkprofiel ingest koppeltabel FILE` or pass --koppeltabel"
         )
+    bestand = str(invoer.pad)
     mem.execute(f"attach '{_sql_tekst(db_path)}' as doel")
     try:
-        mem.execute("create or replace temp table te_plaatsen as select bron_rij, postcode, huisnummer from gevalideerd where len(problemen) = 0")
+        mem.execute(
+            """create or replace table te_plaatsen as
+               select distinct p.postcode, h.huisnummer
+               from invoer i
+               join d_postcode p on p.ruw = coalesce(i.postcode, '')
+               join d_huisnummer h on h.ruw = coalesce(i.huisnummer, '')
+               where p.postcode is not null"""
+        )
         for statement in split_statements((sql_dir() / "ingest" / "plaatsing.sql").read_text(encoding="utf-8")):
             mem.execute(statement)
         gemeente = gemeente or _meest_voorkomende_gemeente(mem)
-        rows_in = invoer.rows_in
-        quarantined = mem.execute("select count(*) from gevalideerd where len(problemen) > 0").fetchone()[0] + len(invoer.afgewezen)
-        loaded = rows_in - quarantined
+        # bron_rij carries each record's place in the file, so the rows may be written in any order: this
+        # lets DuckDB write on every core. (Reading needed the order: rowid is the record number.)
+        mem.execute("set preserve_insertion_order = false")
         mem.execute("begin transaction")
-        load_id = register_load(
-            mem,
-            catalogus="doel",
-            bron=BRON, bestand=str(invoer.pad), sha256=invoer.sha256, via="bestand", gemeente=gemeente,
-            tabel_id=bron, rows_in=rows_in, loaded=loaded, quarantined=quarantined,
-            toelichting=_toelichting(invoer, periode),
-        )
-        mem.execute(
+        load_id = mem.execute("select nextval('doel.meta.load_id_seq')").fetchone()[0]
+        # Only these columns are written: no BSN, birth date, postcode or huisnummer.
+        loaded = mem.execute(
             """insert into doel.raw.beschikkingen by name
                select $load_id as load_id, $bron as bron, $periode as periode, g.beschikking_id, g.client_key, g.wet,
                       g.voorziening_code, g.voorziening, g.leveringsvorm, g.ingangsdatum, g.einddatum, g.reden_einde,
                       g.reden_wijziging, p.buurtcode, p.wijkcode, coalesce(p.gemeentecode, $gemeente) as gemeentecode,
                       coalesce(p.plaatsing, 'geen') as plaatsing, g.leeftijdsklasse, g.geslacht,
                       $bestand as bron_bestand, g.bron_rij
-               from gevalideerd g
-               left join plaatsing p using (bron_rij)
-               where len(g.problemen) = 0
-               order by g.bron_rij""",
-            {"load_id": load_id, "bron": bron, "periode": periode, "gemeente": gemeente, "bestand": str(invoer.pad)},
-        )
+               from gecontroleerd g
+               left join plaatsing p
+                 on p.postcode = coalesce(g.postcode, '') and coalesce(p.huisnummer, -1) = coalesce(g.huisnummer, -1)
+               where g.in_orde""",
+            {"load_id": load_id, "bron": bron, "periode": periode, "gemeente": gemeente, "bestand": bestand},
+        ).fetchone()[0]
         mem.execute(
             """insert into doel.meta.quarantine
                select $load_id, $bestand, bron_rij, p.kolom, p.reden, p.waarde
-               from (select bron_rij, unnest(problemen) as p from gevalideerd where len(problemen) > 0)
-               order by bron_rij""",
-            {"load_id": load_id, "bestand": str(invoer.pad)},
+               from (select bron_rij, unnest(problemen) as p from gecontroleerd where not in_orde)""",
+            {"load_id": load_id, "bestand": bestand},
         )
         if invoer.afgewezen:
             mem.executemany(
                 "insert into doel.meta.quarantine values (?, ?, ?, null, ?, null)",
-                [[load_id, str(invoer.pad), r["rij"], r["reden"]] for r in invoer.afgewezen],
+                [[load_id, bestand, r["rij"], r["reden"]] for r in invoer.afgewezen],
             )
+        rows_in = invoer.rows_in
+        quarantined = rows_in - loaded
+        register_load(
+            mem, load_id=load_id, catalogus="doel", bron=BRON, bestand=bestand, sha256=invoer.sha256, via="bestand",
+            gemeente=gemeente, tabel_id=bron, rows_in=rows_in, loaded=loaded, quarantined=quarantined,
+            toelichting=_toelichting(invoer, periode),
+        )
         geplaatst, niet = mem.execute(
-            f"select count(*) filter (where plaatsing <> 'geen'), count(*) filter (where plaatsing = 'geen') "
-            f"from doel.raw.beschikkingen where load_id = {int(load_id)}"
+            "select count(*) filter (where plaatsing <> 'geen'), count(*) filter (where plaatsing = 'geen') "
+            "from doel.raw.beschikkingen where load_id = ?",
+            [load_id],
         ).fetchone()
         mem.execute("commit")
     except BaseException:
@@ -196,9 +208,8 @@ def _schrijf(mem, db_path, invoer: Invoer, bron: str, periode: str, gemeente: st
     for w in waarschuwingen:
         log.warning("%s: %s", invoer.pad.name, w)
     return BeschikkingLoad(
-        BRON, str(invoer.pad), rows_in, loaded, quarantined, load_id=load_id,
-        toelichting=_toelichting(invoer, periode), geplaatst=geplaatst, niet_geplaatst=niet,
-        waarschuwingen=tuple(waarschuwingen),
+        BRON, bestand, rows_in, loaded, quarantined, load_id=load_id, toelichting=_toelichting(invoer, periode),
+        geplaatst=geplaatst, niet_geplaatst=niet, waarschuwingen=tuple(waarschuwingen),
     )
 
 
@@ -209,7 +220,7 @@ def _sql_tekst(value: object) -> str:
 
 def _meest_voorkomende_gemeente(mem) -> str | None:
     row = mem.execute(
-        "select gemeentecode from plaatsing where gemeentecode is not null group by 1 order by count(*) desc limit 1"
+        "select gemeentecode from plaatsing where gemeentecode is not null group by 1 order by count(*) desc, 1 limit 1"
     ).fetchone()
     return row[0] if row else None
 

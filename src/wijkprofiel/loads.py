@@ -70,12 +70,15 @@ def register_load(
     opgehaald_op: datetime | None = None,
     toelichting: str = "",
     catalogus: str | None = None,
+    load_id: int | None = None,
 ) -> int:
-    """Insert a meta.loads row and return its load_id. `catalogus` names an attached database to write to."""
+    """Insert a meta.loads row and return its load_id. `catalogus` names an attached database to write to;
+    `load_id` is one the caller already drew from the sequence (to write the rows first, then their counts)."""
     if rows_in != loaded + quarantined:
         raise AssertionError(f"rows_in {rows_in} != loaded {loaded} + quarantined {quarantined} for {bestand}")
     meta = f"{catalogus}.meta" if catalogus else "meta"
-    load_id = con.execute(f"select nextval('{meta}.load_id_seq')").fetchone()[0]
+    if load_id is None:
+        load_id = con.execute(f"select nextval('{meta}.load_id_seq')").fetchone()[0]
     con.execute(
         f"""insert into {meta}.loads
                (load_id, bron, bestand, sha256, tabel_id, gemeente, jaar, via, opgehaald_op, rows_in, loaded, quarantined, toelichting)

@@ -91,30 +91,42 @@ def openbaar_maken(waarden: pd.DataFrame, gebieden: pd.DataFrame, catalogus: pd.
 
 
 def _secundair(uit: dict, waar: dict, aantallen: pd.DataFrame, gebieden: pd.DataFrame) -> None:
-    kinderen: dict[tuple, list[str]] = defaultdict(list)  # (ouder_code, jaar) → child codes
+    """Hide more children until no hidden figure can be recovered by subtraction.
+
+    - A published parent with exactly one hidden child: hide its smallest published child too.
+    - A hidden parent whose children are all published: its value would be their sum, so hide the
+      smallest child too.
+    Parents are visited in a fixed order (wijken before gemeenten, then by code) so the result does not
+    depend on row order.
+    """
+    kinderen: dict[tuple, set[str]] = defaultdict(set)  # (ouder_code, jaar) → child codes
     for g in gebieden.itertuples(index=False):
-        if g.ouder_code:
-            kinderen[(g.ouder_code, g.jaar)].append(g.gebied_code)
-    sleutels = {(r.indicator, r.jaar) for r in aantallen.itertuples(index=False)}
+        if isinstance(g.ouder_code, str) and g.ouder_code:
+            kinderen[(g.ouder_code, g.jaar)].add(g.gebied_code)
+    # An area with a gemeente figure is a child even when CBS's list for that year lacks it.
+    for r in aantallen.itertuples(index=False):
+        if isinstance(r.ouder_code, str) and r.ouder_code:
+            kinderen[(r.ouder_code, r.jaar)].add(r.gebied_code)
+    ouders = sorted(kinderen, key=lambda k: (0 if k[0].startswith("WK") else 1, k[0], k[1]))
+    sleutels = sorted({(r.indicator, r.jaar) for r in aantallen.itertuples(index=False)})
+    reden = "secundair onderdrukt (anders terug te rekenen)"
     changed = True
     while changed:
         changed = False
         for indicator, jaar in sleutels:
-            for (ouder, k_jaar), codes in kinderen.items():
+            for ouder, k_jaar in ouders:
+                codes = sorted(kinderen[(ouder, k_jaar)])
                 if k_jaar != jaar or len(codes) < 2:
                     continue
-                ouder_uit = uit.get((ouder, jaar, indicator))
-                if ouder_uit is None or ouder_uit[0] is None:
-                    continue  # the parent is hidden itself: nothing to subtract from
+                ouder_verborgen = uit.get((ouder, jaar, indicator), (None,))[0] is None
                 verborgen = [c for c in codes if uit.get((c, jaar, indicator), (None,))[0] is None]
-                if len(verborgen) != 1:
-                    continue
                 zichtbaar = [c for c in codes if c not in verborgen]
                 if not zichtbaar:
                     continue
-                kleinste = min(zichtbaar, key=lambda c: (waar.get((c, jaar, indicator), 0), c))
-                uit[(kleinste, jaar, indicator)] = (None, "secundair onderdrukt (anders terug te rekenen)")
-                changed = True
+                if (not ouder_verborgen and len(verborgen) == 1) or (ouder_verborgen and not verborgen):
+                    kleinste = min(zichtbaar, key=lambda c: (waar.get((c, jaar, indicator), 0), c))
+                    uit[(kleinste, jaar, indicator)] = (None, reden)
+                    changed = True
 
 
 def _inwoners_per_jaar(gebieden: pd.DataFrame) -> dict[tuple, float]:
@@ -149,7 +161,8 @@ def schrijf_openbaarmaking(con) -> None:
            join cbs_gebieden g on g.jaar = coalesce((select max(jaar) from cbs_gebieden where jaar <= j.jaar),
                                                     (select min(jaar) from cbs_gebieden))
            left join intermediate.cbs_waarden i
-             on i.gebied_code = g.gebied_code and i.indicator = 'inwoners' and i.jaar = g.jaar"""
+             on i.gebied_code = g.gebied_code and i.indicator = 'inwoners' and i.jaar = g.jaar
+           order by j.jaar, g.gebied_code"""
     ).df()
     catalogus = con.execute("select indicator, teller, factor from raw.indicator_catalogus").df()
     besluit = openbaar_maken(waarden, gebieden, catalogus)
@@ -160,3 +173,12 @@ def schrijf_openbaarmaking(con) -> None:
         "comment on table marts.openbaarmaking is 'Per indicator value: the published value after disclosure control "
         "(CBS small-number rule for gemeente figures), whether it is hidden and why.'"
     )
+    for kolom, tekst in {
+        "gebied_code": "CBS area code as text.",
+        "jaar": "Year of the figure.",
+        "indicator": "Indicator key (see marts.indicator_waarden).",
+        "waarde": "The value that may be published: CBS figures unchanged; gemeente counts rounded to 5, rates from rounded counts; NULL when hidden.",
+        "onderdrukt": "True when the value is hidden.",
+        "reden": "Why the value is hidden (minder dan 8, gebied met minder dan 50 inwoners, secundair onderdrukt, onbekend of geheim (CBS)).",
+    }.items():
+        con.execute(f"comment on column marts.openbaarmaking.{kolom} is '{tekst}'")

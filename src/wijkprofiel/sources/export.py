@@ -155,13 +155,14 @@ def _lees_csv(con, pad: Path, profiel: Profiel, velden: list[str], tabel: str) -
         bron = Path(tijdelijk.name)
     try:
         columns = {f"k{i}": "VARCHAR" for i in range(len(headers))}
-        # The header line index counts lines of the sample; a BOM is not a line.
+        selectie = ", ".join(f"k{posities[v]} as {v}" if v in posities else f"null::varchar as {v}" for v in velden)
+        # One pass that keeps only the mapped columns; the table's rowid is the record's order in the file.
         con.execute(
-            f"""create or replace temp table _csv as
-                select * from read_csv(?, auto_detect = false, header = false, skip = ?, delim = ?, quote = '"',
-                                       escape = '"', columns = {columns!r}, null_padding = true,
-                                       store_rejects = true, rejects_table = '_csv_fouten', rejects_scan = '_csv_scans',
-                                       max_line_size = 10000000)""",
+            f"""create or replace table _csv as
+                select {selectie}
+                from read_csv(?, auto_detect = false, header = false, skip = ?, delim = ?, quote = '"', escape = '"',
+                              columns = {columns!r}, null_padding = true, max_line_size = 10000000,
+                              store_rejects = true, rejects_table = '_csv_fouten', rejects_scan = '_csv_scans')""",
             [str(bron), header_index + 1, delimiter],
         )
     except duckdb.Error as exc:
@@ -171,28 +172,21 @@ def _lees_csv(con, pad: Path, profiel: Profiel, velden: list[str], tabel: str) -
             Path(tijdelijk.name).unlink(missing_ok=True)
 
     afgewezen = [
-        {"regel": int(line), "reden": f"line {line} cannot be read: {message}"}
+        {"regel": int(line), "rij": int(line) - (header_index + 1), "reden": f"line {line} cannot be read: {message}"}
         for line, message in con.execute("select line, error_message from _csv_fouten order by line").fetchall()
     ]
-    # bron_rij: the record number under the header; records DuckDB rejected keep their place in the count.
-    voor = [r["regel"] - (header_index + 1) - i for i, r in enumerate(afgewezen, start=1)]
-    for r, ordinal in zip(afgewezen, [r["regel"] - (header_index + 1) for r in afgewezen]):
-        r["rij"] = ordinal
-    con.execute("create or replace temp table _afgewezen_voor as select unnest(?::bigint[]) as voor", [voor])
-    selectie = ", ".join(
-        f"k{posities[v]} as {v}" if v in posities else f"null::varchar as {v}" for v in velden
-    )
-    alle_leeg = " and ".join(f"nullif(trim(k{i}), '') is null" for i in range(len(headers)))
-    con.execute(
-        f"""create or replace table {tabel} as
-            with genummerd as (select rowid + 1 as volgnummer, * from _csv)
-            select volgnummer + (select count(*) from _afgewezen_voor where voor < volgnummer) as bron_rij, {selectie}
-            from genummerd
-            where not ({alle_leeg})
-            order by volgnummer"""
-    )
-    rows_in = con.execute(f"select count(*) from {tabel}").fetchone()[0] + len(afgewezen)
-    con.execute("drop table _csv")
+    # bron_rij is the record number under the header; records DuckDB rejected keep their place in the count:
+    # the j-th rejected record (number r_j) has r_j - j accepted records before it.
+    if afgewezen:
+        voor = [r["rij"] - j for j, r in enumerate(afgewezen, start=1)]
+        con.execute("create or replace table _afgewezen_voor as select unnest(?::bigint[]) as voor", [voor])
+        nummer = "rowid + 1 + (select count(*) from _afgewezen_voor where voor < _csv.rowid + 1)"
+    else:
+        nummer = "rowid + 1"
+    # A view, not a copy: a large export is held in memory once. (Regular in-memory tables are used rather
+    # than temp tables, which DuckDB fills several times slower.)
+    con.execute(f"create or replace view {tabel} as select {nummer} as bron_rij, * from _csv")
+    rows_in = con.execute("select count(*) from _csv").fetchone()[0] + len(afgewezen)
     return Invoer(pad, "csv", sha256_file(pad), tabel, kolommen, ongebruikt, rows_in, afgewezen)
 
 
