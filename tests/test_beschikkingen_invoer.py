@@ -526,9 +526,9 @@ def test_zelfde_bestand_twee_keer_zonder_koppeltabel(tmp_path, db):
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "BUG: _schrijf looks for an earlier load with previous_load(..., gemeente=None, jaar=None), but a load whose "
-    "rows were placed is registered with gemeente (e.g. GM0344); the lookup never matches, so the same file is "
-    "loaded again (new meta.loads row, raw rows doubled)"))
+    "BUG: laden._schrijf looks for an earlier load with previous_load(con, soort.naam, sha256, None, None), but a "
+    "load whose rows were placed is registered with gemeente (e.g. GM0344); `gemeente is not distinct from NULL` "
+    "never matches, so the same file is loaded again (new meta.loads row, raw rows doubled)"))
 def test_zelfde_bestand_twee_keer_met_koppeltabel(tmp_path, db):
     pad = schrijf(tmp_path, "export.csv", csv_bytes([rij(maak_bsn(40)), rij(maak_bsn(41), ingang="31-02-2023")]))
     eerste = laad(db, pad, koppeltabel=KOPPELTABEL)
@@ -655,9 +655,9 @@ def test_cli_onleesbaar_bestand_geeft_1_en_laadt_het_andere(tmp_path, db):
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "REGRESSION in the uncommitted rewrite of sources/export.py::_lees_csv: the filter that skipped records whose "
-    "cells are all empty (`where not (alle_leeg)`) was dropped, so Excel's ';;;;;;;;' lines become records and are "
-    "quarantined ('BSN is empty', 'wet is empty', ...); the committed version passes this test"))
+    "REGRESSION (commit 5ab64f4 'Faster beschikkingen ingest'): sources/export.py::_lees_csv no longer skips "
+    "records whose cells are all empty (the `where not (alle_leeg)` filter of a5b6671 was dropped), so Excel's "
+    "';;;;;;;;' lines become records and are quarantined ('BSN is empty', 'wet is empty', ...)"))
 def test_lege_excelregels_tellen_niet_mee(tmp_path, db):
     """Excel saves empty rows below the data as ';;;;;;;;' lines; they are not records."""
     leeg = ";" * (len(HEADER) - 1)

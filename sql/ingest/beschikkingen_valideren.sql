@@ -8,19 +8,8 @@
 -- so every value is cleaned once per distinct value (the d_* tables) and records only join them. Regular
 -- in-memory tables are used: DuckDB fills temp tables several times slower.
 -- Lookup tables filled from the profile: wet_spellingen, leveringsvorm_spellingen, geslacht_spellingen,
--- categorieen(wet, code, omschrijving). $hmac(x) is replaced by the keyed HMAC expression (pseudoniem.py).
-
-create or replace temp macro wp_sleutel(x) as regexp_replace(lower(strip_accents(coalesce(x, ''))), '[^a-z0-9]+', '', 'g');
-
-create or replace temp macro wp_datum(x) as coalesce(
-    try_strptime(trim(x), ['%d-%m-%Y', '%Y-%m-%d', '%d/%m/%Y', '%d.%m.%Y', '%Y-%m-%d %H:%M:%S', '%d-%m-%Y %H:%M:%S'])::date,
-    -- Excel stores dates as days since 1899-12-30 (serials 1–73050 cover 1900–2099)
-    case when regexp_full_match(trim(x), '[0-9]{1,5}') and trim(x)::integer between 1 and 73050
-         then date '1899-12-30' + trim(x)::integer end
-);
-
--- Shape of a personal value without the value itself: digits become 9, letters X (for quarantine messages).
-create or replace temp macro wp_vorm(x) as left(regexp_replace(regexp_replace(x, '[0-9]', '9', 'g'), '[A-Za-z]', 'X', 'g'), 20);
+-- categorieen(wet, code, omschrijving). $hmac(x) is the keyed HMAC (pseudoniem.py); the macros and the
+-- address tables d_postcode and d_huisnummer come from macros.sql and adres.sql (laden.py runs them first).
 
 -- BSNs: cleaned, checked with the elfproef and pseudonymised once per distinct value.
 create or replace table d_bsn as
@@ -38,11 +27,12 @@ vorm as (
 ),
 
 elfproef as (
-    select *, vorm_ok and (
+    -- CASE, not AND: only a value of nine digits may be cast digit by digit
+    select *, case when vorm_ok then (
         9 * bsn_schoon[1]::int + 8 * bsn_schoon[2]::int + 7 * bsn_schoon[3]::int + 6 * bsn_schoon[4]::int
         + 5 * bsn_schoon[5]::int + 4 * bsn_schoon[6]::int + 3 * bsn_schoon[7]::int + 2 * bsn_schoon[8]::int
         - bsn_schoon[9]::int
-    ) % 11 = 0 as elfproef_ok
+    ) % 11 = 0 else false end as elfproef_ok
     from vorm
 )
 
@@ -83,12 +73,6 @@ select
          else nullif(code, '') end as code
 from (select ruw, upper(trim(ruw)) as code from (select distinct coalesce(voorziening_code, '') as ruw from invoer));
 
-create or replace table d_postcode as
-select ruw, p as postcode_ruw,
-       case when regexp_full_match(p, '[1-9][0-9]{3}[A-Z]{2}') then p end as postcode
-from (select ruw, nullif(upper(regexp_replace(ruw, '\s', '', 'g')), '') as p
-      from (select distinct coalesce(postcode, '') as ruw from invoer));
-
 create or replace table d_leveringsvorm as
 select r.ruw, coalesce(l.leveringsvorm, 'onbekend') as leveringsvorm
 from (select distinct coalesce(leveringsvorm, '') as ruw from invoer) r
@@ -98,10 +82,6 @@ create or replace table d_geslacht as
 select r.ruw, coalesce(g.geslacht, 'onbekend') as geslacht
 from (select distinct coalesce(geslacht, '') as ruw from invoer) r
 left join geslacht_spellingen g on g.spelling = wp_sleutel(r.ruw);
-
-create or replace table d_huisnummer as
-select ruw, try_cast(regexp_extract(ruw, '^\s*([0-9]+)', 1) as integer) as huisnummer
-from (select distinct coalesce(huisnummer, '') as ruw from invoer);
 
 create or replace view gecontroleerd as
 with rijen as (
@@ -162,6 +142,7 @@ gecontroleerd_rijen as (
 select
     in_orde, bron_rij, client_key, beschikking_id, wet, voorziening_code, voorziening, leveringsvorm, ingangsdatum, einddatum,
     reden_einde, reden_wijziging, postcode, huisnummer,
+    null::varchar as buurtcode_opgegeven, null::varchar as wijkcode_opgegeven,
     case
         when leeftijd is null or leeftijd < 0 then null
         when leeftijd < 4 then '0-3'
@@ -181,17 +162,17 @@ select
              then {'kolom': 'bsn', 'reden': bsn_probleem, 'waarde': wp_vorm(nullif(trim(bsn_ruw), ''))} end,
         case when wet_ruw is null then {'kolom': 'wet', 'reden': 'wet is empty', 'waarde': null} end,
         case when wet_ruw is not null and wet is null
-             then {'kolom': 'wet', 'reden': 'unknown wet (known: wmo, jeugdwet, participatiewet, schuldhulp, wlz)', 'waarde': left(wet_ruw, 40)} end,
+             then {'kolom': 'wet', 'reden': 'unknown wet (known: wmo, jeugdwet, participatiewet, schuldhulp, wlz)', 'waarde': wp_veilig(wet_ruw)} end,
         case when code_ruw is null then {'kolom': 'voorziening_code', 'reden': 'productcategorie is empty', 'waarde': null} end,
         case when code_ruw is not null and wet is not null and not code_bekend
-             then {'kolom': 'voorziening_code', 'reden': 'productcategorie is not in the code list of ' || wet, 'waarde': left(code_ruw, 40)} end,
+             then {'kolom': 'voorziening_code', 'reden': 'productcategorie is not in the code list of ' || wet, 'waarde': wp_veilig(code_ruw)} end,
         case when ingang_ruw is null then {'kolom': 'ingangsdatum', 'reden': 'ingangsdatum is empty', 'waarde': null} end,
         case when ingang_ruw is not null and ingangsdatum is null
-             then {'kolom': 'ingangsdatum', 'reden': 'ingangsdatum is not a real date (expected dd-mm-jjjj, jjjj-mm-dd or an Excel date)', 'waarde': left(ingang_ruw, 40)} end,
+             then {'kolom': 'ingangsdatum', 'reden': 'ingangsdatum is not a real date (expected dd-mm-jjjj, jjjj-mm-dd or an Excel date)', 'waarde': wp_veilig(ingang_ruw)} end,
         case when einde_ruw is not null and einddatum is null
-             then {'kolom': 'einddatum', 'reden': 'einddatum is not a real date (expected dd-mm-jjjj, jjjj-mm-dd or an Excel date)', 'waarde': left(einde_ruw, 40)} end,
+             then {'kolom': 'einddatum', 'reden': 'einddatum is not a real date (expected dd-mm-jjjj, jjjj-mm-dd or an Excel date)', 'waarde': wp_veilig(einde_ruw)} end,
         case when einddatum < ingangsdatum
-             then {'kolom': 'einddatum', 'reden': 'einddatum lies before ingangsdatum', 'waarde': strftime(einddatum, '%d-%m-%Y')} end,
+             then {'kolom': 'einddatum', 'reden': 'einddatum lies before ingangsdatum', 'waarde': wp_vorm(strftime(einddatum, '%d-%m-%Y'))} end,
         case when geboorte_ruw is not null and (geboortedatum is null or geboortedatum > current_date)
              then {'kolom': 'geboortedatum', 'reden': 'geboortedatum is not a real date', 'waarde': wp_vorm(geboorte_ruw)} end,
         case when postcode_ruw is not null and postcode is null

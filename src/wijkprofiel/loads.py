@@ -37,16 +37,17 @@ def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def previous_load(con, bron: str, sha256: str, gemeente: str | None, jaar: int | None) -> LoadResult | None:
-    """The earlier load of the same content for the same gemeente and year, marked duplicate; None if new.
-
-    A duplicate reports the earlier load's counts, so rows_in = loaded + quarantined holds for it too.
-    """
+def previous_load(con, bron: str, sha256: str, gemeente: str | None = None, jaar: int | None = None, *,
+                  alleen_inhoud: bool = False) -> LoadResult | None:
+    """The earlier load of the same content (for the same gemeente and year, unless `alleen_inhoud`),
+    marked duplicate; None if new. A duplicate reports the earlier load's counts, so rows_in = loaded +
+    quarantined holds for it too. A public file serves several gemeenten; a private export is one load."""
     row = con.execute(
         """select load_id, bestand, rows_in, loaded, quarantined from meta.loads
-           where bron = ? and sha256 = ? and gemeente is not distinct from ? and jaar is not distinct from ?
+           where bron = ? and sha256 = ?
+             and (? or (gemeente is not distinct from ? and jaar is not distinct from ?))
            order by load_id desc limit 1""",
-        [bron, sha256, gemeente, jaar],
+        [bron, sha256, alleen_inhoud, gemeente, jaar],
     ).fetchone()
     if row is None:
         return None

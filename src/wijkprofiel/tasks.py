@@ -55,8 +55,7 @@ def ingest_koppeltabel(db_path: str, pad: str) -> dict:
 @task(name="verzamel beschikkingen", task_run_name="beschikkingen uit {pad}")
 def ingest_beschikking_bestand(db_path: str, pad: str, profiel: str = "auto") -> dict:
     """One export file; the pseudonymisation key comes from the environment or a Prefect Secret block."""
-    result = ingest_beschikkingen.ingest_beschikkingen(db_path, pad, profiel=profiel)
-    return {k: v for k, v in result.as_dict().items() if k in LoadResult.__dataclass_fields__}
+    return ingest_beschikkingen.ingest_beschikkingen(db_path, pad, profiel=profiel).as_load()
 
 
 @task(name="analyseer: bouw marts")

@@ -144,37 +144,22 @@ def _lees_csv(con, pad: Path, profiel: Profiel, velden: list[str], tabel: str) -
         raise SourceError(f"{pad.name}: {exc}") from None
     kolommen, ongebruikt, posities = _koppel_headers(headers, profiel, velden)
 
-    bron = pad
-    tijdelijk = None
-    if encoding in ("cp1252", "utf-16"):
-        # DuckDB reads UTF-8 natively; other encodings are transcoded once to a private temporary file.
-        tijdelijk = tempfile.NamedTemporaryFile(prefix="wijkprofiel-", suffix=".csv", delete=False)
-        with pad.open("r", encoding=encoding, newline="") as src, open(tijdelijk.name, "w", encoding="utf-8", newline="") as dst:
-            for chunk in iter(lambda: src.read(1 << 20), ""):
-                dst.write(chunk)
-        bron = Path(tijdelijk.name)
     try:
-        columns = {f"k{i}": "VARCHAR" for i in range(len(headers))}
-        selectie = ", ".join(f"k{posities[v]} as {v}" if v in posities else f"null::varchar as {v}" for v in velden)
-        # One pass that keeps only the mapped columns; the table's rowid is the record's order in the file.
-        con.execute(
-            f"""create or replace table _csv as
-                select {selectie}
-                from read_csv(?, auto_detect = false, header = false, skip = ?, delim = ?, quote = '"', escape = '"',
-                              columns = {columns!r}, null_padding = true, max_line_size = 10000000,
-                              store_rejects = true, rejects_table = '_csv_fouten', rejects_scan = '_csv_scans')""",
-            [str(bron), header_index + 1, delimiter],
-        )
+        afgewezen = _lees_csv_bestand(con, pad, encoding, header_index, delimiter, headers, posities, velden)
+        if any(r["soort"] == "INVALID UNICODE" for r in afgewezen) and encoding == "utf-8":
+            # The sample looked like UTF-8 but a later line is not: the file is cp1252 after all.
+            afgewezen = _lees_csv_bestand(con, pad, "cp1252", header_index, delimiter, headers, posities, velden)
     except duckdb.Error as exc:
         raise SourceError(f"{pad.name}: cannot be read as a {delimiter!r}-separated file: {str(exc).splitlines()[0]}") from exc
-    finally:
-        if tijdelijk is not None:
-            Path(tijdelijk.name).unlink(missing_ok=True)
+    open_quote = next((r for r in afgewezen if r["soort"] == "UNQUOTED VALUE"), None)
+    if open_quote is not None:
+        # An opening quote without its closing quote swallows the lines after it, so their number is unknown:
+        # loading the rest could lose records without a trace. Refuse the file instead.
+        raise SourceError(
+            f"{pad.name}: line {open_quote['regel']} has a quote (\") that is not closed, so the lines after it "
+            "cannot be read reliably; nothing was loaded. Fix that line and load the file again"
+        )
 
-    afgewezen = [
-        {"regel": int(line), "rij": int(line) - (header_index + 1), "reden": f"line {line} cannot be read: {message}"}
-        for line, message in con.execute("select line, error_message from _csv_fouten order by line").fetchall()
-    ]
     # bron_rij is the record number under the header; records DuckDB rejected keep their place in the count:
     # the j-th rejected record (number r_j) has r_j - j accepted records before it.
     if afgewezen:
@@ -184,10 +169,65 @@ def _lees_csv(con, pad: Path, profiel: Profiel, velden: list[str], tabel: str) -
     else:
         nummer = "rowid + 1"
     # A view, not a copy: a large export is held in memory once. (Regular in-memory tables are used rather
-    # than temp tables, which DuckDB fills several times slower.)
-    con.execute(f"create or replace view {tabel} as select {nummer} as bron_rij, * from _csv")
-    rows_in = con.execute("select count(*) from _csv").fetchone()[0] + len(afgewezen)
+    # than temp tables, which DuckDB fills several times slower.) A line of only separators is no record.
+    niet_leeg = " or ".join(f"nullif(trim({v}), '') is not null" for v in velden)
+    con.execute(f"create or replace view {tabel} as select {nummer} as bron_rij, * from _csv where {niet_leeg}")
+    rows_in = con.execute(f"select count(*) from {tabel}").fetchone()[0] + len(afgewezen)
     return Invoer(pad, "csv", sha256_file(pad), tabel, kolommen, ongebruikt, rows_in, afgewezen)
+
+
+def _lees_csv_bestand(con, pad: Path, encoding: str, header_index: int, delimiter: str, headers: list[str],
+                      posities: dict[str, int], velden: list[str]) -> list[dict]:
+    """Read the data lines into table _csv (mapped columns only); returns the lines DuckDB could not read."""
+    con.execute("drop table if exists _csv_fouten")
+    con.execute("drop table if exists _csv_scans")
+    bron = pad
+    tijdelijk = None
+    if encoding in ("cp1252", "utf-16"):
+        # DuckDB reads UTF-8 natively; other encodings are transcoded once to a private temporary file.
+        tijdelijk = tempfile.NamedTemporaryFile(prefix="wijkprofiel-", suffix=".csv", delete=False)
+        with pad.open("r", encoding=encoding, errors="replace", newline="") as src, \
+                open(tijdelijk.name, "w", encoding="utf-8", newline="") as dst:
+            for chunk in iter(lambda: src.read(1 << 20), ""):
+                dst.write(chunk)
+        bron = Path(tijdelijk.name)
+    try:
+        columns = {f"k{i}": "VARCHAR" for i in range(len(headers))}
+        selectie = ", ".join(f"k{posities[v]} as {v}" if v in posities else f"null::varchar as {v}" for v in velden)
+        # One pass that keeps only the mapped columns; the table's rowid is the record's order in the file.
+        # A line with too few or too many fields is rejected, not padded: its values would sit in the wrong
+        # columns (a BSN where the wet should be).
+        con.execute(
+            f"""create or replace table _csv as
+                select {selectie}
+                from read_csv(?, auto_detect = false, header = false, skip = ?, delim = ?, quote = '"', escape = '"',
+                              columns = {columns!r}, null_padding = false, max_line_size = 10000000,
+                              store_rejects = true, rejects_table = '_csv_fouten', rejects_scan = '_csv_scans')""",
+            [str(bron), header_index + 1, delimiter],
+        )
+    finally:
+        if tijdelijk is not None:
+            Path(tijdelijk.name).unlink(missing_ok=True)
+    return [
+        {"regel": int(line), "rij": int(line) - (header_index + 1), "soort": str(soort).upper(),
+         "reden": _reden_afgewezen(str(soort), int(line), len(headers))}
+        # one line per record: DuckDB reports a line with two surplus fields twice
+        for line, soort in con.execute("select line, min(error_type) from _csv_fouten group by line order by line").fetchall()
+    ]
+
+
+def _reden_afgewezen(soort: str, line: int, velden: int) -> str:
+    """Why DuckDB could not read a line, without its content (which may hold a BSN)."""
+    soort = soort.upper()
+    if soort == "MISSING COLUMNS":
+        return f"line {line} has fewer fields than the header's {velden}"
+    if soort == "TOO MANY COLUMNS":
+        return f"line {line} has more fields than the header's {velden} (a separator inside an unquoted value?)"
+    if soort == "INVALID UNICODE":
+        return f"line {line} holds characters that are neither UTF-8 nor cp1252"
+    if soort == "LINE SIZE OVER MAXIMUM":
+        return f"line {line} is longer than 10 MB"
+    return f"line {line} cannot be read ({soort.lower()})"
 
 
 def _koppel_headers(headers: list[str], profiel: Profiel, velden: list[str]) -> tuple[dict[str, str], list[str], dict[str, int]]:

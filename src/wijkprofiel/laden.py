@@ -1,0 +1,243 @@
+"""The one loading path for every private source: beschikkingen, casuïstiek, signalen, kansen, besprekingen.
+
+A `Bronsoort` says what a source's records look like (its canonical fields, its validation SQL in
+sql/ingest/, whether identifiers must be pseudonymised); `laad_export` does the rest, the same way for all:
+
+1. read the file into a private in-memory DuckDB (sources/export.py), mapping columns through a profile;
+2. run the source's validation SQL there; it defines a view `gecontroleerd` with, per record, only what may
+   be stored (a keyed HMAC instead of an identifier, an age band instead of a birth date), the postcode and
+   huisnummer or given area codes needed to place it, `in_orde`, and for faulty records their `problemen`;
+3. place records in a buurt from postcode + huisnummer (sql/ingest/plaatsing.sql) or a given code;
+4. attach the database file and, in one transaction, write the records in order to raw.<bron>, the others
+   masked to meta.quarantine, and rows_in = loaded + quarantined to meta.loads.
+
+Re-loading the same content changes nothing. A newer export of the same `bron` label and `periode` replaces
+the older one in staging (docs/beschikkingen.md).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import duckdb
+
+from . import pseudoniem
+from .db import connect, init_database, split_statements
+from .koppeltabel import heeft_koppeltabel, ingest_koppeltabel
+from .loads import LoadResult, previous_load, register_load
+from .paths import sql_dir
+from .profielen import Profiel, laad_profiel
+from .sources.export import Invoer, lees_invoer
+
+log = logging.getLogger(__name__)
+
+#: Columns every `gecontroleerd` view has besides what is stored: they steer the write and are not stored.
+STUURKOLOMMEN = ("in_orde", "problemen", "postcode", "huisnummer", "buurtcode_opgegeven", "wijkcode_opgegeven")
+
+
+@dataclass(frozen=True)
+class Bronsoort:
+    naam: str                                   # meta.loads.bron, and the raw table raw.<naam>
+    velden: tuple[str, ...]                     # canonical fields read from a file
+    valideren: str                              # validation SQL in sql/ingest/
+    standaard_profiel: str = "auto"
+    pseudonimiseren: bool = False               # the SQL uses $hmac(x): a key is required
+    voorbereiden: Callable[[duckdb.DuckDBPyConnection, Profiel], None] | None = None  # lookup tables
+    na_schrijven: Callable[[duckdb.DuckDBPyConnection, int], None] | None = None     # inside the transaction
+
+
+@dataclass
+class ExportLoad(LoadResult):
+    """A load result plus what the data team should know about placement."""
+
+    geplaatst: int = 0
+    niet_geplaatst: int = 0
+    waarschuwingen: tuple[str, ...] = ()
+
+    def as_load(self) -> dict:
+        return {k: v for k, v in self.as_dict().items() if k in LoadResult.__dataclass_fields__}
+
+
+def laad_export(
+    db_path: str | Path,
+    pad: str | Path,
+    soort: Bronsoort,
+    *,
+    profiel: str | Path | None = None,
+    koppeltabel: str | Path | None = None,
+    bron: str | None = None,
+    periode: str = "volledig",
+    gemeente: str | None = None,
+    sleutel_waarde: str | None = None,
+) -> ExportLoad:
+    """Load one file of a private source; see the module docstring for the steps."""
+    pad = Path(pad)
+    key = pseudoniem.laad_sleutel(sleutel_waarde) if soort.pseudonimiseren else None
+    prof = laad_profiel(profiel or soort.standaard_profiel)
+    if koppeltabel is not None:
+        ingest_koppeltabel(db_path, koppeltabel)
+
+    mem = duckdb.connect()  # private and in memory: identifiers never reach the database file
+    mem.execute("set enable_progress_bar = false")
+    # Every join here is a large export against a small table of distinct values. DuckDB's cost model
+    # sometimes builds its hash table on the export instead (several times slower), so keep the order
+    # as written: the small table is always the build side.
+    mem.execute("set disabled_optimizers = 'join_order,build_side_probe_side'")
+    try:
+        invoer = lees_invoer(mem, pad, prof, list(soort.velden))
+        bron = bron or bron_uit_bestandsnaam(invoer)
+        if invoer.soort == "301":
+            periode = f"bericht-{invoer.sha256[:12]}"  # 301 messages add up; each is its own period
+        if soort.voorbereiden:
+            soort.voorbereiden(mem, prof)
+        if key is not None:
+            mem.execute(f"create or replace macro wp_hmac(x) as {pseudoniem.hmac_sql(key, 'x')}")
+        scripts = ["macros.sql"] + (["adres.sql"] if "postcode" in soort.velden else []) + [soort.valideren]
+        for naam in scripts:
+            script = (sql_dir() / "ingest" / naam).read_text(encoding="utf-8").replace("$hmac(", "wp_hmac(")
+            for statement in split_statements(script):
+                mem.execute(statement)
+        return _schrijf(mem, db_path, soort, invoer, bron, periode, gemeente)
+    finally:
+        mem.close()
+
+
+def bron_uit_bestandsnaam(invoer: Invoer) -> str:
+    """Default source label: the file name without a trailing date (export-2024-03-01.csv → export)."""
+    if invoer.soort == "301":
+        return "istandaarden-301"
+    stem = re.sub(r"[-_ .]*(\d{8}|\d{4}([-_]?\d{2}){0,2})$", "", invoer.pad.stem)
+    return stem or invoer.pad.stem
+
+
+def _schrijf(mem, db_path, soort: Bronsoort, invoer: Invoer, bron: str, periode: str, gemeente: str | None) -> ExportLoad:
+    con = connect(db_path)
+    try:
+        init_database(con)
+        earlier = previous_load(con, soort.naam, invoer.sha256, alleen_inhoud=True)
+        koppel_aanwezig = heeft_koppeltabel(con)
+    finally:
+        con.close()
+    if earlier is not None:
+        log.info("%s was already loaded (load %s); nothing changed", invoer.pad.name, earlier.load_id)
+        return ExportLoad(**earlier.as_dict())
+
+    waarschuwingen = []
+    heeft_postcodes = mem.execute("select count(*) > 0 from gecontroleerd where postcode is not null").fetchone()[0]
+    if not koppel_aanwezig and heeft_postcodes:
+        waarschuwingen.append(
+            "no postcode table (koppeltabel) loaded: rows load without a buurt; "
+            "run `wijkprofiel ingest koppeltabel FILE` or pass --koppeltabel"
+        )
+    bestand = str(invoer.pad)
+    mem.execute(f"attach '{_sql_tekst(db_path)}' as doel")
+    try:
+        mem.execute(
+            "create or replace table te_plaatsen as "
+            "select distinct postcode, huisnummer from gecontroleerd where postcode is not null"
+        )
+        for statement in split_statements((sql_dir() / "ingest" / "plaatsing.sql").read_text(encoding="utf-8")):
+            mem.execute(statement)
+        gemeente = gemeente or _meest_voorkomende_gemeente(mem)
+        # bron_rij carries each record's place in the file, so rows may be written in any order, which lets
+        # DuckDB write on every core. (Reading needed the order: rowid is the record number.)
+        mem.execute("set preserve_insertion_order = false")
+        mem.execute("begin transaction")
+        load_id = mem.execute("select nextval('doel.meta.load_id_seq')").fetchone()[0]
+        loaded = mem.execute(
+            f"""insert into doel.raw.{soort.naam} by name
+                select $load_id as load_id, $bron as bron, $periode as periode,
+                       g.* exclude ({', '.join(STUURKOLOMMEN)}),
+                       coalesce(g.buurtcode_opgegeven, p.buurtcode) as buurtcode,
+                       coalesce(g.wijkcode_opgegeven, 'WK' || substr(g.buurtcode_opgegeven, 3, 6), p.wijkcode) as wijkcode,
+                       coalesce('GM' || substr(coalesce(g.wijkcode_opgegeven, g.buurtcode_opgegeven), 3, 4),
+                                p.gemeentecode, $gemeente) as gemeentecode,
+                       case when g.buurtcode_opgegeven is not null then 'buurtcode'
+                            when g.wijkcode_opgegeven is not null then 'wijkcode'
+                            else coalesce(p.plaatsing, 'geen') end as plaatsing,
+                       $bestand as bron_bestand
+                from gecontroleerd g
+                left join plaatsing p
+                  on p.postcode = coalesce(g.postcode, '') and coalesce(p.huisnummer, -1) = coalesce(g.huisnummer, -1)
+                where g.in_orde""",
+            {"load_id": load_id, "bron": bron, "periode": periode, "gemeente": gemeente, "bestand": bestand},
+        ).fetchone()[0]
+        mem.execute(
+            """insert into doel.meta.quarantine
+               select $load_id, $bestand, bron_rij, p.kolom, p.reden, p.waarde
+               from (select bron_rij, unnest(problemen) as p from gecontroleerd where not in_orde)""",
+            {"load_id": load_id, "bestand": bestand},
+        )
+        if invoer.afgewezen:
+            mem.executemany(
+                "insert into doel.meta.quarantine values (?, ?, ?, null, ?, null)",
+                [[load_id, bestand, r["rij"], r["reden"]] for r in invoer.afgewezen],
+            )
+        if soort.na_schrijven:
+            soort.na_schrijven(mem, load_id)
+        rows_in = invoer.rows_in
+        quarantined = rows_in - loaded
+        register_load(
+            mem, load_id=load_id, catalogus="doel", bron=soort.naam, bestand=bestand, sha256=invoer.sha256,
+            via="bestand", gemeente=gemeente, tabel_id=bron, rows_in=rows_in, loaded=loaded, quarantined=quarantined,
+            toelichting=_toelichting(invoer, periode),
+        )
+        geplaatst, niet = mem.execute(
+            f"select count(*) filter (where plaatsing <> 'geen'), count(*) filter (where plaatsing = 'geen') "
+            f"from doel.raw.{soort.naam} where load_id = ?",
+            [load_id],
+        ).fetchone()
+        mem.execute("commit")
+    except BaseException:
+        try:
+            mem.execute("rollback")
+        except duckdb.Error:
+            pass
+        raise
+    finally:
+        try:
+            mem.execute("detach doel")
+        except duckdb.Error:
+            pass
+    if koppel_aanwezig and niet:
+        waarschuwingen.append(f"{niet} rows could not be placed in a buurt; they count in the gemeente total only")
+    for w in waarschuwingen:
+        log.warning("%s: %s", invoer.pad.name, w)
+    return ExportLoad(
+        soort.naam, bestand, rows_in, loaded, quarantined, load_id=load_id, toelichting=_toelichting(invoer, periode),
+        geplaatst=geplaatst, niet_geplaatst=niet, waarschuwingen=tuple(waarschuwingen),
+    )
+
+
+def _sql_tekst(value: object) -> str:
+    """A value as the inside of a SQL string literal (ATTACH takes no parameters)."""
+    return str(value).replace("'", "''")
+
+
+def _meest_voorkomende_gemeente(mem) -> str | None:
+    row = mem.execute(
+        "select gemeentecode from plaatsing where gemeentecode is not null group by 1 order by count(*) desc, 1 limit 1"
+    ).fetchone()
+    return row[0] if row else None
+
+
+def _toelichting(invoer: Invoer, periode: str) -> str:
+    parts = [f"soort {invoer.soort}", f"periode {periode}"]
+    if invoer.blad:
+        parts.append(f"blad {invoer.blad}")
+    if invoer.ongebruikt:
+        parts.append("columns not loaded: " + ", ".join(invoer.ongebruikt))
+    return "; ".join(parts)
+
+
+def tabel_uit_rijen(mem, naam: str, kolommen: list[str], rijen: list[tuple]) -> None:
+    """A small lookup table in the in-memory connection (from the profile, a taxonomy or a code list)."""
+    import pandas as pd
+
+    mem.register("_rijen", pd.DataFrame(rijen, columns=kolommen))
+    mem.execute(f"create or replace table {naam} as select distinct * from _rijen")
+    mem.unregister("_rijen")
