@@ -24,3 +24,11 @@ create table if not exists meta.quarantine (
     reden             varchar not null,
     waarde_gemaskeerd varchar
 );
+-- Tags that map to no theme: kept (as 'onbekend:<tag>') and listed here for the data team, with a suggestion.
+create table if not exists meta.unmapped_tags (
+    load_id   integer not null,
+    bestand   varchar not null,
+    tag       varchar not null,
+    aantal    bigint not null,
+    suggestie varchar
+);

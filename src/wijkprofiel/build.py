@@ -11,6 +11,7 @@ from importlib import resources
 
 from .catalogus import cbs_variabelen
 from .db import connect, discover_models, init_database, run_models
+from .plaatsing import kansen_op_de_kaart
 from .privacy import schrijf_openbaarmaking
 
 log = logging.getLogger(__name__)
@@ -29,7 +30,7 @@ def build_marts(db_path: str | Path) -> list[str]:
 
 
 def bouw_modellen(con, *, catalogi: bool = True) -> list[str]:
-    """staging → intermediate → marts, then disclosure control (Python), then pub; all or nothing.
+    """staging → intermediate → (kansen placed by coordinates) → marts → disclosure control → pub; all or nothing.
 
     `catalogi=False` keeps the catalogue tables as they are (tests that write their own rows).
     """
@@ -39,7 +40,9 @@ def bouw_modellen(con, *, catalogi: bool = True) -> list[str]:
         if catalogi:
             _refresh_catalogue(con)
             ververs_indicator_catalogus(con)
-        built = run_models(con, [m for m in models if m.layer != "pub"], transaction=False)
+        built = run_models(con, [m for m in models if m.layer in ("staging", "intermediate")], transaction=False)
+        kansen_op_de_kaart(con)
+        built += run_models(con, [m for m in models if m.layer == "marts"], transaction=False)
         schrijf_openbaarmaking(con)
         built += run_models(con, [m for m in models if m.layer == "pub"], transaction=False)
         _comment_profile_columns(con)
@@ -47,7 +50,7 @@ def bouw_modellen(con, *, catalogi: bool = True) -> list[str]:
     except BaseException:
         con.execute("rollback")
         raise
-    return built + ["marts.openbaarmaking"]
+    return built + ["intermediate.kansen_op_de_kaart", "marts.openbaarmaking"]
 
 
 def ververs_indicator_catalogus(con) -> None:

@@ -12,6 +12,7 @@ from typing import Optional
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.table import Table
 
 from .errors import WijkprofielError
 
@@ -95,33 +96,12 @@ def ingest_grenzen_cmd(
     _report(results, as_json)
 
 
-@ingest_app.command("beschikkingen")
-def ingest_beschikkingen_cmd(
-    files: list[Path] = typer.Argument(..., help="Export files: CSV, XLSX or iWmo/iJw 301 XML (recognised from content)."),
-    db: Path = DbOpt,
-    profile: str = typer.Option("auto", "--profile", help="Mapping profile: a built-in name or a YAML file."),
-    koppeltabel: Optional[Path] = typer.Option(None, "--koppeltabel", help="CBS postcode table to load first (placement in buurten)."),
-    bron: Optional[str] = typer.Option(None, "--bron", help="Source label (default: the file name without a trailing date)."),
-    periode: str = typer.Option("volledig", "--periode", help="Period the export covers; a newer export of the same bron and periode replaces the older."),
-    gemeente: Optional[str] = typer.Option(None, "--gemeente", help="Gemeente for rows that cannot be placed (default: where most rows lie)."),
-    as_json: bool = typer.Option(False, "--json", help='Print {"files": [{"file", "rows_in", "loaded", "quarantined", "duplicate"}]}.'),
-) -> None:
-    """Load beschikking exports: validated, pseudonymised (WIJKPROFIEL_PSEUDO_KEY) and placed in buurten."""
-    from .codes import gemeentecode
-    from .ingest_beschikkingen import ingest_beschikkingen
-    from .pseudoniem import laad_sleutel
-
-    laad_sleutel()  # refuse before reading anything when no key is configured
-    gemeente = gemeentecode(gemeente) if gemeente else None
+def _laad_bestanden(files: list[Path], laad, as_json: bool) -> None:
+    """Load each file with `laad`; report every file; exit 1 if any file could not be read at all."""
     results, errors = [], {}
-    for i, path in enumerate(files):
+    for path in files:
         try:
-            results.append(
-                ingest_beschikkingen(
-                    db, path, profiel=profile, koppeltabel=koppeltabel if i == 0 else None,
-                    bron=bron, periode=periode, gemeente=gemeente,
-                )
-            )
+            results.append(laad(path))
         except WijkprofielError as exc:
             errors[str(path)] = str(exc)
     _report(results, as_json, errors)
@@ -132,6 +112,83 @@ def ingest_beschikkingen_cmd(
         for reden in errors.values():
             console.print(f"[red]error:[/red] {escape(reden)}")
         raise typer.Exit(1)
+
+
+FilesArg = typer.Argument(..., help="Export files: CSV or XLSX (recognised from content).")
+ProfileOpt = typer.Option(None, "--profile", help="Mapping profile: a built-in name or a YAML file (default: the source's own).")
+KoppeltabelOpt = typer.Option(None, "--koppeltabel", help="CBS postcode table to load first (placement in buurten).")
+BronOpt = typer.Option(None, "--bron", help="Source label (default: the file name without a trailing date).")
+PeriodeOpt = typer.Option("volledig", "--periode", help="Period the file covers; a newer file of the same bron and periode replaces the older.")
+JsonOpt = typer.Option(False, "--json", help='Print {"files": [{"file", "rows_in", "loaded", "quarantined", "duplicate"}]}.')
+TaxonomieOpt = typer.Option(None, "--taxonomie", help="The gemeente's own theme taxonomy (YAML), extending the default.")
+
+
+@ingest_app.command("beschikkingen")
+def ingest_beschikkingen_cmd(
+    files: list[Path] = typer.Argument(..., help="Export files: CSV, XLSX or iWmo/iJw 301 XML (recognised from content)."),
+    db: Path = DbOpt,
+    profile: str = typer.Option("auto", "--profile", help="Mapping profile: a built-in name or a YAML file."),
+    koppeltabel: Optional[Path] = KoppeltabelOpt,
+    bron: Optional[str] = BronOpt,
+    periode: str = PeriodeOpt,
+    gemeente: Optional[str] = typer.Option(None, "--gemeente", help="Gemeente for rows that cannot be placed (default: where most rows lie)."),
+    as_json: bool = JsonOpt,
+) -> None:
+    """Load beschikking exports: validated, pseudonymised (WIJKPROFIEL_PSEUDO_KEY) and placed in buurten."""
+    from .codes import gemeentecode
+    from .ingest_beschikkingen import ingest_beschikkingen
+    from .koppeltabel import ingest_koppeltabel
+    from .pseudoniem import laad_sleutel
+
+    laad_sleutel()  # refuse before reading anything when no key is configured
+    if koppeltabel is not None:
+        ingest_koppeltabel(db, koppeltabel)
+    gemeente = gemeentecode(gemeente) if gemeente else None
+    _laad_bestanden(
+        files,
+        lambda path: ingest_beschikkingen(db, path, profiel=profile, bron=bron, periode=periode, gemeente=gemeente),
+        as_json,
+    )
+
+
+def _rodedraden_commando(soort: str, uitleg: str, pseudoniem: bool = False):
+    def command(
+        files: list[Path] = FilesArg,
+        db: Path = DbOpt,
+        profile: Optional[str] = ProfileOpt,
+        taxonomie: Optional[Path] = TaxonomieOpt,
+        koppeltabel: Optional[Path] = KoppeltabelOpt,
+        bron: Optional[str] = BronOpt,
+        periode: str = PeriodeOpt,
+        as_json: bool = JsonOpt,
+    ) -> None:
+        from .ingest_rodedraden import ingest_bron
+        from .koppeltabel import ingest_koppeltabel
+        from .pseudoniem import laad_sleutel
+
+        if pseudoniem:
+            laad_sleutel()
+        if koppeltabel is not None:
+            ingest_koppeltabel(db, koppeltabel)
+        _laad_bestanden(
+            files,
+            lambda path: ingest_bron(db, soort, path, profiel=profile, taxonomie=taxonomie, bron=bron, periode=periode),
+            as_json,
+        )
+
+    command.__doc__ = uitleg
+    ingest_app.command(soort)(command)
+
+
+_rodedraden_commando(
+    "casuistiek",
+    "Load wijkteam casuïstiek (tags in one cell or one row per tag); case ids are pseudonymised (WIJKPROFIEL_PSEUDO_KEY).",
+    pseudoniem=True,
+)
+_rodedraden_commando("signalen", "Load partner signals per wijk or buurt and theme (toelichting is published only where publiceerbaar).")
+_rodedraden_commando("enquete", "Load aggregated enquête results per wijk × question (percentage and n).")
+_rodedraden_commando("kansen", "Load kansen: facilities and initiatives with their themes and location.")
+_rodedraden_commando("besprekingen", "Load bespreektafel outcomes typed in from the paper form.")
 
 
 @ingest_app.command("koppeltabel")
@@ -168,6 +225,101 @@ def synth_beschikkingen_cmd(
     for path in result.bestanden:
         print(path)
     print(result.manifest)
+
+
+themes_app = typer.Typer(help="The theme taxonomy: what tags map to.", no_args_is_help=True)
+app.add_typer(themes_app, name="themes")
+
+
+@themes_app.command("check")
+def themes_check_cmd(
+    file: Path = typer.Argument(..., help="A casuïstiek or signal file whose tags to check before loading."),
+    taxonomie: Optional[Path] = TaxonomieOpt,
+    profile: str = typer.Option("casuistiek", "--profile", help="Mapping profile that finds the theme column."),
+) -> None:
+    """Show how a file's tags map onto themes, before loading it: unmapped tags first, with a suggestion."""
+    from .taxonomie import check_tags, laad_taxonomie
+    from .themacontrole import tags_uit_bestand
+
+    tax = laad_taxonomie(taxonomie)
+    rows = check_tags(tags_uit_bestand(file, profile), tax)
+    table = Table(title=f"Tags in {file.name}")
+    for kolom in ("tag", "aantal", "thema", "suggestie"):
+        table.add_column(kolom)
+    for r in rows:
+        table.add_row(r["tag"], str(r["aantal"]), r["thema"] or "[red]onbekend[/red]", r["suggestie"] or "")
+    Console(soft_wrap=True).print(table)
+    onbekend = sum(1 for r in rows if r["thema"] is None)
+    console.print(f"{len(rows)} distinct tags, {onbekend} without a theme (they would load as onbekend:<tag>)")
+
+
+@themes_app.command("list")
+def themes_list_cmd(taxonomie: Optional[Path] = TaxonomieOpt) -> None:
+    """List the themes with their ZRM domain and some synonyms."""
+    from .taxonomie import laad_taxonomie
+
+    tax = laad_taxonomie(taxonomie)
+    table = Table(title=f"Themes (taxonomy {tax.versie})")
+    for kolom in ("key", "label", "ZRM-domein", "synoniemen"):
+        table.add_column(kolom)
+    for thema in tax.themas.values():
+        table.add_row(thema.key, thema.label, thema.zrm_domein or "", ", ".join(list(thema.synoniemen)[:6]))
+    Console(soft_wrap=True).print(table)
+
+
+bespreking_app = typer.Typer(help="Outcomes of the bespreektafel, carried to the next cycle's report.", no_args_is_help=True)
+app.add_typer(bespreking_app, name="bespreking")
+
+
+@bespreking_app.command("add")
+def bespreking_add_cmd(
+    wijk: str = typer.Option(..., "--wijk", help="Wijkcode, e.g. WK034403."),
+    datum: str = typer.Option(..., "--datum", help="Date of the meeting (jjjj-mm-dd or dd-mm-jjjj)."),
+    thema: str = typer.Option(..., "--thema", help="Theme (a key or synonym of the taxonomy)."),
+    herkend: str = typer.Option(..., "--herkend", help="Were the figures recognised: ja, deels or nee."),
+    verklaring: Optional[str] = typer.Option(None, "--verklaring", help="The table's explanation."),
+    actie: Optional[str] = typer.Option(None, "--actie", help="The agreed action."),
+    eigenaar: Optional[str] = typer.Option(None, "--eigenaar", help="Who owns the action (a role at the table)."),
+    wanneer: Optional[str] = typer.Option(None, "--wanneer", help="By when."),
+    taxonomie: Optional[Path] = TaxonomieOpt,
+    db: Path = DbOpt,
+) -> None:
+    """Record one outcome (per wijk and theme); the fields match the printable form in the report."""
+    from .ingest_rodedraden import bespreking_toevoegen
+
+    load_id = bespreking_toevoegen(
+        db, wijkcode=wijk, datum=_datum(datum), thema=thema, herkend=herkend.strip().lower(), verklaring=verklaring,
+        actie=actie, eigenaar=eigenaar, wanneer=wanneer, taxonomie=taxonomie,
+    )
+    console.print(f"bespreking recorded (load {load_id}); run `wijkprofiel build` to see it in the marts")
+
+
+@bespreking_app.command("list")
+def bespreking_list_cmd(
+    wijk: Optional[str] = typer.Option(None, "--wijk", help="Only this wijk."),
+    db: Path = DbOpt,
+) -> None:
+    """List recorded outcomes, newest first."""
+    from .ingest_rodedraden import besprekingen_lijst
+
+    table = Table(title="Besprekingen")
+    kolommen = ("wijkcode", "datum", "thema", "herkend", "verklaring", "actie", "eigenaar", "wanneer")
+    for kolom in kolommen:
+        table.add_column(kolom)
+    for r in besprekingen_lijst(db, wijk.upper() if wijk else None):
+        table.add_row(*("" if r[k] is None else str(r[k]) for k in kolommen))
+    Console(soft_wrap=True).print(table)
+
+
+def _datum(text: str):
+    from datetime import date, datetime
+
+    for fmt in ("%Y-%m-%d", "%d-%m-%Y"):
+        try:
+            return datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    raise WijkprofielError(f"not a date: {text!r} (expected jjjj-mm-dd or dd-mm-jjjj)")
 
 
 @app.command("build")

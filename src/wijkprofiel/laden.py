@@ -41,13 +41,19 @@ STUURKOLOMMEN = ("in_orde", "problemen", "postcode", "huisnummer", "buurtcode_op
 
 @dataclass(frozen=True)
 class Bronsoort:
-    naam: str                                   # meta.loads.bron, and the raw table raw.<naam>
+    naam: str                                   # meta.loads.bron
     velden: tuple[str, ...]                     # canonical fields read from a file
     valideren: str                              # validation SQL in sql/ingest/
+    tabel: str = ""                             # the raw table (default: raw.<naam>)
     standaard_profiel: str = "auto"
     pseudonimiseren: bool = False               # the SQL uses $hmac(x): a key is required
+    rijen_per_record: bool = False              # one record may give several rows (a case with several tags)
     voorbereiden: Callable[[duckdb.DuckDBPyConnection, Profiel], None] | None = None  # lookup tables
-    na_schrijven: Callable[[duckdb.DuckDBPyConnection, int], None] | None = None     # inside the transaction
+    na_schrijven: Callable[[duckdb.DuckDBPyConnection, int, str], None] | None = None  # inside the transaction
+
+    @property
+    def raw_tabel(self) -> str:
+        return self.tabel or self.naam
 
 
 @dataclass
@@ -96,7 +102,7 @@ def laad_export(
             soort.voorbereiden(mem, prof)
         if key is not None:
             mem.execute(f"create or replace macro wp_hmac(x) as {pseudoniem.hmac_sql(key, 'x')}")
-        scripts = ["macros.sql"] + (["adres.sql"] if "postcode" in soort.velden else []) + [soort.valideren]
+        scripts = ["macros.sql", "gebiedscodes.sql"] + (["adres.sql"] if "postcode" in soort.velden else []) + [soort.valideren]
         for naam in scripts:
             script = (sql_dir() / "ingest" / naam).read_text(encoding="utf-8").replace("$hmac(", "wp_hmac(")
             for statement in split_statements(script):
@@ -149,7 +155,7 @@ def _schrijf(mem, db_path, soort: Bronsoort, invoer: Invoer, bron: str, periode:
         mem.execute("begin transaction")
         load_id = mem.execute("select nextval('doel.meta.load_id_seq')").fetchone()[0]
         loaded = mem.execute(
-            f"""insert into doel.raw.{soort.naam} by name
+            f"""insert into doel.raw.{soort.raw_tabel} by name
                 select $load_id as load_id, $bron as bron, $periode as periode,
                        g.* exclude ({', '.join(STUURKOLOMMEN)}),
                        coalesce(g.buurtcode_opgegeven, p.buurtcode) as buurtcode,
@@ -177,8 +183,10 @@ def _schrijf(mem, db_path, soort: Bronsoort, invoer: Invoer, bron: str, periode:
                 "insert into doel.meta.quarantine values (?, ?, ?, null, ?, null)",
                 [[load_id, bestand, r["rij"], r["reden"]] for r in invoer.afgewezen],
             )
+        if soort.rijen_per_record:
+            loaded = mem.execute("select count(distinct bron_rij) from gecontroleerd where in_orde").fetchone()[0]
         if soort.na_schrijven:
-            soort.na_schrijven(mem, load_id)
+            soort.na_schrijven(mem, load_id, bestand)
         rows_in = invoer.rows_in
         quarantined = rows_in - loaded
         register_load(
@@ -188,7 +196,7 @@ def _schrijf(mem, db_path, soort: Bronsoort, invoer: Invoer, bron: str, periode:
         )
         geplaatst, niet = mem.execute(
             f"select count(*) filter (where plaatsing <> 'geen'), count(*) filter (where plaatsing = 'geen') "
-            f"from doel.raw.{soort.naam} where load_id = ?",
+            f"from doel.raw.{soort.raw_tabel} where load_id = ?",
             [load_id],
         ).fetchone()
         mem.execute("commit")

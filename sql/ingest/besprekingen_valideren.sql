@@ -1,0 +1,43 @@
+-- Validate bespreektafel outcomes typed in from the paper form (view invoer); see laden.py.
+
+create or replace view gecontroleerd as
+with rijen as (
+    select
+        i.bron_rij,
+        wp_wijkcode(i.wijkcode) as wijkcode_ruw,
+        wp_datum(i.datum) as datum,
+        nullif(trim(i.datum), '') as datum_ruw,
+        t.thema as thema_bekend,
+        nullif(trim(i.thema), '') as thema_ruw,
+        h.herkend,
+        nullif(trim(i.herkend), '') as herkend_ruw,
+        nullif(trim(i.verklaring), '') as verklaring,
+        nullif(trim(i.actie), '') as actie,
+        nullif(trim(i.eigenaar), '') as eigenaar,
+        nullif(trim(i.wanneer), '') as wanneer
+    from invoer i
+    left join thema_spellingen t on t.spelling = wp_sleutel(i.thema)
+    left join herkend_spellingen h on h.spelling = wp_sleutel(i.herkend)
+),
+
+in_orde as (
+    select
+        *,
+        case when wp_geldige_wijkcode(wijkcode_ruw) then wijkcode_ruw end as wijkcode_opgegeven,
+        wp_geldige_wijkcode(wijkcode_ruw) and datum is not null and thema_ruw is not null and herkend is not null as in_orde
+    from rijen
+)
+
+select
+    in_orde, bron_rij, datum,
+    coalesce(thema_bekend, 'onbekend:' || lower(regexp_replace(thema_ruw, '\s+', ' ', 'g'))) as thema,
+    herkend, verklaring, actie, eigenaar, wanneer,
+    null::varchar as postcode, null::integer as huisnummer, null::varchar as buurtcode_opgegeven, wijkcode_opgegeven,
+    case when in_orde then [] else coalesce(nullif(list_filter([
+        case when not wp_geldige_wijkcode(wijkcode_ruw)
+             then {'kolom': 'wijkcode', 'reden': 'not a CBS wijkcode (WK + 6 characters)', 'waarde': wp_veilig(wijkcode_ruw)} end,
+        case when datum is null then {'kolom': 'datum', 'reden': 'datum is not a real date (expected dd-mm-jjjj or jjjj-mm-dd)', 'waarde': wp_veilig(datum_ruw)} end,
+        case when thema_ruw is null then {'kolom': 'thema', 'reden': 'thema is empty', 'waarde': null} end,
+        case when herkend is null then {'kolom': 'herkend', 'reden': 'herkend must be ja, deels or nee', 'waarde': wp_veilig(herkend_ruw)} end
+    ], p -> p is not null), []), [{'kolom': null, 'reden': 'record failed validation', 'waarde': null}]) end as problemen
+from in_orde;

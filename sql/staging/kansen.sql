@@ -1,0 +1,13 @@
+-- The current kansen (facilities and initiatives): per source the newest file. A kans that has only
+-- coordinates is placed in the buurt whose boundary holds it (intermediate step kansen_op_de_kaart, written
+-- by the build from the boundaries).
+with source as (
+    select * from raw.kansen
+)
+
+select
+    md5(bron || '|' || naam || '|' || coalesce(adres, '') || '|' || coalesce(buurtcode, '')) as kans_id,
+    naam, soort, themas, adres, lat, lon, contact, buurtcode, wijkcode, gemeentecode, plaatsing,
+    bron, periode, bron_bestand, bron_rij, load_id
+from source
+qualify load_id = max(load_id) over (partition by bron, periode)

@@ -1,0 +1,196 @@
+"""Stage `verzamel` for the rode-draden sources: wijkteam casuïstiek, partner signals, enquête results,
+kansen and bespreektafel outcomes. Each is a `Bronsoort` on the shared loading path (laden.py): the same
+reading, validation, quarantine, pseudonymisation and placement as beschikkingen.
+
+Themes go through the taxonomy (taxonomie.py). A tag that maps to no theme is kept as 'onbekend:<tag>' and
+listed in meta.unmapped_tags with the closest theme as a suggestion, so the data team can extend the
+taxonomy; it is never dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from functools import partial
+from pathlib import Path
+
+from .db import connect, init_database
+from .errors import WijkprofielError
+from .laden import Bronsoort, ExportLoad, laad_export, tabel_uit_rijen
+from .loads import register_load, sha256_text
+from .profielen import Profiel, sleutel
+from .taxonomie import Taxonomie, laad_taxonomie
+
+log = logging.getLogger(__name__)
+
+HERKEND = ("ja", "deels", "nee")
+
+
+def _thema_tabel(mem, taxonomie: Taxonomie) -> None:
+    tabel_uit_rijen(mem, "thema_spellingen", ["spelling", "thema"], [(sleutel(v), k) for v, k in taxonomie.spellingen()])
+
+
+def _casuistiek_voorbereiden(mem, prof: Profiel, *, taxonomie: Taxonomie) -> None:
+    _thema_tabel(mem, taxonomie)
+
+
+def _signalen_voorbereiden(mem, prof: Profiel, *, taxonomie: Taxonomie) -> None:
+    _thema_tabel(mem, taxonomie)
+    tabel_uit_rijen(mem, "partner_spellingen", ["spelling", "bron"], prof.waarde_spellingen("bron"))
+    tabel_uit_rijen(mem, "publiceerbaar_spellingen", ["spelling", "publiceerbaar"], prof.waarde_spellingen("publiceerbaar"))
+
+
+def _besprekingen_voorbereiden(mem, prof: Profiel, *, taxonomie: Taxonomie) -> None:
+    _thema_tabel(mem, taxonomie)
+    tabel_uit_rijen(mem, "herkend_spellingen", ["spelling", "herkend"], prof.waarde_spellingen("herkend"))
+
+
+def _onbekende_tags(mem, load_id: int, bestand: str, *, taxonomie: Taxonomie) -> None:
+    """List the tags that mapped to no theme, with how often they occur and the closest theme."""
+    rows = mem.execute(
+        """select substr(thema, 10) as tag, count(*) from gecontroleerd
+           where in_orde and thema like 'onbekend:%' group by 1 order by 2 desc, 1"""
+    ).fetchall()
+    if rows:
+        mem.executemany(
+            "insert into doel.meta.unmapped_tags values (?, ?, ?, ?, ?)",
+            [[load_id, bestand, tag, aantal, taxonomie.suggestie(tag)] for tag, aantal in rows],
+        )
+
+
+def _soort(naam: str, taxonomie: Taxonomie) -> Bronsoort:
+    if naam == "casuistiek":
+        return Bronsoort(
+            naam="casuistiek",
+            velden=("casus_id", "wijkteam", "registratiedatum", "postcode", "huisnummer", "buurtcode", "themas"),
+            valideren="casuistiek_valideren.sql",
+            standaard_profiel="casuistiek",
+            pseudonimiseren=True,
+            rijen_per_record=True,
+            voorbereiden=partial(_casuistiek_voorbereiden, taxonomie=taxonomie),
+            na_schrijven=partial(_onbekende_tags, taxonomie=taxonomie),
+        )
+    if naam == "signalen":
+        return Bronsoort(
+            naam="signalen",
+            velden=("bron", "periode", "wijkcode", "buurtcode", "thema", "aantal", "toelichting", "publiceerbaar"),
+            valideren="signalen_valideren.sql",
+            standaard_profiel="signalen",
+            voorbereiden=partial(_signalen_voorbereiden, taxonomie=taxonomie),
+            na_schrijven=partial(_onbekende_tags, taxonomie=taxonomie),
+        )
+    if naam == "enquete":
+        return Bronsoort(
+            naam="enquete",
+            tabel="signalen",
+            velden=("wijkcode", "vraag", "thema", "percentage", "n", "periode"),
+            valideren="enquete_valideren.sql",
+            standaard_profiel="enquete",
+            voorbereiden=partial(_casuistiek_voorbereiden, taxonomie=taxonomie),
+            na_schrijven=partial(_onbekende_tags, taxonomie=taxonomie),
+        )
+    if naam == "kansen":
+        return Bronsoort(
+            naam="kansen",
+            velden=("naam", "soort", "themas", "adres", "postcode", "huisnummer", "buurtcode", "lat", "lon", "contact"),
+            valideren="kansen_valideren.sql",
+            standaard_profiel="kansen",
+            voorbereiden=partial(_casuistiek_voorbereiden, taxonomie=taxonomie),
+        )
+    if naam == "besprekingen":
+        return Bronsoort(
+            naam="besprekingen",
+            velden=("wijkcode", "datum", "thema", "herkend", "verklaring", "actie", "eigenaar", "wanneer"),
+            valideren="besprekingen_valideren.sql",
+            standaard_profiel="besprekingen",
+            voorbereiden=partial(_besprekingen_voorbereiden, taxonomie=taxonomie),
+        )
+    raise WijkprofielError(f"unknown source {naam!r} (known: casuistiek, signalen, enquete, kansen, besprekingen)")
+
+
+def ingest_bron(
+    db_path: str | Path,
+    soort: str,
+    pad: str | Path,
+    *,
+    profiel: str | Path | None = None,
+    taxonomie: str | Path | None = None,
+    koppeltabel: str | Path | None = None,
+    bron: str | None = None,
+    periode: str = "volledig",
+    gemeente: str | None = None,
+) -> ExportLoad:
+    """Load one file of casuistiek, signalen, enquete, kansen or besprekingen."""
+    tax = laad_taxonomie(taxonomie)
+    return laad_export(
+        db_path, pad, _soort(soort, tax), profiel=profiel, koppeltabel=koppeltabel, bron=bron, periode=periode,
+        gemeente=gemeente,
+    )
+
+
+def bespreking_toevoegen(
+    db_path: str | Path,
+    *,
+    wijkcode: str,
+    datum: date,
+    thema: str,
+    herkend: str,
+    verklaring: str | None = None,
+    actie: str | None = None,
+    eigenaar: str | None = None,
+    wanneer: str | None = None,
+    taxonomie: str | Path | None = None,
+) -> int:
+    """Record one outcome of the bespreektafel (the CLI's `bespreking add`); returns its load_id."""
+    from .codes import is_geldige_code
+
+    wijkcode = wijkcode.strip().upper()
+    if not (is_geldige_code(wijkcode) and wijkcode.startswith("WK")):
+        raise WijkprofielError(f"not a CBS wijkcode: {wijkcode!r} (expected e.g. WK034403)")
+    if herkend not in HERKEND:
+        raise WijkprofielError(f"herkend must be one of {', '.join(HERKEND)}, not {herkend!r}")
+    tax = laad_taxonomie(taxonomie)
+    sleutel_thema = tax.match(thema)
+    if sleutel_thema is None:
+        suggestie = tax.suggestie(thema)
+        raise WijkprofielError(
+            f"unknown thema {thema!r}" + (f"; did you mean {suggestie}?" if suggestie else "; see `wijkprofiel themes list`")
+        )
+    regel = [wijkcode, datum.isoformat(), sleutel_thema, herkend, verklaring, actie, eigenaar, wanneer]
+    con = connect(db_path)
+    try:
+        init_database(con)
+        con.execute("begin transaction")
+        load_id = register_load(
+            con, bron="besprekingen", bestand="wijkprofiel bespreking add", sha256=sha256_text(repr(regel)), via="invoer",
+            gemeente="GM" + wijkcode[2:6], rows_in=1, loaded=1, quarantined=0, tabel_id="invoer",
+        )
+        con.execute(
+            """insert into raw.besprekingen (load_id, bron, periode, datum, thema, herkend, verklaring, actie, eigenaar,
+                                             wanneer, wijkcode, gemeentecode, plaatsing, bron_bestand, bron_rij)
+               values (?, 'invoer', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'wijkcode', 'wijkprofiel bespreking add', 1)""",
+            [load_id, f"invoer-{load_id}", datum, sleutel_thema, herkend, verklaring, actie, eigenaar, wanneer,
+             wijkcode, "GM" + wijkcode[2:6]],
+        )
+        con.execute("commit")
+    finally:
+        con.close()
+    return load_id
+
+
+def besprekingen_lijst(db_path: str | Path, wijkcode: str | None = None) -> list[dict]:
+    con = connect(db_path, read_only=True)
+    try:
+        init_needed = not con.execute(
+            "select count(*) from duckdb_tables() where schema_name = 'raw' and table_name = 'besprekingen'"
+        ).fetchone()[0]
+        if init_needed:
+            return []
+        rows = con.execute(
+            """select wijkcode, datum, thema, herkend, verklaring, actie, eigenaar, wanneer
+               from raw.besprekingen where ? is null or wijkcode = ? order by datum desc, wijkcode, thema""",
+            [wijkcode, wijkcode],
+        ).df()
+    finally:
+        con.close()
+    return rows.to_dict("records")
