@@ -666,11 +666,6 @@ def test_open_aanhalingsteken_laat_geen_rijen_verdwijnen(tmp_path, db):
         "nothing was loaded. Fix that line and load the file again")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: export._lees_csv re-reads a file as cp1252 only when a rejected line has error type 'INVALID UNICODE', "
-    "but DuckDB 1.4's rejects table calls it 'INVALID ENCODING' (enum of error_type), so a cp1252 export whose "
-    "first accent lies beyond the 256 KiB sample still loses that row to quarantine ('line 4602 cannot be read "
-    "(invalid encoding)'); same wrong literal in _reden_afgewezen"))
 def test_cp1252_met_eerste_accent_na_256_kib(tmp_path, db):
     rows = [rij(maak_bsn(100 + i)) for i in range(4600)]
     rows.append(rij(maak_bsn(99), product="Begeleiding – individueel é"))

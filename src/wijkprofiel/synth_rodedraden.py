@@ -126,7 +126,7 @@ BASISKANS = {
 OORZAKEN = {
     # Money worries follow low incomes and, more steeply, bijstand: p_hh_li alone is also high in student areas
     # (Utrecht Science Park), bijstand marks the long-term poverty of e.g. Overvecht and Kanaleneiland.
-    "geldzorgen": {"p_hh_li": 1.3, "bijstand_per_1000_inw": 0.6},
+    "geldzorgen": {"p_hh_li": 1.8, "bijstand_per_1000_inw": 0.5},
     # Loneliness follows living alone, and age.
     "eenzaamheid": {"aandeel_1p_hh": 1.3, "aandeel_65plus": 0.6},
     # Parenting questions follow the number of children.
@@ -762,7 +762,15 @@ def _kans_locatie(rng, welke: str, ctx: _Context, b: int, vorm: dict, naar_wgs84
         uit["adres"] = f"{straat}plein {int(rng.integers(1, 60))}"
         uit["postcode"] = pc
     else:
-        geo = vorm[ctx.buurten[b]]
+        # Inside this buurt and no other: the simplified boundaries overlap a little, and a point in an overlap
+        # would place the kans in two buurten.
+        code = ctx.buurten[b]
+        geo = vorm[code]
+        for ander, g in vorm.items():
+            if ander != code and g.intersects(geo):
+                geo = geo.difference(g)
+        kern = geo.buffer(-10)  # 10 m from the border, so rounding lat/lon to 5 decimals (~1 m) keeps it inside
+        geo = geo if kern.is_empty else kern
         x0, y0, x1, y1 = geo.bounds
         for _ in range(1000):
             x, y = round(float(rng.uniform(x0, x1))), round(float(rng.uniform(y0, y1)))

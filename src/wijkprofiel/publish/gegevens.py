@@ -18,6 +18,8 @@ class PubGegevens:
     waarden: pd.DataFrame        # pub.indicator_waarden
     grenzen: gpd.GeoDataFrame    # pub.gebied_grenzen, EPSG:28992, the boundary year closest to `jaar`
     bronnen: pd.DataFrame        # pub.bronnen
+    kansen: pd.DataFrame         # pub.kansen: one row per kans × theme
+    besprekingen: pd.DataFrame   # pub.besprekingen: the latest outcome per wijk × theme
     jaar: int                    # peiljaar of the reports: the latest year with figures
     grenzen_jaar: int | None
     _waarden_index: dict = field(default_factory=dict, repr=False)
@@ -96,7 +98,12 @@ def lees_pub(con, *, jaar: int | None = None) -> PubGegevens:
     geometry = shapely.from_wkb(grenzen_rows.pop("geometrie").map(bytes).tolist()) if len(grenzen_rows) else []
     grenzen = gpd.GeoDataFrame(grenzen_rows, geometry=list(geometry), crs=RD_NEW)
     bronnen = con.execute("select * from pub.bronnen order by bron, jaar").df()
-    return PubGegevens(waarden=waarden, grenzen=grenzen, bronnen=bronnen, jaar=jaar, grenzen_jaar=grenzen_jaar)
+    kansen = con.execute("select * from pub.kansen order by wijkcode, naam, thema").df()
+    besprekingen = con.execute("select * from pub.besprekingen order by wijkcode, datum desc, thema").df()
+    return PubGegevens(
+        waarden=waarden, grenzen=grenzen, bronnen=bronnen, kansen=kansen, besprekingen=besprekingen,
+        jaar=jaar, grenzen_jaar=grenzen_jaar,
+    )
 
 
 def _dichtstbijzijnde_jaar(jaren: list[int], jaar: int) -> int:

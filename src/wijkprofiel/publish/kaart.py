@@ -86,6 +86,7 @@ def wijk_kaart(
     context: gpd.GeoDataFrame,
     wijk_omtrek: gpd.GeoDataFrame,
     lagen: list[KaartLaag],
+    kansen: list[dict] | None = None,
 ) -> folium.Map:
     """The wijk's buurten coloured per indicator (one base layer each), the rest of the gemeente in grey.
 
@@ -129,9 +130,50 @@ def wijk_kaart(
         control=False,
         interactive=False,
     ).add_to(kaart)
-    if len(lagen) > 1:
+    if kansen:
+        voeg_kansen_toe(kaart, kansen)
+    if len(lagen) > 1 or kansen:
         folium.LayerControl(collapsed=False).add_to(kaart)
     return kaart
+
+
+KANS_KLEUR = "#d95f02"  # ColorBrewer Dark2 orange: stands out from the blue-green buurten for colour-blind readers too
+
+
+def voeg_kansen_toe(kaart: folium.Map, kansen: list[dict]) -> None:
+    """Kansen as markers (circles, no icon images needed), in their own switchable layer.
+
+    kansen: dicts with naam, soort, themas (labels), contact, lat, lon and benadering (True when the point is
+    the buurt's, not the kans's own address).
+    """
+    groep = folium.FeatureGroup(name="Kansen: wat er al is", overlay=True, show=True)
+    for kans in kansen:
+        regels = [f"<strong>{_html(kans['naam'])}</strong>"]
+        if kans.get("soort"):
+            regels.append(_html(kans["soort"]))
+        regels.append("Thema's: " + _html(", ".join(kans["themas"])))
+        if kans.get("contact"):
+            regels.append("Contact: " + _html(kans["contact"]))
+        if kans.get("benadering"):
+            regels.append("<em>Ligging bij benadering (midden van de buurt)</em>")
+        folium.CircleMarker(
+            location=[kans["lat"], kans["lon"]],
+            radius=7,
+            color="#ffffff",
+            weight=2,
+            fill=True,
+            fill_color=KANS_KLEUR,
+            fill_opacity=0.95,
+            tooltip=folium.Tooltip("<br>".join(regels)),
+            class_name="kans",
+        ).add_to(groep)
+    groep.add_to(kaart)
+
+
+def _html(text: str) -> str:
+    import html
+
+    return html.escape(str(text))
 
 
 def gemeente_kaart(wijken: gpd.GeoDataFrame, laag: KaartLaag) -> folium.Map:

@@ -48,6 +48,11 @@ BRONNAMEN = {
     "grenzen": "CBS/Kadaster wijk- en buurtgrenzen",
     "koppeltabel": "CBS postcode-buurttabel",
     "beschikkingen": "Beschikkingen van de gemeente",
+    "casuistiek": "Casuïstiek van de wijkteams",
+    "signalen": "Signalen van partners",
+    "enquete": "Enquête",
+    "kansen": "Kansen (voorzieningen en initiatieven)",
+    "besprekingen": "Uitkomsten van de bespreektafel",
 }
 
 _env = Environment(loader=PackageLoader("wijkprofiel.publish", "templates"), autoescape=select_autoescape(["html", "j2"]))
@@ -143,6 +148,55 @@ def _beschikkingen(gegevens: PubGegevens, wijk: str, gemeente: str) -> dict | No
     return {"kolommen": kolommen, "rijen": rijen, "jaar": max(k["jaar"] for k in kolommen)}
 
 
+def _kansen(gegevens: PubGegevens, wijk: str, web_buurten: gpd.GeoDataFrame | None) -> list[dict]:
+    """The wijk's kansen, one entry per kans with its theme labels; without own coordinates a kans is shown
+    at its buurt's representative point (and says so)."""
+    from ..taxonomie import laad_taxonomie
+
+    rows = gegevens.kansen[gegevens.kansen.wijkcode == wijk]
+    if rows.empty:
+        return []
+    labels = {k: t.label for k, t in laad_taxonomie().themas.items()}
+    punten = {}
+    if web_buurten is not None and not web_buurten.empty:
+        punten = {c: g.representative_point() for c, g in zip(web_buurten.gebied_code, web_buurten.geometry)}
+    kansen = []
+    for kans_id, groep in rows.groupby("kans_id", sort=False):
+        eerste = groep.iloc[0]
+        kans = {
+            "naam": eerste.naam, "soort": eerste.soort, "contact": eerste.contact, "adres": eerste.adres,
+            "buurt": gegevens.naam(eerste.buurtcode) if isinstance(eerste.buurtcode, str) else "",
+            "themas": [labels.get(t, t.replace("onbekend:", "")) for t in groep.thema],
+            "thema_keys": list(groep.thema),
+            "lat": None, "lon": None, "benadering": False,
+        }
+        if eerste.lat == eerste.lat and eerste.lat is not None:  # not NaN
+            kans["lat"], kans["lon"] = float(eerste.lat), float(eerste.lon)
+        elif eerste.buurtcode in punten:
+            kans["lat"], kans["lon"], kans["benadering"] = punten[eerste.buurtcode].y, punten[eerste.buurtcode].x, True
+        kansen.append(kans)
+    return sorted(kansen, key=lambda k: k["naam"])
+
+
+def _vorige_bespreking(gegevens: PubGegevens, wijk: str) -> dict | None:
+    from ..taxonomie import laad_taxonomie
+
+    rows = gegevens.besprekingen[gegevens.besprekingen.wijkcode == wijk]
+    if rows.empty:
+        return None
+    labels = {k: t.label for k, t in laad_taxonomie().themas.items()}
+    return {
+        "datum": max(rows.datum),
+        "uitkomsten": [
+            {
+                "thema": labels.get(r.thema, r.thema), "datum": r.datum, "herkend": r.herkend,
+                "verklaring": r.verklaring, "actie": r.actie, "eigenaar": r.eigenaar, "wanneer": r.wanneer,
+            }
+            for r in rows.itertuples(index=False)
+        ],
+    }
+
+
 def _bronnen(gegevens: PubGegevens, gemeente: str) -> list[dict]:
     rows = gegevens.bronnen[gegevens.bronnen.gemeente == gemeente]
     out = []
@@ -197,6 +251,7 @@ def schrijf_wijkrapport(gegevens: PubGegevens, wijk: str, out_dir: Path, *, indi
     buurten = _kaart_gebieden(gegevens, buurt_codes, lagen)
 
     kaart = None
+    web_wijk = None
     if not buurten.empty:
         web = _web_buurten(gegevens, gemeente)
         in_wijk = web.gebied_code.isin(buurt_codes)
@@ -204,7 +259,11 @@ def schrijf_wijkrapport(gegevens: PubGegevens, wijk: str, out_dir: Path, *, indi
         web_buurten = web_buurten.merge(buurten.drop(columns="geometry"), on="gebied_code")
         omtrek = gpd.GeoDataFrame(geometry=[web[in_wijk].union_all()], crs=web.crs)
         context = web[~in_wijk].assign(gebied_naam=[gegevens.naam(c) for c in web[~in_wijk].gebied_code])
-        kaart = kaart_onderdelen(wijk_kaart(web_buurten, context, omtrek, lagen))
+        web_wijk = web[in_wijk]
+    kansen = _kansen(gegevens, wijk, web_wijk)
+    if web_wijk is not None:
+        op_de_kaart = [k for k in kansen if k["lat"] is not None]
+        kaart = kaart_onderdelen(wijk_kaart(web_buurten, context, omtrek, lagen, op_de_kaart))
 
     koppen, buurtrijen = _buurttabel(gegevens, wijk)
     html = _env.get_template("wijk.html.j2").render(
@@ -219,6 +278,8 @@ def schrijf_wijkrapport(gegevens: PubGegevens, wijk: str, out_dir: Path, *, indi
         buurt_koppen=koppen,
         buurten=buurtrijen,
         beschikkingen=_beschikkingen(gegevens, wijk, gemeente),
+        kansen=kansen,
+        vorige_bespreking=_vorige_bespreking(gegevens, wijk),
     )
     path = out_dir / f"{wijk}.html"
     path.write_text(html, encoding="utf-8")

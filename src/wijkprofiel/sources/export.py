@@ -146,7 +146,7 @@ def _lees_csv(con, pad: Path, profiel: Profiel, velden: list[str], tabel: str) -
 
     try:
         afgewezen = _lees_csv_bestand(con, pad, encoding, header_index, delimiter, headers, posities, velden)
-        if any(r["soort"] == "INVALID UNICODE" for r in afgewezen) and encoding == "utf-8":
+        if any(r["soort"] in ("INVALID UNICODE", "INVALID ENCODING") for r in afgewezen) and encoding == "utf-8":
             # The sample looked like UTF-8 but a later line is not: the file is cp1252 after all.
             afgewezen = _lees_csv_bestand(con, pad, "cp1252", header_index, delimiter, headers, posities, velden)
     except duckdb.Error as exc:
@@ -223,7 +223,7 @@ def _reden_afgewezen(soort: str, line: int, velden: int) -> str:
         return f"line {line} has fewer fields than the header's {velden}"
     if soort == "TOO MANY COLUMNS":
         return f"line {line} has more fields than the header's {velden} (a separator inside an unquoted value?)"
-    if soort == "INVALID UNICODE":
+    if soort in ("INVALID UNICODE", "INVALID ENCODING"):
         return f"line {line} holds characters that are neither UTF-8 nor cp1252"
     if soort == "LINE SIZE OVER MAXIMUM":
         return f"line {line} is longer than 10 MB"
