@@ -28,18 +28,25 @@ def wijkprofiel(
     koppeltabel: str | None = None,
     beschikking_bestanden: list[str] | None = None,
     profiel: str = "auto",
+    rodedraden_bestanden: dict[str, list[str]] | None = None,
+    taxonomie: str | None = None,
 ) -> dict:
     """Ingest CBS figures and boundaries for each gemeente, build the marts, publish the wijk reports.
 
     `online_jaren` fetches those years from CBS and PDOK (with `offline`, from the latest snapshots);
     `cbs_bestanden`/`grenzen_bestanden` load local release files instead or as well. `beschikking_bestanden`
     are the gemeente's exports (read through `profiel`), placed in buurten with the `koppeltabel`.
+    `rodedraden_bestanden` maps a source (casuistiek, signalen, enquete, kansen, besprekingen) to its files,
+    whose themes go through the default taxonomy extended by `taxonomie`.
     """
     loads = []
     if koppeltabel:
         loads.append(tasks.ingest_koppeltabel(db_path, koppeltabel))
     for pad in beschikking_bestanden or []:
         loads.append(tasks.ingest_beschikking_bestand(db_path, pad, profiel))
+    for soort, paden in (rodedraden_bestanden or {}).items():
+        for pad in paden:
+            loads.append(tasks.ingest_rodedraden_bestand(db_path, soort, pad, taxonomie))
     for gemeente in gemeenten:
         for bestand in cbs_bestanden or []:
             loads.append(tasks.ingest_cbs_bestand(db_path, bestand.pad, gemeente, bestand.jaar))

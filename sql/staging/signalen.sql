@@ -4,7 +4,7 @@ with source as (
 )
 
 select
-    partner, signaal_periode, left(signaal_periode, 4)::integer as jaar, thema, thema like 'onbekend:%' as thema_onbekend,
+    partner, signaal_periode, try_cast(left(signaal_periode, 4) as integer) as jaar, thema, thema like 'onbekend:%' as thema_onbekend,
     aantal, percentage, n, vraag, toelichting, publiceerbaar,
     buurtcode, wijkcode, gemeentecode, plaatsing, bron, periode, bron_bestand, bron_rij, load_id
 from source

@@ -31,6 +31,7 @@ def run_demo(out: Path, console: Console) -> dict:
 
     from .pseudoniem import DEMO_SLEUTEL, ENV_KEY
     from .synth import synth_beschikkingen
+    from .synth_rodedraden import synth_rodedraden
 
     data = demo_data_dir()
     missing = [p for p, _ in CBS_BESTANDEN + GRENZEN_BESTANDEN + [(KOPPELTABEL, 0)] if not (data / p).is_file()]
@@ -47,6 +48,8 @@ def run_demo(out: Path, console: Console) -> dict:
     started = time.monotonic()
     console.print(f"making SYNTHETIC beschikking exports ({SYNTH_RIJEN} rows) from Utrecht's real CBS figures ...")
     synth = synth_beschikkingen(GEMEENTE, SYNTH_RIJEN, out / "synthetisch")
+    console.print("making SYNTHETIC casuïstiek, partner signals, enquête, kansen and an earlier bespreking ...")
+    rodedraden = synth_rodedraden(GEMEENTE, out / "synthetisch")
     # The demo pseudonymises synthetic people with its own throw-away key, never a real one.
     os.environ[ENV_KEY] = DEMO_SLEUTEL
     console.print("Prefect starts a temporary local server if none is configured; that takes a few seconds.")
@@ -58,6 +61,13 @@ def run_demo(out: Path, console: Console) -> dict:
         grenzen_bestanden=[BronBestand(pad=str(data / p), jaar=j) for p, j in GRENZEN_BESTANDEN],
         koppeltabel=str(data / KOPPELTABEL),
         beschikking_bestanden=[str(p) for p in synth.bestanden],
+        rodedraden_bestanden={
+            "casuistiek": [str(p) for p in rodedraden.casuistiek],
+            "signalen": [str(rodedraden.signalen)],
+            "enquete": [str(rodedraden.enquete)],
+            "kansen": [str(rodedraden.kansen)],
+            "besprekingen": [str(rodedraden.bespreking)],
+        },
     )
     console.rule(f"klaar in {time.monotonic() - started:.0f} s")
     print(f"database: {db_path}")

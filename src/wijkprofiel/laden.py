@@ -212,7 +212,9 @@ def _schrijf(mem, db_path, soort: Bronsoort, invoer: Invoer, bron: str, periode:
         except duckdb.Error:
             pass
     if koppel_aanwezig and niet:
-        waarschuwingen.append(f"{niet} rows could not be placed in a buurt; they count in the gemeente total only")
+        waarschuwingen.append(
+            f"{niet} rows could not be placed in a buurt from their address or code; they count in the gemeente total only"
+        )
     for w in waarschuwingen:
         log.warning("%s: %s", invoer.pad.name, w)
     return ExportLoad(

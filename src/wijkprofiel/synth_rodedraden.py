@@ -261,6 +261,7 @@ SIGNALEN_ZONDER_OORZAAK = (
      "VERTROUWELIJK: zorgmijder op een bekend adres, vervuilde woning"),
 )  # fmt: skip
 SIGNAAL_VANAF = 1.2
+SIGNAAL_TWEE_PERIODEN_VANAF = 1.5  # a strong cause is reported in two quarters
 SIGNAAL_KANS_VLAK = 0.3
 SIGNAAL_AANDEEL_BUURT = 0.4  # share of signals given for one buurt instead of the whole wijk
 SIGNAAL_AANDEEL_ZONDER_AANTAL = 0.15  # partners often report without a count
@@ -363,7 +364,10 @@ def synth_rodedraden(
     casussen: int = 4000,
     peildatum: date = date(2024, 12, 31),
 ) -> RodeDradenSynth:
-    """Write SYNTHETIC casuïstiek (two shapes), signals, enquête, kansen, a bespreking and a manifest into `out_dir`."""
+    """Write SYNTHETIC casuïstiek (two shapes), signals, enquête, kansen, a bespreking and a manifest to `out_dir`.
+
+    Every file name starts with `synthetisch-`; the same arguments give byte-identical files.
+    """
     gemeente = codes.gemeentecode(gemeente)
     if gemeente != GEMEENTE_MET_DATA:
         raise WijkprofielError(
@@ -650,15 +654,11 @@ def _maak_signalen(rng: np.random.Generator, ctx: _Context, peildatum: date) -> 
         for met_oorzaak, lijst in ((True, SIGNALEN_MET_OORZAAK), (False, SIGNALEN_ZONDER_OORZAAK)):
             for bron, thema, basis, tekst_ja, tekst_nee in lijst:
                 factor = float(ctx.wijk_factor[thema][w])
-                if met_oorzaak:
-                    if factor < SIGNAAL_VANAF:
-                        continue
-                    aantal_rijen = 2 if factor >= 1.5 else 1
-                elif rng.random() >= SIGNAAL_KANS_VLAK:
+                if met_oorzaak and factor < SIGNAAL_VANAF:
                     continue
-                else:
-                    aantal_rijen = 1
-                if aantal_rijen == 2 and len(perioden) >= 2:
+                if not met_oorzaak and rng.random() >= SIGNAAL_KANS_VLAK:
+                    continue
+                if met_oorzaak and factor >= SIGNAAL_TWEE_PERIODEN_VANAF and len(perioden) >= 2:
                     gekozen = sorted(rng.choice(len(perioden), size=2, replace=False).tolist())
                     periodes = [perioden[k] for k in gekozen]
                 else:
@@ -679,19 +679,13 @@ def _maak_signalen(rng: np.random.Generator, ctx: _Context, peildatum: date) -> 
                         bron, periode, "" if buurtcode else wijk, buurtcode, thema, aantal,
                         tekst_ja if ja else tekst_nee, "ja" if ja else "nee",
                     ])  # fmt: skip
-    # Both kinds must occur (tests and the demo show that 'nee' texts never get out).
-    soorten = {r[7] for r in rijen}
-    if rijen and len(soorten) == 1:
+    # Both kinds must occur (tests and the demo show that 'nee' texts never get out): flip the first row if not.
+    if rijen and len({r[7] for r in rijen}) == 1:
         r = rijen[0]
-        r[6], r[7] = (_tekst_signaal(r[0], r[4], ja=r[7] == "nee"), "ja" if r[7] == "nee" else "nee")
+        teksten = {(b, t): (ja, nee) for b, t, _, ja, nee in (*SIGNALEN_MET_OORZAAK, *SIGNALEN_ZONDER_OORZAAK)}
+        ja = r[7] == "nee"
+        r[6], r[7] = teksten[(r[0], r[4])][0 if ja else 1], "ja" if ja else "nee"
     return rijen
-
-
-def _tekst_signaal(bron: str, thema: str, *, ja: bool) -> str:
-    for b, t, _, tekst_ja, tekst_nee in (*SIGNALEN_MET_OORZAAK, *SIGNALEN_ZONDER_OORZAAK):
-        if (b, t) == (bron, thema):
-            return tekst_ja if ja else tekst_nee
-    raise ValueError((bron, thema))  # pragma: no cover - only called with a row made from these tables
 
 
 def _maak_enquete(rng: np.random.Generator, ctx: _Context) -> list[list]:
@@ -706,21 +700,20 @@ def _maak_enquete(rng: np.random.Generator, ctx: _Context) -> list[list]:
 
 
 def _maak_kansen(rng: np.random.Generator, ctx: _Context) -> list[list]:
-    from pyproj import Transformer  # only needed here; imported late as it is slow to load
-    from shapely.geometry import Point, shape
+    from pyproj import Transformer  # only needed here; imported late as they are slow to load
+    from shapely.geometry import shape
 
     grenzen_pad = demo_data_dir() / GRENZEN_BESTAND
     if not grenzen_pad.is_file():
         raise SourceError(f"{grenzen_pad}: bundled buurt boundaries are missing (needed for synthetic kansen)")
     grenzen = json.loads(grenzen_pad.read_text(encoding="utf-8"))
     vorm = {str(f["properties"]["statcode"]).strip(): shape(f["geometry"]) for f in grenzen["features"]}
-    naar_wgs84 = Transformer.from_crs("EPSG:28992", "EPSG:4326", always_xy=True)
+    plaats = _Plaatser(rng, ctx, vorm, Transformer.from_crs("EPSG:28992", "EPSG:4326", always_xy=True))
 
-    namen = list(KANS_NAMEN)
-    namen = [namen[i] for i in rng.permutation(len(namen)).tolist()]
+    namen = [KANS_NAMEN[i] for i in rng.permutation(len(KANS_NAMEN)).tolist()]
     vormen_kans = np.array([p for _, p in KANS_VORMEN])
-    rijen, vormen = [], []
-    for w, wijk in enumerate(ctx.wijken):
+    rijen: list[dict] = []
+    for w in range(len(ctx.wijken)):
         buurten = np.flatnonzero((ctx.buurt_wijk == w) & (ctx.inw >= MIN_INW_KENMERK) & (ctx.pc_aantal > 0))
         buurten = np.array([b for b in buurten.tolist() if ctx.buurten[b] in vorm], dtype=np.int64)
         if not len(buurten):
@@ -730,58 +723,68 @@ def _maak_kansen(rng: np.random.Generator, ctx: _Context) -> list[list]:
             [np.mean([ctx.wijk_factor[t][w] for t in themas]) ** KANS_VOORKEUR for _, _, themas in KANS_SOORTEN[1:]]
         )
         overige = rng.choice(len(gewicht), size=min(aantal - 1, len(gewicht)), replace=False, p=gewicht / gewicht.sum())
-        for k in [0, *(1 + overige).tolist()]:
+        for k in [0, *(1 + overige).tolist()]:  # the buurthuis first
             soort, prefix, themas = KANS_SOORTEN[k]
             b = int(buurten[int(rng.choice(len(buurten), p=ctx.inw[buurten] / ctx.inw[buurten].sum()))])
             stam = namen[len(rijen) % len(namen)]
-            naam = f"{prefix} {stam} (synthetisch)"
             slug = re.sub(r"[^a-z0-9]+", "-", f"{prefix} {stam}".lower().replace("é", "e")).strip("-")
-            contact = f"info@{slug}.example" if rng.random() < 0.7 else "via het wijkteam"
             welke = KANS_VORMEN[int(rng.choice(len(KANS_VORMEN), p=vormen_kans / vormen_kans.sum()))][0]
-            vormen.append(welke)
-            rij = {"naam": naam, "soort": soort, "themas": "|".join(themas), "contact": contact}
-            rij.update(_kans_locatie(rng, welke, ctx, b, vorm, naar_wgs84, Point, stam))
+            rij = {
+                "naam": f"{prefix} {stam} (synthetisch)", "soort": soort, "themas": "|".join(themas),
+                "contact": f"info@{slug}.example" if rng.random() < 0.7 else "via het wijkteam",
+                "buurt": b, "stam": stam, "vorm": welke,
+            }  # fmt: skip
+            rij.update(plaats(welke, b, stam))
             rijen.append(rij)
-    # All three location forms occur (a loader must handle each): fix the last rows if chance left one out.
-    for i, welke in enumerate(v for v, _ in KANS_VORMEN):
-        if welke not in vormen and len(rijen) > i:
-            r = rijen[-1 - i]
-            b = ctx.buurten.index(r["_buurt"])
-            r.update(_kans_locatie(rng, welke, ctx, b, vorm, naar_wgs84, Point, r["_stam"]))
-            vormen[-1 - i] = welke
+    # All three location forms occur (a loader must handle each): if chance left one out, give it to the last row
+    # of a form that occurs more than once.
+    for welke, _ in KANS_VORMEN:
+        telling = {v: sum(r["vorm"] == v for r in rijen) for v, _ in KANS_VORMEN}
+        if telling[welke] == 0:
+            r = next((r for r in reversed(rijen) if telling[r["vorm"]] > 1), None)
+            if r is not None:
+                r.update(plaats(welke, r["buurt"], r["stam"]), vorm=welke)
     return [[r.get(k, "") for k in KOP_KANSEN] for r in rijen]
 
 
-def _kans_locatie(rng, welke: str, ctx: _Context, b: int, vorm: dict, naar_wgs84, Point, stam: str) -> dict:
-    uit = {"adres": "", "postcode": "", "buurtcode": "", "lat": "", "lon": "", "_buurt": ctx.buurten[b], "_stam": stam}
-    if welke == "buurtcode":
-        uit["buurtcode"] = ctx.buurten[b]
-    elif welke == "postcode":
-        pc = ctx.postcodes[ctx.pc_begin[b] + int(rng.integers(ctx.pc_aantal[b]))]
-        straat = re.sub(r"^(De|Het) ", "", stam).replace(" ", "")
-        uit["adres"] = f"{straat}plein {int(rng.integers(1, 60))}"
-        uit["postcode"] = pc
-    else:
-        # Inside this buurt and no other: the simplified boundaries overlap a little, and a point in an overlap
-        # would place the kans in two buurten.
-        code = ctx.buurten[b]
-        geo = vorm[code]
-        for ander, g in vorm.items():
-            if ander != code and g.intersects(geo):
-                geo = geo.difference(g)
-        kern = geo.buffer(-10)  # 10 m from the border, so rounding lat/lon to 5 decimals (~1 m) keeps it inside
-        geo = geo if kern.is_empty else kern
-        x0, y0, x1, y1 = geo.bounds
-        for _ in range(1000):
-            x, y = round(float(rng.uniform(x0, x1))), round(float(rng.uniform(y0, y1)))
-            if geo.contains(Point(x, y)):
-                break
-        else:  # pragma: no cover - the generalised buurten are never that thin
-            p = geo.representative_point()
-            x, y = round(p.x), round(p.y)
-        lon, lat = naar_wgs84.transform(x, y)
-        uit["lat"], uit["lon"] = f"{lat:.5f}", f"{lon:.5f}"
-    return uit
+class _Plaatser:
+    """The location of a kans in one of three forms: WGS84 lat/lon inside the buurt, its buurtcode, or a postcode."""
+
+    def __init__(self, rng: np.random.Generator, ctx: _Context, vorm: dict, naar_wgs84) -> None:
+        self.rng, self.ctx, self.vorm, self.naar_wgs84 = rng, ctx, vorm, naar_wgs84
+
+    def __call__(self, welke: str, b: int, stam: str) -> dict[str, str]:
+        from shapely.geometry import Point
+
+        rng, ctx = self.rng, self.ctx
+        uit = {"adres": "", "postcode": "", "buurtcode": "", "lat": "", "lon": ""}
+        if welke == "buurtcode":
+            uit["buurtcode"] = ctx.buurten[b]
+        elif welke == "postcode":
+            straat = re.sub(r"^(De|Het) ", "", stam).replace(" ", "")
+            uit["adres"] = f"{straat}plein {int(rng.integers(1, 60))}"
+            uit["postcode"] = str(ctx.postcodes[ctx.pc_begin[b] + int(rng.integers(ctx.pc_aantal[b]))])
+        else:
+            # Inside this buurt and no other (the simplified boundaries overlap a little), 10 m from the border so
+            # rounding lat/lon to 5 decimals (~1 m) keeps it inside.
+            code = ctx.buurten[b]
+            geo = self.vorm[code]
+            for ander, g in self.vorm.items():
+                if ander != code and g.intersects(geo):
+                    geo = geo.difference(g)
+            kern = geo.buffer(-10)
+            geo = geo if kern.is_empty else kern
+            x0, y0, x1, y1 = geo.bounds
+            for _ in range(1000):
+                x, y = round(float(rng.uniform(x0, x1))), round(float(rng.uniform(y0, y1)))
+                if geo.contains(Point(x, y)):
+                    break
+            else:  # pragma: no cover - the generalised buurten are never that thin
+                p = geo.representative_point()
+                x, y = round(p.x), round(p.y)
+            lon, lat = self.naar_wgs84.transform(x, y)
+            uit["lat"], uit["lon"] = f"{lat:.5f}", f"{lon:.5f}"
+        return uit
 
 
 def _maak_bespreking(rng: np.random.Generator, ctx: _Context, peildatum: date) -> tuple[date, list[list]]:

@@ -11,7 +11,7 @@ from pathlib import Path
 from prefect import task
 from prefect.artifacts import create_markdown_artifact
 
-from . import build, ingest_beschikkingen, ingest_cbs, ingest_grenzen, koppeltabel
+from . import build, ingest_beschikkingen, ingest_cbs, ingest_grenzen, ingest_rodedraden, koppeltabel
 from . import publish as publish_stage
 from .loads import LoadResult
 
@@ -56,6 +56,12 @@ def ingest_koppeltabel(db_path: str, pad: str) -> dict:
 def ingest_beschikking_bestand(db_path: str, pad: str, profiel: str = "auto") -> dict:
     """One export file; the pseudonymisation key comes from the environment or a Prefect Secret block."""
     return ingest_beschikkingen.ingest_beschikkingen(db_path, pad, profiel=profiel).as_load()
+
+
+@task(name="verzamel rode-draden-bron", task_run_name="{soort} uit {pad}")
+def ingest_rodedraden_bestand(db_path: str, soort: str, pad: str, taxonomie: str | None = None) -> dict:
+    """Casuïstiek, signalen, enquête, kansen or besprekingen; case ids are pseudonymised like BSNs."""
+    return ingest_rodedraden.ingest_bron(db_path, soort, pad, taxonomie=taxonomie).as_load()
 
 
 @task(name="analyseer: bouw marts")
