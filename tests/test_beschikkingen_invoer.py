@@ -581,7 +581,9 @@ def test_plaatsing_met_koppeltabel(tmp_path, db):
     r = laad(db, schrijf(tmp_path, "export.csv", data), koppeltabel=KOPPELTABEL)
     assert (r.rows_in, r.loaded, r.quarantined) == (5, 4, 1)
     assert (r.geplaatst, r.niet_geplaatst) == (2, 2)
-    assert r.waarschuwingen == ("2 rows could not be placed in a buurt; they count in the gemeente total only",)
+    assert r.waarschuwingen == (
+        "2 rows could not be placed in a buurt from their address or code; they count in the gemeente total only",
+    )
     assert [(x["bron_rij"], x["plaatsing"], x["buurtcode"], x["gemeentecode"]) for x in geladen(db, r.load_id)] == [
         (1, "pc6", PC6[PC_A], "GM0344"),
         (2, "pc6", PC6[PC_B], "GM0344"),

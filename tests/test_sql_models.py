@@ -38,12 +38,17 @@ AFGELEID = ["aandeel_0_14", "aandeel_65_plus", "aandeel_eenpersoonshuishoudens",
 
 #: Every SQL model, in dependency order (the build adds marts.openbaarmaking, written by wijkprofiel.privacy).
 MODELLEN = [
-    "staging.beschikkingen", "staging.cbs_grenzen", "staging.cbs_kwb",
+    "staging.beschikkingen", "staging.besprekingen", "staging.casuistiek", "staging.cbs_grenzen", "staging.cbs_kwb",
+    "staging.kansen", "staging.signalen",
     "intermediate.beschikking_perioden", "intermediate.beschikkingen_per_periode", "intermediate.beschikking_aantallen",
-    "intermediate.cbs_gebieden", "intermediate.cbs_waarden", "intermediate.verhoudingen",
-    "marts.indicator_waarden", "marts.buurt_profiel", "marts.gebied_grenzen", "marts.gemeente_profiel", "marts.wijk_profiel",
-    "pub.bronnen", "pub.gebied_grenzen", "pub.indicator_waarden",
+    "intermediate.casuistiek_themas", "intermediate.cbs_gebieden", "intermediate.cbs_waarden",
+    "intermediate.signalen_per_wijk", "intermediate.verhoudingen",
+    "marts.indicator_waarden", "marts.buurt_profiel", "marts.gebied_grenzen", "marts.gemeente_profiel",
+    "marts.kansen_per_wijk", "marts.laatste_bespreking", "marts.thema_combinaties", "marts.wijk_profiel",
+    "pub.besprekingen", "pub.bronnen", "pub.gebied_grenzen", "pub.indicator_waarden", "pub.kansen",
 ]  # fmt: skip
+#: Written by the build in Python between the SQL layers (placement by coordinates, disclosure control).
+PYTHON_STAPPEN = ["intermediate.kansen_op_de_kaart", "marts.openbaarmaking"]
 
 
 # ------------------------------------------------------------------------------------------------ helpers
@@ -677,7 +682,7 @@ def test_pub_indicator_waarden_onderdrukt_precies_waar_waarde_null(con):
 def test_bouw_modellen_bouwt_alle_modellen_en_dan_de_openbaarmaking(con):
     _klein(con)
     ververs_indicator_catalogus(con)
-    assert bouw_modellen(con, catalogi=False) == MODELLEN + ["marts.openbaarmaking"]
+    assert bouw_modellen(con, catalogi=False) == MODELLEN + PYTHON_STAPPEN
     # One decision per row of the mart, no more.
     assert rijen(
         con, "select count(*), count(distinct (gebied_code, jaar, indicator)) from marts.openbaarmaking"
@@ -811,7 +816,7 @@ def test_in_dependency_order_weigert_een_kring():
 def test_echte_modellen_staan_na_hun_bronnen():
     geordend = in_dependency_order(discover_models())
     positie = {m.fqn: i for i, m in enumerate(geordend)}
-    assert len(positie) == 17
+    assert len(positie) == len(MODELLEN) == 28
     assert [m.fqn for m in geordend] == MODELLEN
     for m in geordend:
         for ref in m.refs() & positie.keys() - {m.fqn}:
@@ -852,7 +857,8 @@ def test_elke_marts_tabel_heeft_comment(demo_db):
     finally:
         con.close()
     assert [t for t, _ in tabellen] == [
-        "buurt_profiel", "gebied_grenzen", "gemeente_profiel", "indicator_waarden", "openbaarmaking", "wijk_profiel"
+        "buurt_profiel", "gebied_grenzen", "gemeente_profiel", "indicator_waarden", "kansen_per_wijk",
+        "laatste_bespreking", "openbaarmaking", "thema_combinaties", "wijk_profiel",
     ]  # fmt: skip
     assert [t for t, c in tabellen if not (c or "").strip()] == []
 
@@ -863,7 +869,7 @@ def test_elke_pub_view_heeft_comment(demo_db):
         views = rijen(con, "select view_name, comment from duckdb_views() where schema_name = 'pub' order by 1")
     finally:
         con.close()
-    assert [v for v, _ in views] == ["bronnen", "gebied_grenzen", "indicator_waarden"]
+    assert [v for v, _ in views] == ["besprekingen", "bronnen", "gebied_grenzen", "indicator_waarden", "kansen"]
     assert [v for v, c in views if not (c or "").strip()] == []
 
 
