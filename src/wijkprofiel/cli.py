@@ -312,7 +312,7 @@ def bespreking_list_cmd(
 
 
 def _datum(text: str):
-    from datetime import date, datetime
+    from datetime import datetime
 
     for fmt in ("%Y-%m-%d", "%d-%m-%Y"):
         try:

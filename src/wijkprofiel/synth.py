@@ -820,13 +820,19 @@ def _schrijf_idos(pad: Path, rijen: list[list]) -> None:
     pad.write_bytes(buf.getvalue().encode("cp1252"))
 
 
-def _schrijf_zorgned(pad: Path, rijen: list[list], exportdatum: date) -> None:
-    moment = datetime(exportdatum.year, exportdatum.month, exportdatum.day)
+def _werkboek(dag: date, titel: str) -> openpyxl.Workbook:
+    """A write-only workbook dated `dag` (not today), so the same seed gives the same bytes."""
+    moment = datetime(dag.year, dag.month, dag.day)
     wb = openpyxl.Workbook(write_only=True)
     wb.properties.created = moment
     wb.properties.modified = moment
     wb.properties.creator = "wijkprofiel synth (SYNTHETISCHE TESTDATA)"
-    wb.properties.title = "Synthetische beschikkingen"
+    wb.properties.title = titel
+    return wb
+
+
+def _schrijf_zorgned(pad: Path, rijen: list[list], exportdatum: date) -> None:
+    wb = _werkboek(exportdatum, "Synthetische beschikkingen")
     ws = wb.create_sheet(ZORGNED_SHEET)
     ws.append([f"Beschikkingen Zorgned — SYNTHETISCHE TESTDATA — exportdatum {exportdatum.strftime('%d-%m-%Y')}"])
     ws.append([])
@@ -843,7 +849,7 @@ def _schrijf_zorgned(pad: Path, rijen: list[list], exportdatum: date) -> None:
         ws.append([cel(v) for v in rij])
     buf = io.BytesIO()
     wb.save(buf)  # openpyxl stamps `modified` with the clock and the zip entries with the time: fix both below
-    _zip_vast(buf.getvalue(), pad, moment)
+    _zip_vast(buf.getvalue(), pad, datetime(exportdatum.year, exportdatum.month, exportdatum.day))
 
 
 def _zip_vast(data: bytes, pad: Path, moment: datetime) -> None:

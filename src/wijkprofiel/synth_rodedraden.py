@@ -83,6 +83,7 @@ from .synth import (
     _lees_gebied,
     _lees_xlsx,
     _postcode_schrijfwijze,
+    _werkboek,
     _verdeel,
     _zip_vast,
 )
@@ -844,12 +845,7 @@ def _schrijf_csv(
 
 
 def _schrijf_zuid(pad: Path, rijen: list[list], peildatum: date) -> None:
-    moment = datetime(peildatum.year, peildatum.month, peildatum.day)
-    wb = openpyxl.Workbook(write_only=True)
-    wb.properties.created = moment
-    wb.properties.modified = moment
-    wb.properties.creator = "wijkprofiel synth_rodedraden (SYNTHETISCHE TESTDATA)"
-    wb.properties.title = "Synthetische casuïstiek wijkteam zuid"
+    wb = _werkboek(peildatum, "Synthetische casuïstiek wijkteam zuid")
     ws = wb.create_sheet(ZUID_SHEET)
     ws.append(KOP_ZUID)
     for rij in rijen:
@@ -860,7 +856,7 @@ def _schrijf_zuid(pad: Path, rijen: list[list], peildatum: date) -> None:
     info.append(["SYNTHETISCHE TESTDATA: verzonnen casussen, geen echte personen (wijkprofiel synth_rodedraden)."])
     buf = io.BytesIO()
     wb.save(buf)
-    _zip_vast(buf.getvalue(), pad, moment)
+    _zip_vast(buf.getvalue(), pad, datetime(peildatum.year, peildatum.month, peildatum.day))
 
 
 def _schrijf_manifest(
