@@ -133,7 +133,9 @@ def _schrijf(mem, db_path, soort: Bronsoort, invoer: Invoer, bron: str, periode:
         return ExportLoad(**earlier.as_dict())
 
     waarschuwingen = []
-    heeft_postcodes = mem.execute("select count(*) > 0 from gecontroleerd where postcode is not null").fetchone()[0]
+    # Read from the small tables of distinct values, not the view: each pass over the view costs a full join.
+    heeft_adres = "postcode" in soort.velden
+    heeft_postcodes = heeft_adres and mem.execute("select count(*) > 0 from d_postcode where postcode is not null").fetchone()[0]
     if not koppel_aanwezig and heeft_postcodes:
         waarschuwingen.append(
             "no postcode table (koppeltabel) loaded: rows load without a buurt; "
@@ -142,10 +144,17 @@ def _schrijf(mem, db_path, soort: Bronsoort, invoer: Invoer, bron: str, periode:
     bestand = str(invoer.pad)
     mem.execute(f"attach '{_sql_tekst(db_path)}' as doel")
     try:
-        mem.execute(
-            "create or replace table te_plaatsen as "
-            "select distinct postcode, huisnummer from gecontroleerd where postcode is not null"
-        )
+        if heeft_adres:
+            mem.execute(
+                """create or replace table te_plaatsen as
+                   select distinct p.postcode, h.huisnummer
+                   from invoer i
+                   join d_postcode p on p.ruw = coalesce(i.postcode, '')
+                   join d_huisnummer h on h.ruw = coalesce(i.huisnummer, '')
+                   where p.postcode is not null"""
+            )
+        else:
+            mem.execute("create or replace table te_plaatsen as select null::varchar as postcode, null::integer as huisnummer limit 0")
         for statement in split_statements((sql_dir() / "ingest" / "plaatsing.sql").read_text(encoding="utf-8")):
             mem.execute(statement)
         gemeente = gemeente or _meest_voorkomende_gemeente(mem)
