@@ -23,7 +23,7 @@ in_orde as (
         *,
         case when wp_geldige_wijkcode(wijkcode_ruw) then wijkcode_ruw end as wijkcode_opgegeven,
         wp_geldige_wijkcode(wijkcode_ruw) and thema_ruw is not null
-        and percentage between 0 and 100 and n > 0 as in_orde
+        and coalesce(percentage between 0 and 100, false) and coalesce(n > 0, false) as in_orde
     from rijen
 )
 

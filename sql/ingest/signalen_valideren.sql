@@ -35,7 +35,7 @@ in_orde as (
     select
         *,
         partner is not null and signaal_periode is not null and thema_ruw is not null
-        and (aantal_ruw is null or aantal >= 0)
+        and (aantal_ruw is null or coalesce(aantal >= 0, false))
         and (wijkcode_ruw is not null or buurtcode_ruw is not null)
         and (wijkcode_ruw is null or wijkcode_opgegeven is not null)
         and (buurtcode_ruw is null or buurtcode_opgegeven is not null) as in_orde

@@ -6,7 +6,7 @@ with source as (
 )
 
 select
-    md5(bron || '|' || naam || '|' || coalesce(adres, '') || '|' || coalesce(buurtcode, '')) as kans_id,
+    md5(concat_ws('|', bron, naam, adres, buurtcode, lat::varchar, lon::varchar, bron_rij::varchar)) as kans_id,
     naam, soort, themas, adres, lat, lon, contact, buurtcode, wijkcode, gemeentecode, plaatsing,
     bron, periode, bron_bestand, bron_rij, load_id
 from source

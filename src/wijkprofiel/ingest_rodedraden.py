@@ -45,11 +45,13 @@ def _besprekingen_voorbereiden(mem, prof: Profiel, *, taxonomie: Taxonomie) -> N
     tabel_uit_rijen(mem, "herkend_spellingen", ["spelling", "herkend"], prof.waarde_spellingen("herkend"))
 
 
-def _onbekende_tags(mem, load_id: int, bestand: str, *, taxonomie: Taxonomie) -> None:
-    """List the tags that mapped to no theme, with how often they occur and the closest theme."""
+def _onbekende_tags(mem, load_id: int, bestand: str, *, taxonomie: Taxonomie, themas: str = "thema") -> None:
+    """List the tags that mapped to no theme, with how often they occur and the closest theme.
+    `themas` is the expression giving a row's theme(s): a column, or unnest() of a list."""
     rows = mem.execute(
-        """select substr(thema, 10) as tag, count(*) from gecontroleerd
-           where in_orde and thema like 'onbekend:%' group by 1 order by 2 desc, 1"""
+        f"""select substr(t, 10) as tag, count(*)
+            from (select {themas} as t from gecontroleerd where in_orde)
+            where t like 'onbekend:%' group by 1 order by 2 desc, 1"""
     ).fetchall()
     if rows:
         mem.executemany(
@@ -96,6 +98,7 @@ def _soort(naam: str, taxonomie: Taxonomie) -> Bronsoort:
             valideren="kansen_valideren.sql",
             standaard_profiel="kansen",
             voorbereiden=partial(_casuistiek_voorbereiden, taxonomie=taxonomie),
+            na_schrijven=partial(_onbekende_tags, taxonomie=taxonomie, themas="unnest(themas)"),
         )
     if naam == "besprekingen":
         return Bronsoort(
@@ -104,6 +107,7 @@ def _soort(naam: str, taxonomie: Taxonomie) -> Bronsoort:
             valideren="besprekingen_valideren.sql",
             standaard_profiel="besprekingen",
             voorbereiden=partial(_besprekingen_voorbereiden, taxonomie=taxonomie),
+            na_schrijven=partial(_onbekende_tags, taxonomie=taxonomie),
         )
     raise WijkprofielError(f"unknown source {naam!r} (known: casuistiek, signalen, enquete, kansen, besprekingen)")
 
@@ -145,6 +149,8 @@ def bespreking_toevoegen(
     from .codes import is_geldige_code
 
     wijkcode = wijkcode.strip().upper()
+    if wijkcode.isdigit():
+        wijkcode = "WK" + wijkcode.zfill(6)  # as the koppeltabel writes it: 34403 → WK034403
     if not (is_geldige_code(wijkcode) and wijkcode.startswith("WK")):
         raise WijkprofielError(f"not a CBS wijkcode: {wijkcode!r} (expected e.g. WK034403)")
     if herkend not in HERKEND:
@@ -186,11 +192,12 @@ def besprekingen_lijst(db_path: str | Path, wijkcode: str | None = None) -> list
         ).fetchone()[0]
         if init_needed:
             return []
-        rows = con.execute(
+        cursor = con.execute(
             """select wijkcode, datum, thema, herkend, verklaring, actie, eigenaar, wanneer
                from raw.besprekingen where ? is null or wijkcode = ? order by datum desc, wijkcode, thema""",
             [wijkcode, wijkcode],
-        ).df()
+        )
+        kolommen = [d[0] for d in cursor.description]
+        return [dict(zip(kolommen, rij)) for rij in cursor.fetchall()]
     finally:
         con.close()
-    return rows.to_dict("records")

@@ -238,8 +238,17 @@ def _sql_tekst(value: object) -> str:
 
 
 def _meest_voorkomende_gemeente(mem) -> str | None:
+    """The gemeente most records lie in, for the records that cannot be placed: from the addresses, else from
+    the area codes a file gives (a file with only buurtcodes has no addresses to look up)."""
     row = mem.execute(
         "select gemeentecode from plaatsing where gemeentecode is not null group by 1 order by count(*) desc, 1 limit 1"
+    ).fetchone()
+    if row:
+        return row[0]
+    row = mem.execute(
+        """select 'GM' || substr(coalesce(wijkcode_opgegeven, buurtcode_opgegeven), 3, 4) as gemeente
+           from gecontroleerd where coalesce(wijkcode_opgegeven, buurtcode_opgegeven) is not null
+           group by 1 order by count(*) desc, 1 limit 1"""
     ).fetchone()
     return row[0] if row else None
 
