@@ -139,7 +139,6 @@ def _bestand_a(pad: Path, batch: Batch) -> Path:
 
     def add(bsn, *, wet="Wmo", cat="02", product="Begeleiding", ingang="01-02-2024", eind="", pc=None, hnr="12",
             geb=None, laadt=True, extra=False):
-        nonlocal rows
         i = len(rows) + 1
         pc = postcode(100 + i) if pc is None else pc
         geb_d = geboortedatum(100 + i) if geb is None else geb

@@ -8,7 +8,6 @@ intermediate → kansen placed by coordinates → marts → pub) and queries one
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 from datetime import date, datetime
 

@@ -168,9 +168,8 @@ def _lees_csv(con, pad: Path, profiel: Profiel, velden: list[str], tabel: str) -
     else:
         nummer = "rowid + 1"
     # A view, not a copy: a large export is held in memory once. (Regular in-memory tables are used rather
-    # than temp tables, which DuckDB fills several times slower.) A line of only separators is no record.
-    niet_leeg = " or ".join(f"nullif(trim({v}), '') is not null" for v in velden)
-    con.execute(f"create or replace view {tabel} as select {nummer} as bron_rij, * from _csv where {niet_leeg}")
+    # than temp tables, which DuckDB fills several times slower.)
+    con.execute(f"create or replace view {tabel} as select {nummer} as bron_rij, * exclude (_leeg) from _csv where not _leeg")
     rows_in = con.execute(f"select count(*) from {tabel}").fetchone()[0] + len(afgewezen)
     return Invoer(pad, "csv", sha256_file(pad), tabel, kolommen, ongebruikt, rows_in, afgewezen)
 
@@ -193,6 +192,9 @@ def _lees_csv_bestand(con, pad: Path, encoding: str, header_index: int, delimite
     try:
         columns = {f"k{i}": "VARCHAR" for i in range(len(headers))}
         selectie = ", ".join(f"k{posities[v]} as {v}" if v in posities else f"null::varchar as {v}" for v in velden)
+        # A line of only separators is no record; marking it here, in the parallel read, keeps later scans cheap.
+        leeg = "coalesce(" + ", ".join(f"nullif(k{posities[v]}, '')" for v in velden if v in posities) + ") is null"
+        selectie += f", {leeg} as _leeg"
         # One pass that keeps only the mapped columns; the table's rowid is the record's order in the file.
         # A line with too few or too many fields is rejected, not padded: its values would sit in the wrong
         # columns (a BSN where the wet should be).
