@@ -39,6 +39,8 @@ def _main(
     logging.basicConfig(
         level=logging.DEBUG if debug else logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
+    # Every call to the Prefect API is logged by httpx at INFO: noise for a user watching progress.
+    logging.getLogger("httpx").setLevel(logging.DEBUG if debug else logging.WARNING)
 
 
 GemeenteOpt = typer.Option(..., "--gemeente", help="Gemeentecode, e.g. GM0344.")
