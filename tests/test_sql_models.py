@@ -42,7 +42,7 @@ MODELLEN = [
     "staging.kansen", "staging.signalen",
     "intermediate.beschikking_perioden", "intermediate.beschikkingen_per_periode", "intermediate.beschikking_aantallen",
     "intermediate.casuistiek_themas", "intermediate.cbs_gebieden", "intermediate.cbs_waarden",
-    "intermediate.signalen_per_wijk", "intermediate.verhoudingen",
+    "intermediate.verhoudingen", "intermediate.indicator_basis", "intermediate.signalen_per_wijk",
     "marts.indicator_waarden", "marts.buurt_profiel", "marts.gebied_grenzen", "marts.gemeente_profiel",
     "marts.kansen_per_wijk", "marts.laatste_bespreking", "marts.thema_combinaties", "marts.wijk_profiel",
     "pub.besprekingen", "pub.bronnen", "pub.gebied_grenzen", "pub.indicator_waarden", "pub.kansen",
@@ -816,12 +816,17 @@ def test_in_dependency_order_weigert_een_kring():
 def test_echte_modellen_staan_na_hun_bronnen():
     geordend = in_dependency_order(discover_models())
     positie = {m.fqn: i for i, m in enumerate(geordend)}
-    assert len(positie) == len(MODELLEN) == 28
+    assert len(positie) == len(MODELLEN) == 29
     assert [m.fqn for m in geordend] == MODELLEN
     for m in geordend:
         for ref in m.refs() & positie.keys() - {m.fqn}:
             assert positie[ref] < positie[m.fqn], f"{m.fqn} runs before {ref}"
-    assert positie["intermediate.cbs_waarden"] < positie["intermediate.verhoudingen"] < positie["marts.indicator_waarden"]
+    assert (
+        positie["intermediate.cbs_waarden"]
+        < positie["intermediate.verhoudingen"]
+        < positie["intermediate.indicator_basis"]
+        < positie["marts.indicator_waarden"]
+    )
     assert positie["marts.indicator_waarden"] < positie["marts.wijk_profiel"]
     assert positie["marts.indicator_waarden"] < positie["pub.indicator_waarden"]
     assert (

@@ -11,6 +11,7 @@ SQLMesh would add a second project format and a second way to run things for a d
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ MODEL_LAYERS = ("staging", "intermediate", "marts", "pub")
 MATERIALISATIE = {"staging": "view", "intermediate": "table", "marts": "table", "pub": "view"}
 _REF = re.compile(r"\b(staging|intermediate|marts|pub)\.([a-z_][a-z0-9_]*)\b", re.IGNORECASE)
 _LOCK_WAIT_SECONDS = 30.0
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -83,10 +85,14 @@ def connect(db_path: str | Path, *, read_only: bool = False, wait: float = _LOCK
         raise WijkprofielError(f"{db_path}: database not found; run `wijkprofiel build` first")
     db_path.parent.mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + wait
+    gemeld = False
     while True:
         try:
             return duckdb.connect(str(db_path), read_only=read_only)
         except duckdb.IOException as exc:
+            if "lock" in str(exc).lower() and not gemeld:
+                log.warning("%s is in use by another run; waiting up to %g s for it to finish", db_path, wait)
+                gemeld = True
             if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
                 if "lock" in str(exc).lower():
                     raise WijkprofielError(
