@@ -434,8 +434,9 @@ def test_openbaarmaking_en_pub_werken_nog_en_pub_toont_geen_vergelijkingen(con):
     ) == [
         ("BU03440111", "beschikt_wmo_clienten", None, True, "minder dan 8"),
         ("BU03440111", "beschikt_wmo_per_1000", None, True, "minder dan 8"),
-        ("BU03440211", "beschikt_wmo_clienten", 20.0, False, None),
-        ("BU03440211", "beschikt_wmo_per_1000", 100.0, False, None),
+        # WK034402's only buurt has its value: published, it would give the hidden WK034402 away
+        ("BU03440211", "beschikt_wmo_clienten", None, True, "secundair onderdrukt (anders terug te rekenen)"),
+        ("BU03440211", "beschikt_wmo_per_1000", None, True, "secundair onderdrukt (anders terug te rekenen)"),
         ("GM0344", "beschikt_wmo_clienten", 25.0, False, None),  # 24 rounded to 5
         ("GM0344", "beschikt_wmo_per_1000", 25.0, False, None),  # from the rounded count
         ("WK034401", "beschikt_wmo_clienten", None, True, "minder dan 8"),

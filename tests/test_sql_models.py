@@ -44,7 +44,8 @@ MODELLEN = [
     "intermediate.casuistiek_themas", "intermediate.cbs_gebieden", "intermediate.cbs_waarden",
     "intermediate.verhoudingen", "intermediate.indicator_basis", "intermediate.signalen_per_wijk",
     "marts.indicator_waarden", "marts.buurt_profiel", "marts.gebied_grenzen", "marts.gemeente_profiel",
-    "marts.kansen_per_wijk", "marts.laatste_bespreking", "marts.thema_combinaties", "marts.wijk_profiel",
+    "marts.kansen_per_wijk", "marts.laatste_bespreking", "marts.thema_combinaties", "marts.vergelijkbare_wijken",
+    "marts.wijk_profiel",
     "pub.besprekingen", "pub.bronnen", "pub.gebied_grenzen", "pub.indicator_waarden", "pub.kansen",
 ]  # fmt: skip
 #: Written by the build in Python between the SQL layers (placement by coordinates, disclosure control).
@@ -816,7 +817,7 @@ def test_in_dependency_order_weigert_een_kring():
 def test_echte_modellen_staan_na_hun_bronnen():
     geordend = in_dependency_order(discover_models())
     positie = {m.fqn: i for i, m in enumerate(geordend)}
-    assert len(positie) == len(MODELLEN) == 29
+    assert len(positie) == len(MODELLEN) == 30
     assert [m.fqn for m in geordend] == MODELLEN
     for m in geordend:
         for ref in m.refs() & positie.keys() - {m.fqn}:
@@ -863,7 +864,7 @@ def test_elke_marts_tabel_heeft_comment(demo_db):
         con.close()
     assert [t for t, _ in tabellen] == [
         "buurt_profiel", "gebied_grenzen", "gemeente_profiel", "indicator_waarden", "kansen_per_wijk",
-        "laatste_bespreking", "openbaarmaking", "thema_combinaties", "wijk_profiel",
+        "laatste_bespreking", "openbaarmaking", "thema_combinaties", "vergelijkbare_wijken", "wijk_profiel",
     ]  # fmt: skip
     assert [t for t, c in tabellen if not (c or "").strip()] == []
 

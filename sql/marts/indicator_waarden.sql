@@ -6,10 +6,10 @@
 -- The columns of intermediate.indicator_basis come first, unchanged and in the same order, so existing
 -- consumers (privacy, pub, the wide profiles) keep working. Design decisions:
 --
--- * Windows, no self-joins: the gemeente value and the z-score statistics are window aggregates over
---   (gemeente, jaar, indicator) and (gemeente, niveau, jaar, indicator); the previous period is lag() over
---   (gebied_code, indicator) ordered by jaar, i.e. the latest earlier year that has a row for the same area
---   and indicator (its waarde may be NULL).
+-- * Cost: the gemeente value and the z-score statistics are hash joins on small tables (the gemeente rows;
+--   one aggregate row per gemeente, level, year and indicator), cheaper than sorting windows over the whole
+--   table; the previous period is one lag() window over (gebied_code, indicator) ordered by jaar, i.e. the
+--   latest earlier year that has a row for the same area and indicator (its waarde may be NULL).
 -- * The z-score uses the unweighted mean and the sample standard deviation of the known values of the
 --   areas of the same level in the gemeente, the area itself included. "Standard deviation 0" is tested as
 --   min = max of those values, so floating-point noise in stddev_samp cannot produce a z-score.
@@ -45,21 +45,39 @@ factoren as (
     select indicator, any_value(factor) as factor from raw.indicator_catalogus group by indicator
 ),
 
+gemeentewaarden as (
+    select gemeente_code, jaar, indicator, waarde as gemeente_waarde
+    from basis
+    where gebied_niveau = 'gemeente'
+),
+
+niveaus as (
+    -- Per gemeente, level, year and indicator: the statistics of the known values for the z-score.
+    select
+        gemeente_code, gebied_niveau, jaar, indicator,
+        avg(waarde) as niveau_gemiddelde,
+        stddev_samp(waarde) as niveau_sd,
+        count(waarde) as niveau_bekend,
+        min(waarde) < max(waarde) as niveau_spreiding
+    from basis
+    where gebied_niveau <> 'gemeente'
+    group by gemeente_code, gebied_niveau, jaar, indicator
+),
+
 vergeleken as (
     select
         basis.*,
-        max(waarde) filter (where gebied_niveau = 'gemeente') over per_gemeente as gemeente_waarde,
-        avg(waarde) over per_niveau as niveau_gemiddelde,
-        stddev_samp(waarde) over per_niveau as niveau_sd,
-        count(waarde) over per_niveau as niveau_bekend,
-        min(waarde) over per_niveau < max(waarde) over per_niveau as niveau_spreiding,
-        lag(jaar) over in_de_tijd as vorige_jaar,
-        lag(waarde) over in_de_tijd as vorige_waarde
+        gemeentewaarden.gemeente_waarde,
+        niveaus.niveau_gemiddelde,
+        niveaus.niveau_sd,
+        niveaus.niveau_bekend,
+        niveaus.niveau_spreiding,
+        lag(basis.jaar) over in_de_tijd as vorige_jaar,
+        lag(basis.waarde) over in_de_tijd as vorige_waarde
     from basis
-    window
-        per_gemeente as (partition by gemeente_code, jaar, indicator),
-        per_niveau as (partition by gemeente_code, gebied_niveau, jaar, indicator),
-        in_de_tijd as (partition by gebied_code, indicator order by jaar)
+    left join gemeentewaarden using (gemeente_code, jaar, indicator)
+    left join niveaus using (gemeente_code, gebied_niveau, jaar, indicator)
+    window in_de_tijd as (partition by basis.gebied_code, basis.indicator order by basis.jaar)
 ),
 
 vergelijkingsparen as (
@@ -146,7 +164,7 @@ select
     ind_wbi,
     gemeente_waarde,
     case
-        when eenheid is not null and eenheid not in ('aantal', 'code') and gemeente_waarde <> 0
+        when eenheid is not null and eenheid not in ('aantal', 'code', 'ha') and gemeente_waarde <> 0
             then round(100 * waarde / gemeente_waarde)
     end as index_gemeente,
     case

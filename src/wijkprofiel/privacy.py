@@ -96,6 +96,7 @@ def _secundair(uit: dict, waar: dict, aantallen: pd.DataFrame, gebieden: pd.Data
     - A published parent with exactly one hidden child: hide its smallest published child too.
     - A hidden parent whose children are all published: its value would be their sum, so hide the
       smallest child too.
+    - A parent with a single child has that child's value: when either is hidden, both are.
     Parents are visited in a fixed order (wijken before gemeenten, then by code) so the result does not
     depend on row order.
     """
@@ -116,9 +117,20 @@ def _secundair(uit: dict, waar: dict, aantallen: pd.DataFrame, gebieden: pd.Data
         for indicator, jaar in sleutels:
             for ouder, k_jaar in ouders:
                 codes = sorted(kinderen[(ouder, k_jaar)])
-                if k_jaar != jaar or len(codes) < 2:
+                if k_jaar != jaar or not codes:
                     continue
                 ouder_verborgen = uit.get((ouder, jaar, indicator), (None,))[0] is None
+                if len(codes) == 1:
+                    # A parent with one child has the child's value: hide both when either is hidden.
+                    if (ouder, jaar, indicator) not in uit:
+                        continue  # no figure for the parent at all: nothing to reveal or to be revealed by
+                    kind = codes[0]
+                    kind_verborgen = uit.get((kind, jaar, indicator), (None,))[0] is None
+                    if ouder_verborgen != kind_verborgen:
+                        verborgen_code = ouder if not ouder_verborgen else kind
+                        uit[(verborgen_code, jaar, indicator)] = (None, reden)
+                        changed = True
+                    continue
                 verborgen = [c for c in codes if uit.get((c, jaar, indicator), (None,))[0] is None]
                 zichtbaar = [c for c in codes if c not in verborgen]
                 if not zichtbaar:
