@@ -46,7 +46,7 @@ MODELLEN = [
     "marts.indicator_waarden", "marts.buurt_profiel", "marts.gebied_grenzen", "marts.gemeente_profiel",
     "marts.kansen_per_wijk", "marts.laatste_bespreking", "marts.thema_combinaties", "marts.vergelijkbare_wijken",
     "marts.wijk_profiel",
-    "pub.besprekingen", "pub.bronnen", "pub.gebied_grenzen", "pub.indicator_waarden", "pub.kansen",
+    "pub.besprekingen", "pub.bronnen", "pub.gebied_grenzen", "pub.indicator_waarden", "pub.kansen", "pub.vergelijkbare_wijken",
 ]  # fmt: skip
 #: Written by the build in Python between the SQL layers (placement by coordinates, disclosure control).
 PYTHON_STAPPEN = ["intermediate.kansen_op_de_kaart", "marts.openbaarmaking"]
@@ -817,7 +817,7 @@ def test_in_dependency_order_weigert_een_kring():
 def test_echte_modellen_staan_na_hun_bronnen():
     geordend = in_dependency_order(discover_models())
     positie = {m.fqn: i for i, m in enumerate(geordend)}
-    assert len(positie) == len(MODELLEN) == 30
+    assert len(positie) == len(MODELLEN) == 31
     assert [m.fqn for m in geordend] == MODELLEN
     for m in geordend:
         for ref in m.refs() & positie.keys() - {m.fqn}:
@@ -875,7 +875,7 @@ def test_elke_pub_view_heeft_comment(demo_db):
         views = rijen(con, "select view_name, comment from duckdb_views() where schema_name = 'pub' order by 1")
     finally:
         con.close()
-    assert [v for v, _ in views] == ["besprekingen", "bronnen", "gebied_grenzen", "indicator_waarden", "kansen"]
+    assert [v for v, _ in views] == ["besprekingen", "bronnen", "gebied_grenzen", "indicator_waarden", "kansen", "vergelijkbare_wijken"]
     assert [v for v, c in views if not (c or "").strip()] == []
 
 

@@ -30,19 +30,19 @@ wijken as (
     group by r.gebied_code
 ),
 
-kenmerken (nummer, kenmerk, indicator, voorkeur, teken) as (
+kenmerken (kenmerk, indicator, voorkeur, teken) as (
     -- The profile. Income has two candidates: the first the wijk has (any year) is used. A higher average
     -- income means fewer low-income households, so its z-score is reversed to point the same way.
     values
-        (1, 'aandeel_65_plus', 'aandeel_65_plus', 1, 1),
-        (2, 'aandeel_0_14', 'aandeel_0_14', 1, 1),
-        (3, 'aandeel_eenpersoonshuishoudens', 'aandeel_eenpersoonshuishoudens', 1, 1),
-        (4, 'gemiddelde_huishoudensgrootte', 'gemiddelde_huishoudensgrootte', 1, 1),
-        (5, 'inkomen', 'huishoudens_laag_inkomen_pct', 1, 1),
-        (5, 'inkomen', 'gemiddeld_inkomen_per_inwoner', 2, -1),
-        (6, 'koopwoningen_pct', 'koopwoningen_pct', 1, 1),
-        (7, 'corporatiewoningen_pct', 'corporatiewoningen_pct', 1, 1),
-        (8, 'bevolkingsdichtheid', 'bevolkingsdichtheid', 1, 1)
+        ('aandeel_65_plus', 'aandeel_65_plus', 1, 1),
+        ('aandeel_0_14', 'aandeel_0_14', 1, 1),
+        ('aandeel_eenpersoonshuishoudens', 'aandeel_eenpersoonshuishoudens', 1, 1),
+        ('gemiddelde_huishoudensgrootte', 'gemiddelde_huishoudensgrootte', 1, 1),
+        ('inkomen', 'huishoudens_laag_inkomen_pct', 1, 1),
+        ('inkomen', 'gemiddeld_inkomen_per_inwoner', 2, -1),
+        ('koopwoningen_pct', 'koopwoningen_pct', 1, 1),
+        ('corporatiewoningen_pct', 'corporatiewoningen_pct', 1, 1),
+        ('bevolkingsdichtheid', 'bevolkingsdichtheid', 1, 1)
 ),
 
 laatste_waarden as (
@@ -82,46 +82,67 @@ gestandaardiseerd as (
 
 profielwaarden as (
     -- One z-score per wijk and feature, with the year it came from; for income the first candidate it has.
-    select g.wijkcode, k.nummer, k.kenmerk, g.indicator, g.jaar, k.teken * g.z as z
+    select g.wijkcode, k.kenmerk, g.indicator, g.jaar, k.teken * g.z as z
     from gestandaardiseerd g
     join kenmerken k using (indicator)
     where g.z is not null
-    qualify row_number() over (partition by g.wijkcode, k.nummer order by k.voorkeur) = 1
+    qualify row_number() over (partition by g.wijkcode, k.kenmerk order by k.voorkeur) = 1
 ),
 
 profielen as (
-    -- The profile as a list of eight z-scores in feature order, NULL where the wijk lacks the feature.
+    -- One row per wijk, one z-score column per feature (NULL where the wijk lacks it).
     select
         w.wijkcode,
-        any_value(w.wijk_naam) as wijk_naam,
-        any_value(w.gemeente_code) as gemeente_code,
-        list(p.z order by n.nummer) as profiel,
+        w.gemeente_code,
+        max(p.z) filter (where p.kenmerk = 'aandeel_65_plus') as aandeel_65_plus,
+        max(p.z) filter (where p.kenmerk = 'aandeel_0_14') as aandeel_0_14,
+        max(p.z) filter (where p.kenmerk = 'aandeel_eenpersoonshuishoudens') as aandeel_eenpersoonshuishoudens,
+        max(p.z) filter (where p.kenmerk = 'gemiddelde_huishoudensgrootte') as gemiddelde_huishoudensgrootte,
+        max(p.z) filter (where p.kenmerk = 'inkomen') as inkomen,
+        max(p.z) filter (where p.kenmerk = 'koopwoningen_pct') as koopwoningen_pct,
+        max(p.z) filter (where p.kenmerk = 'corporatiewoningen_pct') as corporatiewoningen_pct,
+        max(p.z) filter (where p.kenmerk = 'bevolkingsdichtheid') as bevolkingsdichtheid,
         max(p.jaar) as peiljaar
     from wijken w
-    cross join (select distinct nummer from kenmerken) n
-    left join profielwaarden p on p.wijkcode = w.wijkcode and p.nummer = n.nummer
-    group by w.wijkcode
+    left join profielwaarden p using (wijkcode)
+    group by w.wijkcode, w.gemeente_code
+),
+
+meer_gemeenten as (
+    select count(distinct gemeente_code) > 1 as ja from wijken
 ),
 
 paren as (
-    -- Every ordered pair of different wijken with the squared z-score difference per feature
-    -- (NULL where either lacks it).
+    -- Every ordered pair of different wijken (within the gemeente only, unless several gemeenten are loaded)
+    -- with the squared z-score difference per feature, NULL where either wijk lacks the feature.
     select
         a.wijkcode,
-        a.wijk_naam,
         a.gemeente_code,
-        a.peiljaar,
         b.wijkcode as vergelijkbare_wijkcode,
-        b.wijk_naam as vergelijkbare_wijk_naam,
         b.gemeente_code as vergelijkbare_gemeente_code,
-        list_transform(range(1, len(a.profiel) + 1), i -> (a.profiel[i] - b.profiel[i]) ^ 2) as verschillen
+        list_value(
+            (a.aandeel_65_plus - b.aandeel_65_plus) ^ 2,
+            (a.aandeel_0_14 - b.aandeel_0_14) ^ 2,
+            (a.aandeel_eenpersoonshuishoudens - b.aandeel_eenpersoonshuishoudens) ^ 2,
+            (a.gemiddelde_huishoudensgrootte - b.gemiddelde_huishoudensgrootte) ^ 2,
+            (a.inkomen - b.inkomen) ^ 2,
+            (a.koopwoningen_pct - b.koopwoningen_pct) ^ 2,
+            (a.corporatiewoningen_pct - b.corporatiewoningen_pct) ^ 2,
+            (a.bevolkingsdichtheid - b.bevolkingsdichtheid) ^ 2
+        ) as verschillen
     from profielen a
-    join profielen b on b.wijkcode <> a.wijkcode
+    join profielen b
+      on b.wijkcode <> a.wijkcode
+     and (b.gemeente_code = a.gemeente_code or (select ja from meer_gemeenten))
 ),
 
 afstanden as (
+    -- Root mean squared difference over the features both wijken have; at least 5 of them.
     select
-        * exclude (verschillen),
+        wijkcode,
+        gemeente_code,
+        vergelijkbare_wijkcode,
+        vergelijkbare_gemeente_code,
         sqrt(list_avg(verschillen)) as afstand,
         list_count(verschillen)::integer as gemeenschappelijke_kenmerken
     from paren
@@ -129,41 +150,55 @@ afstanden as (
 ),
 
 scopes as (
-    select *, 'gemeente' as scope
+    -- A pair within one gemeente counts in scope gemeente, and also in scope landelijk when several gemeenten
+    -- are loaded; a pair across gemeenten (only there when several are loaded) only in scope landelijk.
+    select
+        *,
+        unnest(case
+            when vergelijkbare_gemeente_code <> gemeente_code then ['landelijk']
+            when (select ja from meer_gemeenten) then ['gemeente', 'landelijk']
+            else ['gemeente']
+        end) as scope
     from afstanden
-    where vergelijkbare_gemeente_code = gemeente_code
-    union all
-    select *, 'landelijk' as scope
-    from afstanden
-    where (select count(distinct gemeente_code) from wijken) > 1
+),
+
+naaste as (
+    -- Per wijk and scope the five nearest, nearest first: by the distance as shown (3 decimals), ties by
+    -- wijkcode, so every build gives the same result. (arg_min with n keeps a top 5, no full sort.)
+    select
+        wijkcode,
+        scope,
+        arg_min(
+            {'wijkcode': vergelijkbare_wijkcode, 'afstand': afstand, 'kenmerken': gemeenschappelijke_kenmerken},
+            {'afstand': round(afstand, 3), 'wijkcode': vergelijkbare_wijkcode},
+            5
+        ) as buren
+    from scopes
+    group by wijkcode, scope
 ),
 
 gerangschikt as (
-    -- Rank on the distance as shown (3 decimals), ties broken by wijkcode: the same result on every build.
-    select
-        *,
-        row_number() over (
-            partition by wijkcode, scope
-            order by round(afstand, 3), vergelijkbare_wijkcode
-        )::integer as rang
-    from scopes
+    select wijkcode, scope, unnest(buren) as buur, generate_subscripts(buren, 1)::integer as rang
+    from naaste
 )
 
 select
-    wijkcode,
-    wijk_naam,
-    gemeente_code,
-    scope,
-    rang,
-    vergelijkbare_wijkcode,
-    vergelijkbare_wijk_naam,
-    vergelijkbare_gemeente_code,
-    round(afstand, 3) as afstand,
-    gemeenschappelijke_kenmerken,
-    peiljaar
-from gerangschikt
-where rang <= 5
-order by wijkcode, scope, rang;
+    g.wijkcode,
+    w.wijk_naam,
+    w.gemeente_code,
+    g.scope,
+    g.rang,
+    g.buur.wijkcode as vergelijkbare_wijkcode,
+    v.wijk_naam as vergelijkbare_wijk_naam,
+    v.gemeente_code as vergelijkbare_gemeente_code,
+    round(g.buur.afstand, 3) as afstand,
+    g.buur.kenmerken as gemeenschappelijke_kenmerken,
+    p.peiljaar
+from gerangschikt g
+join wijken w on w.wijkcode = g.wijkcode
+join wijken v on v.wijkcode = g.buur.wijkcode
+join profielen p on p.wijkcode = g.wijkcode
+order by g.wijkcode, g.scope, g.rang;
 
 comment on table marts.vergelijkbare_wijken is 'For each wijk, the 5 most similar other wijken on a standardised CBS profile: within its gemeente (scope gemeente) and, when several gemeenten are loaded, among all loaded wijken (scope landelijk). Features: aandeel_65_plus, aandeel_0_14, aandeel_eenpersoonshuishoudens, gemiddelde_huishoudensgrootte, income (huishoudens_laag_inkomen_pct, or else gemiddeld_inkomen_per_inwoner with the sign reversed), koopwoningen_pct, corporatiewoningen_pct and ln(bevolkingsdichtheid); each from the latest year the wijk has it, as a z-score over all loaded wijken. Distance: root mean squared z-score difference over the features both wijken have; pairs with fewer than 5 common features are not compared. Only the wijken of each gemeente''s latest CBS year take part.';
 comment on column marts.vergelijkbare_wijken.wijkcode is 'CBS code of the wijk the neighbours are for (WK034401).';

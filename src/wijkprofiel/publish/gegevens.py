@@ -20,6 +20,7 @@ class PubGegevens:
     bronnen: pd.DataFrame        # pub.bronnen
     kansen: pd.DataFrame         # pub.kansen: one row per kans × theme
     besprekingen: pd.DataFrame   # pub.besprekingen: the latest outcome per wijk × theme
+    vergelijkbaar: pd.DataFrame  # pub.vergelijkbare_wijken
     jaar: int                    # peiljaar of the reports: the latest year with figures
     grenzen_jaar: int | None
     _waarden_index: dict = field(default_factory=dict, repr=False)
@@ -100,8 +101,10 @@ def lees_pub(con, *, jaar: int | None = None) -> PubGegevens:
     bronnen = con.execute("select * from pub.bronnen order by bron, jaar").df()
     kansen = con.execute("select * from pub.kansen order by wijkcode, naam, thema").df()
     besprekingen = con.execute("select * from pub.besprekingen order by wijkcode, datum desc, thema").df()
+    vergelijkbaar = con.execute("select * from pub.vergelijkbare_wijken order by wijkcode, scope, rang").df()
     return PubGegevens(
         waarden=waarden, grenzen=grenzen, bronnen=bronnen, kansen=kansen, besprekingen=besprekingen,
+        vergelijkbaar=vergelijkbaar,
         jaar=jaar, grenzen_jaar=grenzen_jaar,
     )
 

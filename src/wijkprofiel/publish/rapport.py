@@ -178,6 +178,19 @@ def _kansen(gegevens: PubGegevens, wijk: str, web_buurten: gpd.GeoDataFrame | No
     return sorted(kansen, key=lambda k: k["naam"])
 
 
+def _vergelijkbare_wijken(gegevens: PubGegevens, wijk: str) -> dict | None:
+    """The wijken most like this one on the CBS profile: within the gemeente, and nationally when loaded."""
+    rows = gegevens.vergelijkbaar[gegevens.vergelijkbaar.wijkcode == wijk]
+    if rows.empty:
+        return None
+    per_scope = {
+        scope: [{"code": r.vergelijkbare_wijkcode, "naam": r.vergelijkbare_wijk_naam, "eigen_gemeente": r.vergelijkbare_gemeente_code == r.gemeente_code}
+                for r in groep.itertuples(index=False)]
+        for scope, groep in rows.groupby("scope", sort=True)
+    }
+    return {"peiljaar": int(rows.peiljaar.max()), **per_scope}
+
+
 def _vorige_bespreking(gegevens: PubGegevens, wijk: str) -> dict | None:
     from ..taxonomie import laad_taxonomie
 
@@ -280,6 +293,7 @@ def schrijf_wijkrapport(gegevens: PubGegevens, wijk: str, out_dir: Path, *, indi
         beschikkingen=_beschikkingen(gegevens, wijk, gemeente),
         kansen=kansen,
         vorige_bespreking=_vorige_bespreking(gegevens, wijk),
+        vergelijkbaar=_vergelijkbare_wijken(gegevens, wijk),
     )
     path = out_dir / f"{wijk}.html"
     path.write_text(html, encoding="utf-8")
