@@ -324,6 +324,23 @@ def _datum(text: str):
     raise WijkprofielError(f"not a date: {text!r} (expected jjjj-mm-dd or dd-mm-jjjj)")
 
 
+docs_app = typer.Typer(help="Documentation generated from the database.", no_args_is_help=True)
+app.add_typer(docs_app, name="docs")
+
+
+@docs_app.command("dictionary")
+def docs_dictionary_cmd(
+    db: Path = DbOpt,
+    out: Path = typer.Option(Path("docs/data-dictionary.md"), "--out", help="Markdown file to write."),
+) -> None:
+    """Write the data dictionary: every marts and pub table and column with its comment."""
+    from .woordenboek import data_dictionary
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(data_dictionary(db), encoding="utf-8")
+    print(out)
+
+
 @app.command("build")
 def build_cmd(db: Path = DbOpt) -> None:
     """Build staging → intermediate → marts → pub from what is loaded."""
