@@ -4,6 +4,7 @@ broken input, content sniffing and no network access while parsing."""
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,10 @@ from conftest import FIXTURES
 from wijkprofiel.errors import SourceError
 from wijkprofiel.sources import istandaard301
 from wijkprofiel.sources.istandaard301 import VELDEN, is_301_bericht, read_301
+
+# The official iStandaarden test BSN of the example message, read from the fixture rather than written out here:
+# BSN-shaped literals stay in tests/fixtures.
+TEST_BSN = re.search(rb"<wmo301:Bsn>([0-9]{9})</wmo301:Bsn>", (FIXTURES / "istandaarden" / "WMO301.xml").read_bytes()).group(1).decode()
 
 WMO301_XML = FIXTURES / "istandaarden" / "WMO301.xml"
 
@@ -27,7 +32,7 @@ XLSX_HEAD = (
     b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00b\xee\x9dh^\x01\x00\x00\x90\x04\x00\x00\x13\x00\x08\x02"
     b"[Content_Types].xml"
 )
-CSV_HEAD = b"Bsn;Wet;Productcategorie;Ingangsdatum;Einddatum\r\n999900006;Wmo;01;01-01-2023;31-12-2023\r\n"
+CSV_HEAD = b"Bsn;Wet;Productcategorie;Ingangsdatum;Einddatum\r\n" + TEST_BSN.encode() + b";Wmo;01;01-01-2023;31-12-2023\r\n"
 
 
 # ---------------------------------------------------------------------------------------------- helpers
@@ -100,7 +105,7 @@ def test_real_wmo301_gives_one_record_per_toegewezen_product():
     assert records[0] == {
         "bron_rij": 1,
         "beschikking_id": "101",
-        "bsn": "999900006",
+        "bsn": TEST_BSN,
         "geboortedatum": "1967-08-13",
         "geslacht": "1",
         "postcode": "9999XX",
@@ -150,7 +155,7 @@ def test_several_products_keep_their_position_and_optional_elements(tmp_path):
     assert records[1]["einddatum"] is None
     assert records[1]["reden_wijziging"] == "01"
     assert records[1]["reden_einde"] is None
-    assert records[1]["bsn"] == records[0]["bsn"] == "999900006"
+    assert records[1]["bsn"] == records[0]["bsn"] == TEST_BSN
     assert records[1]["postcode"] == "9999XX" and records[1]["huisnummer"] == "100"
 
 
@@ -280,7 +285,7 @@ def test_jw301_message_gives_jeugdwet(tmp_path):
     assert record["voorziening_code"] == "45"
     assert record["voorziening"] == "45A01"
     assert record["leveringsvorm"] == "zin"
-    assert (record["bsn"], record["postcode"], record["huisnummer"]) == ("999900006", "9999XX", "100")
+    assert (record["bsn"], record["postcode"], record["huisnummer"]) == (TEST_BSN, "9999XX", "100")
     assert (record["ingangsdatum"], record["einddatum"]) == ("2023-01-01", "2023-12-31")
 
 

@@ -22,9 +22,6 @@ VELDEN = (
 )
 _WET_PER_STANDAARD = {"iWmo3.2": "wmo", "iJw3.2": "jeugdwet"}
 
-#: Kept for callers that know the load result by this name.
-BeschikkingLoad = ExportLoad
-
 
 def _opzoektabellen(mem, prof: Profiel) -> None:
     for veld, tabel in (("wet", "wet_spellingen"), ("leveringsvorm", "leveringsvorm_spellingen"), ("geslacht", "geslacht_spellingen")):
