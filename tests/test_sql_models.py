@@ -42,11 +42,13 @@ MODELLEN = [
     "staging.kansen", "staging.signalen",
     "intermediate.beschikking_perioden", "intermediate.beschikkingen_per_periode", "intermediate.beschikking_aantallen",
     "intermediate.casuistiek_themas", "intermediate.cbs_gebieden", "intermediate.cbs_waarden",
-    "intermediate.verhoudingen", "intermediate.indicator_basis", "intermediate.signalen_per_wijk",
+    "intermediate.thema_aantallen", "intermediate.verhoudingen", "intermediate.indicator_basis", "intermediate.signalen_per_wijk",
     "marts.indicator_waarden", "marts.buurt_profiel", "marts.gebied_grenzen", "marts.gemeente_profiel",
     "marts.kansen_per_wijk", "marts.laatste_bespreking", "marts.thema_combinaties", "marts.vergelijkbare_wijken",
     "marts.wijk_profiel",
-    "pub.besprekingen", "pub.bronnen", "pub.gebied_grenzen", "pub.indicator_waarden", "pub.kansen", "pub.vergelijkbare_wijken",
+    "marts.rode_draden_bewijs", "marts.rode_draden",  # after disclosure control: they read published values
+    "pub.besprekingen", "pub.bronnen", "pub.gebied_grenzen", "pub.indicator_waarden", "pub.kansen",
+    "pub.rode_draden", "pub.vergelijkbare_wijken",
 ]  # fmt: skip
 #: Written by the build in Python between the SQL layers (placement by coordinates, disclosure control).
 PYTHON_STAPPEN = ["intermediate.kansen_op_de_kaart", "marts.openbaarmaking"]
@@ -817,8 +819,9 @@ def test_in_dependency_order_weigert_een_kring():
 def test_echte_modellen_staan_na_hun_bronnen():
     geordend = in_dependency_order(discover_models())
     positie = {m.fqn: i for i, m in enumerate(geordend)}
-    assert len(positie) == len(MODELLEN) == 31
-    assert [m.fqn for m in geordend] == MODELLEN
+    assert len(positie) == len(MODELLEN) == 35
+    # The build runs the marts that read marts.openbaarmaking after the others (and after disclosure control).
+    assert sorted(m.fqn for m in geordend) == sorted(MODELLEN)
     for m in geordend:
         for ref in m.refs() & positie.keys() - {m.fqn}:
             assert positie[ref] < positie[m.fqn], f"{m.fqn} runs before {ref}"
@@ -864,7 +867,8 @@ def test_elke_marts_tabel_heeft_comment(demo_db):
         con.close()
     assert [t for t, _ in tabellen] == [
         "buurt_profiel", "gebied_grenzen", "gemeente_profiel", "indicator_waarden", "kansen_per_wijk",
-        "laatste_bespreking", "openbaarmaking", "thema_combinaties", "vergelijkbare_wijken", "wijk_profiel",
+        "laatste_bespreking", "openbaarmaking", "rode_draden", "rode_draden_bewijs", "thema_combinaties",
+        "vergelijkbare_wijken", "wijk_profiel",
     ]  # fmt: skip
     assert [t for t, c in tabellen if not (c or "").strip()] == []
 
@@ -875,7 +879,9 @@ def test_elke_pub_view_heeft_comment(demo_db):
         views = rijen(con, "select view_name, comment from duckdb_views() where schema_name = 'pub' order by 1")
     finally:
         con.close()
-    assert [v for v, _ in views] == ["besprekingen", "bronnen", "gebied_grenzen", "indicator_waarden", "kansen", "vergelijkbare_wijken"]
+    assert [v for v, _ in views] == [
+        "besprekingen", "bronnen", "gebied_grenzen", "indicator_waarden", "kansen", "rode_draden", "vergelijkbare_wijken"
+    ]  # fmt: skip
     assert [v for v, c in views if not (c or "").strip()] == []
 
 

@@ -307,7 +307,7 @@ def test_missing_gemeente_file_raises(tmp_path):
 def test_koppelingen_are_the_rows_of_the_packaged_csv(taxonomie):
     rijen = taxonomie.koppelingen()
     assert rijen == _csv(DATA / "thema_koppelingen.csv")
-    assert list(rijen[0]) == ["soort", "wet", "code", "indicator", "thema", "toelichting"]
+    assert list(rijen[0]) == ["soort", "wet", "code", "indicator", "thema", "bewijsbron", "toelichting"]
     rijen[0]["thema"] = "gewijzigd"
     assert taxonomie.koppelingen()[0]["thema"] != "gewijzigd"
 
@@ -320,6 +320,9 @@ def test_koppelingen_rows_are_well_formed_and_unique(taxonomie):
             assert rij["wet"] and rij["code"] and not rij["indicator"], rij
         else:
             assert rij["indicator"] and not rij["wet"] and not rij["code"], rij
+        assert rij["bewijsbron"] == ("" if rij["soort"] == "beschikking" else rij["bewijsbron"]), rij
+        if rij["soort"] == "indicator":
+            assert rij["bewijsbron"] in {"voorzieningen", "cbs_context"}, rij
         assert rij["toelichting"], rij
         sleutel = (rij["soort"], rij["wet"], rij["code"], rij["indicator"], rij["thema"])
         assert sleutel not in gezien, rij
@@ -353,7 +356,8 @@ def test_every_koppeling_category_exists_in_the_code_lists_or_the_local_codes(ta
 def test_every_theme_of_an_indicator_in_the_catalogue_is_a_koppeling(taxonomie):
     gekoppeld = {(r["indicator"], r["thema"]) for r in taxonomie.koppelingen() if r["soort"] == "indicator"}
     catalogus = {
-        (r["indicator"], thema) for r in _csv(DATA / "indicatoren.csv") for thema in r["themas"].split("|") if thema
+        (r["indicator"], thema) for r in _csv(DATA / "indicatoren.csv") for thema in r["themas"].split("|")
+        if thema and "{thema}" not in r["indicator"]  # per-theme rows (casuïstiek, signals) point at their own theme
     }
     assert catalogus - gekoppeld == set()
 

@@ -13,19 +13,19 @@ per_periode as (
 ),
 
 per_niveau as (
-    select 'buurt' as gebied_niveau, buurtcode as gebied_code, * exclude (buurtcode, wijkcode) from per_periode where buurtcode is not null
+    select 'buurt' as gebied_niveau, buurtcode as gebied_code, wijkcode as ouder_code, * exclude (buurtcode, wijkcode) from per_periode where buurtcode is not null
     union all
-    select 'wijk', wijkcode, * exclude (buurtcode, wijkcode) from per_periode where wijkcode is not null
+    select 'wijk', wijkcode, gemeentecode, * exclude (buurtcode, wijkcode) from per_periode where wijkcode is not null
     union all
-    select 'gemeente', gemeentecode, * exclude (buurtcode, wijkcode) from per_periode where gemeentecode is not null
+    select 'gemeente', gemeentecode, null, * exclude (buurtcode, wijkcode) from per_periode where gemeentecode is not null
 )
 
 select
-    gebied_niveau, gebied_code, gemeentecode as gemeente_code, periode_soort, periode, jaar,
+    gebied_niveau, gebied_code, ouder_code, gemeentecode as gemeente_code, periode_soort, periode, jaar,
     coalesce(thema, '*') as thema,
     count(distinct casus_key) as casussen
 from per_niveau
 group by grouping sets (
-    (gebied_niveau, gebied_code, gemeentecode, periode_soort, periode, jaar, thema),
-    (gebied_niveau, gebied_code, gemeentecode, periode_soort, periode, jaar)
+    (gebied_niveau, gebied_code, ouder_code, gemeentecode, periode_soort, periode, jaar, thema),
+    (gebied_niveau, gebied_code, ouder_code, gemeentecode, periode_soort, periode, jaar)
 )

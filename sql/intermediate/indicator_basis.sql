@@ -13,6 +13,9 @@ verhoudingen as (
 gemeente_aantallen as (
     select *, null::varchar as tabel_id, null::integer as release_load_id, null::double as teller, null::double as noemer
     from intermediate.beschikking_aantallen
+    union all by name
+    select *, null::varchar as tabel_id, null::integer as release_load_id, null::double as teller, null::double as noemer
+    from intermediate.thema_aantallen
 ),
 
 alle as (

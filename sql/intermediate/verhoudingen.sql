@@ -12,6 +12,9 @@ waarden as (
     union all by name
     select gebied_code, gebied_niveau, ouder_code, gemeente_code, jaar, indicator, waarde
     from intermediate.beschikking_aantallen
+    union all by name
+    select gebied_code, gebied_niveau, ouder_code, gemeente_code, jaar, indicator, waarde
+    from intermediate.thema_aantallen
 ),
 
 tellers as (

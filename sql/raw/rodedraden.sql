@@ -78,3 +78,24 @@ create table if not exists raw.besprekingen (
     bron_bestand varchar not null,
     bron_rij     bigint not null
 );
+
+-- The themes the data was read with (DESIGN §5): the packaged taxonomy, written by every build, plus a
+-- gemeente's own themes, written when casuïstiek or signals are loaded with `--taxonomie`. The questions go to
+-- the bespreektafel with each rode draad.
+create table if not exists raw.themas (
+    thema      varchar primary key,
+    label      varchar not null,
+    zrm_domein varchar,
+    herkennen  varchar not null,
+    verklaren  varchar not null,
+    bron       varchar not null        -- themas.yaml, or the gemeente's taxonomy file
+);
+
+-- Which indicators point at which theme, and as which kind of evidence (data/thema_koppelingen.csv,
+-- refreshed by every build): the rode-draden method counts each kind of evidence as one independent source.
+create table if not exists raw.thema_koppelingen (
+    indicator  varchar not null,
+    thema      varchar not null,
+    bewijsbron varchar not null,       -- voorzieningen | cbs_context
+    toelichting varchar
+);

@@ -13,6 +13,7 @@ from .catalogus import cbs_variabelen
 from .db import connect, discover_models, init_database, run_models
 from .plaatsing import kansen_op_de_kaart
 from .privacy import schrijf_openbaarmaking
+from .taxonomie import laad_taxonomie, schrijf_koppelingen, schrijf_themas
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +40,18 @@ def bouw_modellen(con, *, catalogi: bool = True) -> list[str]:
     try:
         if catalogi:
             _refresh_catalogue(con)
+            taxonomie = laad_taxonomie()
+            schrijf_themas(con, taxonomie, overschrijven=False)
+            schrijf_koppelingen(con, taxonomie)
             ververs_indicator_catalogus(con)
         built = run_models(con, [m for m in models if m.layer in ("staging", "intermediate")], transaction=False)
         kansen_op_de_kaart(con)
-        built += run_models(con, [m for m in models if m.layer == "marts"], transaction=False)
+        marts = [m for m in models if m.layer == "marts"]
+        # Models that read the published values (marts.openbaarmaking) run after disclosure control.
+        na_openbaarmaking = _leest_openbaarmaking(marts)
+        built += run_models(con, [m for m in marts if m not in na_openbaarmaking], transaction=False)
         schrijf_openbaarmaking(con)
+        built += run_models(con, na_openbaarmaking, transaction=False)
         built += run_models(con, [m for m in models if m.layer == "pub"], transaction=False)
         _comment_profile_columns(con)
         con.execute("commit")
@@ -53,15 +61,40 @@ def bouw_modellen(con, *, catalogi: bool = True) -> list[str]:
     return built + ["intermediate.kansen_op_de_kaart", "marts.openbaarmaking"]
 
 
+def _leest_openbaarmaking(marts: list) -> list:
+    """The marts that read marts.openbaarmaking, directly or through another such mart."""
+    namen = {"marts.openbaarmaking"}
+    while True:
+        erbij = {m.fqn for m in marts if m.refs() & namen} - namen
+        if not erbij:
+            return [m for m in marts if m.fqn in namen]
+        namen |= erbij
+
+
 def ververs_indicator_catalogus(con) -> None:
+    """Refresh raw.indicator_catalogus from data/indicatoren.csv. A row whose key holds `{thema}` is a
+    family: it becomes one indicator per theme in raw.themas, with `{thema}` and `{label}` filled in."""
     with resources.files("wijkprofiel.data").joinpath("indicatoren.csv").open(encoding="utf-8") as fh:
         catalogue = pd.read_csv(fh, dtype=str, keep_default_na=False)
+    themas = con.execute("select thema, label from raw.themas order by thema").fetchall()
+    catalogue = pd.DataFrame(_per_thema(catalogue.to_dict("records"), themas))
     catalogue = catalogue.replace({"": None})
     catalogue["factor"] = pd.to_numeric(catalogue["factor"])
     con.register("indicator_rows", catalogue)
     con.execute("delete from raw.indicator_catalogus")
     con.execute("insert into raw.indicator_catalogus by name select * from indicator_rows")
     con.unregister("indicator_rows")
+
+
+def _per_thema(rijen: list[dict], themas: list[tuple[str, str]]) -> list[dict]:
+    uit = []
+    for rij in rijen:
+        if "{thema}" not in rij["indicator"]:
+            uit.append(rij)
+            continue
+        for thema, label in themas:
+            uit.append({k: v.replace("{thema}", thema).replace("{label}", label.lower()) for k, v in rij.items()})
+    return uit
 
 
 def _refresh_catalogue(con) -> None:

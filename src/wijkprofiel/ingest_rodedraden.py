@@ -19,7 +19,7 @@ from .errors import WijkprofielError
 from .laden import Bronsoort, ExportLoad, laad_export, tabel_uit_rijen
 from .loads import register_load, sha256_text
 from .profielen import Profiel, sleutel
-from .taxonomie import Taxonomie, laad_taxonomie
+from .taxonomie import Taxonomie, laad_taxonomie, schrijf_themas
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +46,10 @@ def _besprekingen_voorbereiden(mem, prof: Profiel, *, taxonomie: Taxonomie) -> N
 
 
 def _onbekende_tags(mem, load_id: int, bestand: str, *, taxonomie: Taxonomie, themas: str = "thema") -> None:
-    """List the tags that mapped to no theme, with how often they occur and the closest theme.
+    """List the tags that mapped to no theme, with how often they occur and the closest theme, and record
+    the themes the rows were read with (a gemeente's own themes and questions reach the rode draden so).
     `themas` is the expression giving a row's theme(s): a column, or unnest() of a list."""
+    schrijf_themas(mem, taxonomie, catalogus="doel", overschrijven=len(taxonomie.bronnen) > 1)
     rows = mem.execute(
         f"""select substr(t, 10) as tag, count(*)
             from (select {themas} as t from gecontroleerd where in_orde)

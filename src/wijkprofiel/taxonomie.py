@@ -35,7 +35,7 @@ from .profielen import sleutel
 
 VELDEN = ("label", "synoniemen", "zrm_domein", "herkennen", "verklaren")
 TOPVELDEN = ("versie", "naam", "beschrijving", "themas")
-KOPPELING_KOLOMMEN = ("soort", "wet", "code", "indicator", "thema", "toelichting")
+KOPPELING_KOLOMMEN = ("soort", "wet", "code", "indicator", "thema", "bewijsbron", "toelichting")
 SUGGESTIE_CUTOFF = 0.6
 
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -108,8 +108,9 @@ class Taxonomie:
     def koppelingen(self) -> list[dict[str, str]]:
         """The rows of thema_koppelingen.csv: which beschikking categories and indicators point at a theme.
 
-        Columns soort ('beschikking' or 'indicator'), wet, code, indicator, thema, toelichting; fields that
-        do not apply are ''.
+        Columns soort ('beschikking' or 'indicator'), wet, code, indicator, thema, bewijsbron (for indicators:
+        'voorzieningen' for registrations of granted provisions and benefits, 'cbs_context' for the
+        population context), toelichting; fields that do not apply are ''.
         """
         return [dict(rij) for rij in _koppelingen()]
 
@@ -280,3 +281,31 @@ def check_tags(tags: list[str], taxonomie: Taxonomie) -> list[dict]:
             "spellingen": sorted(spellingen),
         })
     return sorted(rijen, key=lambda r: (r["thema"] is not None, -r["aantal"], r["tag"].lower()))
+
+
+def schrijf_themas(con, taxonomie: Taxonomie, *, catalogus: str | None = None, overschrijven: bool = True) -> None:
+    """Write the taxonomy's themes (label, ZRM domain, bespreektafel questions) to raw.themas.
+
+    The build writes the packaged themes without overwriting (`overschrijven=False`), so the questions a
+    gemeente gave its themes when it loaded data with its own taxonomy stay; a load with a taxonomy writes
+    all its themes. `catalogus` names an attached database ('doel' during a load).
+    """
+    tabel = f"{catalogus + '.' if catalogus else ''}raw.themas"
+    bron = taxonomie.bronnen[-1] if taxonomie.bronnen else "themas.yaml"
+    conflict = "do update set label = excluded.label, zrm_domein = excluded.zrm_domein, " \
+               "herkennen = excluded.herkennen, verklaren = excluded.verklaren, bron = excluded.bron" \
+        if overschrijven else "do nothing"
+    con.executemany(
+        f"insert into {tabel} values (?, ?, ?, ?, ?, ?) on conflict (thema) {conflict}",
+        [[t.key, t.label, t.zrm_domein, t.herkennen, t.verklaren, bron] for t in taxonomie.themas.values()],
+    )
+
+
+def schrijf_koppelingen(con, taxonomie: Taxonomie) -> None:
+    """Refresh raw.thema_koppelingen: the indicators that point at a theme, with their kind of evidence."""
+    con.execute("delete from raw.thema_koppelingen")
+    con.executemany(
+        "insert into raw.thema_koppelingen values (?, ?, ?, ?)",
+        [[r["indicator"], r["thema"], r["bewijsbron"], r["toelichting"] or None]
+         for r in taxonomie.koppelingen() if r["soort"] == "indicator"],
+    )
