@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from importlib import resources
-
-from .catalogus import cbs_variabelen
-from .db import connect, discover_models, init_database, run_models
+from .catalogus import cbs_variabelen, indicatoren, noemer_tekst, tabel_ids, teller_tekst
+from .db import connect, discover_models, init_database, run_models, split_statements
+from .paths import sql_dir
 from .plaatsing import kansen_op_de_kaart
 from .privacy import schrijf_openbaarmaking
 
@@ -37,6 +36,7 @@ def bouw_modellen(con, *, catalogi: bool = True) -> list[str]:
     models = discover_models()
     con.execute("begin transaction")
     try:
+        maak_macros(con)
         if catalogi:
             _refresh_catalogue(con)
             ververs_indicator_catalogus(con)
@@ -53,10 +53,30 @@ def bouw_modellen(con, *, catalogi: bool = True) -> list[str]:
     return built + ["intermediate.kansen_op_de_kaart", "marts.openbaarmaking"]
 
 
+def maak_macros(con) -> None:
+    """(Re)create the SQL macros of sql/macros/ that models in several layers share (e.g. the uncertainty
+    intervals of marts.indicator_waarden and pub.indicator_waarden). They live in the database file, so the
+    pub views that call them also work on a read-only connection."""
+    for path in sorted((sql_dir() / "macros").glob("*.sql")):
+        for statement in split_statements(path.read_text(encoding="utf-8")):
+            con.execute(statement)
+
+
 def ververs_indicator_catalogus(con) -> None:
-    with resources.files("wijkprofiel.data").joinpath("indicatoren.csv").open(encoding="utf-8") as fh:
-        catalogue = pd.read_csv(fh, dtype=str, keep_default_na=False)
-    catalogue = catalogue.replace({"": None})
+    """raw.indicator_catalogus from the packaged catalogue (every indicator, CBS cells included), with the
+    CBS table ids expanded and the numerator and denominator described in words."""
+    catalogue = pd.DataFrame(
+        [
+            {
+                "indicator": i.indicator, "label": i.label, "eenheid": i.eenheid, "bron": i.bron,
+                "openbaarmaking": i.openbaarmaking, "teller": i.teller, "noemer": i.noemer, "factor": i.factor,
+                "richting": i.richting, "themas": "|".join(i.themas) or None, "definitie": i.definitie,
+                "bron_tabellen": "|".join(tabel_ids(i)) or None, "teller_omschrijving": teller_tekst(i),
+                "noemer_omschrijving": noemer_tekst(i),
+            }
+            for i in indicatoren()
+        ]
+    )  # fmt: skip
     catalogue["factor"] = pd.to_numeric(catalogue["factor"])
     con.register("indicator_rows", catalogue)
     con.execute("delete from raw.indicator_catalogus")

@@ -1,8 +1,10 @@
-"""The CBS variable catalogue: stable indicator keys and every CBS spelling that maps onto them.
+"""The indicator catalogue (data/indicatoren.csv) and the CBS source mapping (data/cbs_variabelen.csv).
 
-Column names in CBS tables change every year (AantalInwoners_5 in one, AantalInwoners_6 in the next);
-the release files use short names (a_inw) and StatLine downloads use titles. The mapping is data, in
-data/cbs_variabelen.csv, so a new CBS spelling is one edit there.
+indicatoren.csv is the one catalogue: every indicator, CBS cells included, with its Dutch label, unit,
+definition, numerator and denominator, source (with CBS table ids), themes, direction and disclosure class
+(docs/indicatoren.md). cbs_variabelen.csv only says where a CBS indicator is found in CBS's files: column
+names in CBS tables change every year (AantalInwoners_5 in one, AantalInwoners_6 in the next); the release
+files use short names (a_inw) and StatLine downloads use titles. A new CBS spelling is one edit there.
 """
 
 from __future__ import annotations
@@ -33,13 +35,141 @@ def _rows(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
+BRONNEN = ("cbs", "gemeente")
+OPENBAARMAKING = ("aantal_personen", "verhouding", "gemiddelde", "niet_persoonsgebonden")
+RICHTINGEN = ("hoger_is_zorg", "lager_is_zorg", "neutraal")
+#: In bron_tabellen: every Kerncijfers wijken en buurten table of data/cbs_tabellen.csv.
+KWB = "KWB"
+
+
+@dataclass(frozen=True)
+class Indicator:
+    indicator: str
+    label: str
+    eenheid: str
+    bron: str
+    openbaarmaking: str
+    teller: str | None
+    noemer: str | None
+    factor: float | None
+    richting: str
+    themas: tuple[str, ...]
+    definitie: str
+    bron_tabellen: tuple[str, ...]
+    teller_omschrijving: str | None
+    noemer_omschrijving: str | None
+
+    @property
+    def is_verhouding(self) -> bool:
+        """A rate or share: a unit of % or 'per ...'."""
+        return self.eenheid == "%" or self.eenheid.startswith("per ")
+
+
+def _fout(rij: int, indicator: str, wat: str) -> WijkprofielError:
+    return WijkprofielError(f"indicatoren.csv line {rij} ({indicator or 'no key'}): {wat}")
+
+
+@cache
+def indicatoren() -> tuple[Indicator, ...]:
+    """The packaged indicator catalogue, checked: a bad row raises WijkprofielError naming its line."""
+    from .taxonomie import laad_taxonomie
+
+    themas = set(laad_taxonomie().themas)
+    uit: list[Indicator] = []
+    for rij, r in enumerate(_rows("indicatoren.csv"), start=2):
+        key = (r.get("indicator") or "").strip()
+        leeg = [k for k in ("indicator", "label", "eenheid", "bron", "openbaarmaking", "richting", "definitie") if not (r.get(k) or "").strip()]
+        if leeg:
+            raise _fout(rij, key, f"empty {', '.join(leeg)}")
+        for veld, toegestaan in (("bron", BRONNEN), ("openbaarmaking", OPENBAARMAKING), ("richting", RICHTINGEN)):
+            if r[veld] not in toegestaan:
+                raise _fout(rij, key, f"{veld} {r[veld]!r} is not one of {', '.join(toegestaan)}")
+        eigen = tuple(t for t in (r.get("themas") or "").split("|") if t)
+        if set(eigen) - themas:
+            raise _fout(rij, key, f"unknown theme(s) {', '.join(sorted(set(eigen) - themas))} (see themas.yaml)")
+        factor = (r.get("factor") or "").strip()
+        uit.append(
+            Indicator(
+                indicator=key,
+                label=r["label"],
+                eenheid=r["eenheid"],
+                bron=r["bron"],
+                openbaarmaking=r["openbaarmaking"],
+                teller=r.get("teller") or None,
+                noemer=r.get("noemer") or None,
+                factor=float(factor) if factor else None,
+                richting=r["richting"],
+                themas=eigen,
+                definitie=r["definitie"],
+                bron_tabellen=tuple(t for t in (r.get("bron_tabellen") or "").split("|") if t),
+                teller_omschrijving=r.get("teller_omschrijving") or None,
+                noemer_omschrijving=r.get("noemer_omschrijving") or None,
+            )
+        )
+    _controleer(uit)
+    return tuple(uit)
+
+
+def _controleer(uit: list[Indicator]) -> None:
+    sleutels = [i.indicator for i in uit]
+    dubbel = sorted({k for k in sleutels if sleutels.count(k) > 1})
+    if dubbel:
+        raise WijkprofielError(f"indicatoren.csv: indicator key(s) listed twice: {', '.join(dubbel)}")
+    for rij, i in enumerate(uit, start=2):
+        onderdelen = ([i.teller] if i.teller else []) + [d.strip() for d in (i.noemer or "").split("+") if d.strip()]
+        onbekend = [d for d in onderdelen if d not in sleutels]
+        if onbekend:
+            raise _fout(rij, i.indicator, f"teller/noemer names unknown indicator(s) {', '.join(onbekend)}")
+        if bool(i.teller) != bool(i.noemer) or (i.teller and i.factor is None):
+            raise _fout(rij, i.indicator, "a computed ratio needs teller, noemer and factor together")
+        if i.is_verhouding and not (i.noemer or i.noemer_omschrijving):
+            raise _fout(rij, i.indicator, f"a ratio ({i.eenheid}) needs a noemer or noemer_omschrijving")
+        if i.bron == "cbs" and not i.bron_tabellen:
+            raise _fout(rij, i.indicator, "a CBS figure needs its CBS table ids in bron_tabellen")
+    per_sleutel = {i.indicator: i for i in uit}
+    for r in _rows("cbs_variabelen.csv"):
+        i = per_sleutel.get(r["indicator"])
+        if i is None or i.bron != "cbs" or i.teller:
+            raise WijkprofielError(
+                f"indicatoren.csv: CBS variable {r['indicator']} needs a row with bron cbs and no teller (CBS publishes it)"
+            )
+
+
+def indicator(key: str) -> Indicator | None:
+    return next((i for i in indicatoren() if i.indicator == key), None)
+
+
+def tabel_ids(i: Indicator) -> tuple[str, ...]:
+    """The CBS table ids of an indicator, with the token KWB expanded to every known KWB table."""
+    uit: list[str] = []
+    for t in i.bron_tabellen:
+        uit += [kwb_tabellen()[j] for j in sorted(kwb_tabellen())] if t == KWB else [t]
+    return tuple(dict.fromkeys(uit))
+
+
+def teller_tekst(i: Indicator) -> str | None:
+    """What the figure counts: teller_omschrijving, else the label of its teller indicator."""
+    if i.teller_omschrijving:
+        return i.teller_omschrijving
+    teller = indicator(i.teller) if i.teller else None
+    return teller.label if teller else None
+
+
+def noemer_tekst(i: Indicator) -> str | None:
+    """What it is divided by: noemer_omschrijving, else the labels of its noemer indicators joined by ' + '."""
+    if i.noemer_omschrijving or not i.noemer:
+        return i.noemer_omschrijving
+    return " + ".join((indicator(d.strip()) or i).label for d in i.noemer.split("+"))
+
+
 @cache
 def cbs_variabelen() -> tuple[CbsVariabele, ...]:
+    labels = {i.indicator: i for i in indicatoren()}
     return tuple(
         CbsVariabele(
             indicator=r["indicator"],
-            label=r["label"],
-            eenheid=r["eenheid"],
+            label=labels[r["indicator"]].label,
+            eenheid=labels[r["indicator"]].eenheid,
             kwb_kort=r["kwb_kort"],
             odata_sleutels=tuple(s for s in r["odata_sleutel"].split("|") if s),
             statline_titel=r["statline_titel"],
