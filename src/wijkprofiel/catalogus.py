@@ -74,9 +74,14 @@ def indicatoren() -> tuple[Indicator, ...]:
     """The packaged indicator catalogue, checked: a bad row raises WijkprofielError naming its line."""
     from .taxonomie import laad_taxonomie
 
-    themas = set(laad_taxonomie().themas)
+    return lees_catalogus(_rows("indicatoren.csv"), _rows("cbs_variabelen.csv"), set(laad_taxonomie().themas))
+
+
+def lees_catalogus(rijen: list[dict[str, str]], cbs: list[dict[str, str]], themas: set[str]) -> tuple[Indicator, ...]:
+    """Catalogue rows (as csv.DictReader gives them) → Indicators, checked against the CBS source mapping
+    rows and the theme keys."""
     uit: list[Indicator] = []
-    for rij, r in enumerate(_rows("indicatoren.csv"), start=2):
+    for rij, r in enumerate(rijen, start=2):
         key = (r.get("indicator") or "").strip()
         leeg = [k for k in ("indicator", "label", "eenheid", "bron", "openbaarmaking", "richting", "definitie") if not (r.get(k) or "").strip()]
         if leeg:
@@ -106,11 +111,11 @@ def indicatoren() -> tuple[Indicator, ...]:
                 noemer_omschrijving=r.get("noemer_omschrijving") or None,
             )
         )
-    _controleer(uit)
+    _controleer(uit, cbs)
     return tuple(uit)
 
 
-def _controleer(uit: list[Indicator]) -> None:
+def _controleer(uit: list[Indicator], cbs: list[dict[str, str]]) -> None:
     sleutels = [i.indicator for i in uit]
     dubbel = sorted({k for k in sleutels if sleutels.count(k) > 1})
     if dubbel:
@@ -127,7 +132,7 @@ def _controleer(uit: list[Indicator]) -> None:
         if i.bron == "cbs" and not i.bron_tabellen:
             raise _fout(rij, i.indicator, "a CBS figure needs its CBS table ids in bron_tabellen")
     per_sleutel = {i.indicator: i for i in uit}
-    for r in _rows("cbs_variabelen.csv"):
+    for r in cbs:
         i = per_sleutel.get(r["indicator"])
         if i is None or i.bron != "cbs" or i.teller:
             raise WijkprofielError(
@@ -230,3 +235,37 @@ def variabele_voor_statline(title: str) -> CbsVariabele | None:
 
 def verplichte_indicatoren() -> list[str]:
     return [v.indicator for v in cbs_variabelen() if v.verplicht]
+
+
+def catalogus_markdown() -> str:
+    """The catalogue as a Markdown table for docs/indicatoren.md (between its 'catalogus' markers)."""
+    regels = [
+        "| indicator | label | eenheid | bron | openbaarmaking | richting | thema's | teller / noemer | definitie |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for i in indicatoren():
+        bron = i.bron + (f" ({', '.join(i.bron_tabellen)})" if i.bron_tabellen else "")
+        breuk = (teller_tekst(i) or "") + (f" / {noemer_tekst(i)}" if noemer_tekst(i) else "")
+        velden = [f"`{i.indicator}`", i.label, i.eenheid, bron, i.openbaarmaking, i.richting, ", ".join(i.themas),
+                  breuk, i.definitie]  # fmt: skip
+        regels.append("| " + " | ".join(v.replace("|", "\\|") for v in velden) + " |")
+    return "\n".join(regels) + "\n"
+
+
+_BEGIN, _EIND = "<!-- catalogus: generated from indicatoren.csv by catalogus_markdown() -->\n", "<!-- /catalogus -->\n"
+
+
+def catalogus_in_doc(tekst: str) -> str:
+    """The text of docs/indicatoren.md with its catalogue table replaced by the current one."""
+    if _BEGIN not in tekst or _EIND not in tekst:
+        raise WijkprofielError("docs/indicatoren.md has no catalogue markers")
+    voor, rest = tekst.split(_BEGIN, 1)
+    return voor + _BEGIN + catalogus_markdown() + _EIND + rest.split(_EIND, 1)[1]
+
+
+if __name__ == "__main__":  # python -m wijkprofiel.catalogus docs/indicatoren.md
+    import sys
+    from pathlib import Path
+
+    doc = Path(sys.argv[1])
+    doc.write_text(catalogus_in_doc(doc.read_text(encoding="utf-8")), encoding="utf-8")
