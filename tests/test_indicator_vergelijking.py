@@ -293,6 +293,20 @@ _INTERVAL = """
 """
 
 
+_PUB = """
+    select gebied_code, waarde, gemeente_waarde, index_gemeente, z_score,
+           round(interval_onder, 3), round(interval_boven, 3), significant
+    from pub.indicator_waarden where indicator = ? and jaar = ? order by gebied_code
+"""
+
+
+def _pub_gelijk_aan_mart_voor_cbs(con) -> None:
+    """CBS figures are published as CBS published them, so their pub comparisons are the mart's."""
+    kolommen = ", ".join(["gebied_code", "jaar", "indicator", "waarde"] + VERGELIJKING_KOLOMMEN)
+    for a, b in (("marts.indicator_waarden", "pub.indicator_waarden"), ("pub.indicator_waarden", "marts.indicator_waarden")):
+        assert rijen(con, f"select {kolommen} from {a} where bron = 'cbs' except all select {kolommen} from {b}") == []
+
+
 def test_wilson_interval_voor_een_aandeel_met_teller_en_noemer(con):
     # aandeel_65_plus (%, from CBS counts). Wilson, z = 1.96: (p + z²/2n ± z √(p(1−p)/n + z²/4n²)) / (1 + z²/n).
     kwb(
@@ -324,6 +338,7 @@ def test_wilson_interval_voor_een_aandeel_met_teller_en_noemer(con):
         ("GM0344", 35.0, None, None, 35.0, None, None, None),
         ("WK034401", 45.0, None, None, 35.0, None, None, None),
     ]
+    _pub_gelijk_aan_mart_voor_cbs(con)
 
 
 def test_poisson_interval_voor_een_cbs_cijfer_per_1000_bij_0_1_en_10(con):
@@ -346,6 +361,7 @@ def test_poisson_interval_voor_een_cbs_cijfer_per_1000_bij_0_1_en_10(con):
         ("WK034402", 2.0, 1.0, 500.0, 24.0, 0.051, 11.128, True),  # 2 × 0.0253, 2 × Byar upper(1) = 2 × 5.564
         ("WK034403", 20.0, 10.0, 500.0, 24.0, 9.575, 36.783, False),  # 2 × [4.787, 18.391]
     ]
+    _pub_gelijk_aan_mart_voor_cbs(con)
 
 
 def _wmo_2024(con) -> None:
@@ -445,9 +461,76 @@ def test_openbaarmaking_en_pub_werken_nog_en_pub_toont_geen_vergelijkingen(con):
         ("WK034402", "beschikt_wmo_clienten", None, True, "secundair onderdrukt (anders terug te rekenen)"),
         ("WK034402", "beschikt_wmo_per_1000", None, True, "secundair onderdrukt (anders terug te rekenen)"),
     ]
-    # The comparisons are computed from the true counts (the interval of a hidden 4 gives the 4 away):
-    # pub keeps its own columns and shows none of them.
+    # pub has the comparison columns, computed from published values only: the hidden rows (a true 4, and
+    # the cells hidden with it) get no index, interval or significance; the gemeente's 25 is published.
     assert kolommen(con, "pub.indicator_waarden") == [
         "gebied_code", "gebied_niveau", "gebied_naam", "ouder_code", "gemeente_code", "jaar", "indicator", "label",
         "waarde", "eenheid", "bron", "tabel_id", "ind_wbi", "onderdrukt", "onderdrukt_reden",
-    ]  # fmt: skip
+    ] + VERGELIJKING_KOLOMMEN  # fmt: skip
+    assert rijen(con, _PUB, ["beschikt_wmo_per_1000", 2024]) == [
+        ("BU03440111", None, 25.0, None, None, None, None, None),
+        ("BU03440211", None, 25.0, None, None, None, None, None),
+        # the interval of the published 25 per 1 000 uses the rounded 25 clients: Byar(25) = [16.174, 36.906]
+        ("GM0344", 25.0, 25.0, 100, None, 16.174, 36.906, False),
+        ("WK034401", None, 25.0, None, None, None, None, None),
+        ("WK034402", None, 25.0, None, None, None, None, None),
+    ]
+
+
+def test_pub_vergelijkingen_uit_afgeronde_aantallen(con):
+    """12 and 23 Wmo clients in two buurten of 500 inwoners are published as 10 and 25: the published rate,
+    index and interval follow the rounded counts, not the true ones the mart compares."""
+    kwb(
+        con, 2023,
+        [
+            ("GM0344", "inwoners", "1000"), ("WK034401", "inwoners", "1000"),
+            ("BU03440111", "inwoners", "500"), ("BU03440112", "inwoners", "500"),
+        ],
+    )  # fmt: skip
+    beschikkingen(con, {"BU03440111": 12, "BU03440112": 23})
+    bouw(con)
+    assert rijen(
+        con,
+        """select gebied_code, waarde, index_gemeente from marts.indicator_waarden
+           where indicator = 'beschikt_wmo_per_1000' and jaar = 2024 order by gebied_code""",
+    ) == [("BU03440111", 24.0, 69), ("BU03440112", 46.0, 131), ("GM0344", 35.0, 100), ("WK034401", 35.0, 100)]
+    assert rijen(con, _PUB, ["beschikt_wmo_per_1000", 2024]) == [
+        ("BU03440111", 20.0, 35.0, 57, None, 9.575, 36.783, False),  # 10 per 500: 2 × Byar(10)
+        ("BU03440112", 50.0, 35.0, 143, None, 32.349, 73.813, False),  # 25 per 500: 2 × Byar(25)
+        ("GM0344", 35.0, 35.0, 100, None, 24.375, 48.678, False),  # Byar(35)
+        ("WK034401", 35.0, 35.0, 100, None, 24.375, 48.678, False),
+    ]
+    # A count gets the gemeente value but no index and no interval; its published value is the rounded one.
+    assert rijen(con, _PUB, ["beschikt_wmo_clienten", 2024]) == [
+        ("BU03440111", 10.0, 35.0, None, None, None, None, None),
+        ("BU03440112", 25.0, 35.0, None, None, None, None, None),
+        ("GM0344", 35.0, 35.0, None, None, None, None, None),
+        ("WK034401", 35.0, 35.0, None, None, None, None, None),
+    ]
+
+
+def test_pub_z_score_en_verschil_uit_gepubliceerde_waarden(con):
+    """The z-score is taken over the published values of the wijken; verschil over published values."""
+    for jaar, bijstand in ((2022, ("20", "30", "40")), (2023, ("25", "30", "."))):
+        kwb(
+            con, jaar,
+            [("GM0344", "inwoners", "3000"), ("GM0344", "personen_bijstand", "90")]
+            + [(f"WK03440{i}", "inwoners", "1000") for i in (1, 2, 3)]
+            + [(f"WK03440{i}", "personen_bijstand", b) for i, b in zip((1, 2, 3), bijstand)],
+        )  # fmt: skip
+    bouw(con)
+    assert rijen(
+        con,
+        """select gebied_code, jaar, waarde, z_score, vorige_jaar, vorige_waarde, verschil from pub.indicator_waarden
+           where indicator = 'bijstand_per_1000_inwoners' order by jaar, gebied_code""",
+    ) == [
+        ("GM0344", 2022, 30.0, None, None, None, None),
+        ("WK034401", 2022, 20.0, -1.0, None, None, None),  # mean 30, sd 10
+        ("WK034402", 2022, 30.0, 0.0, None, None, None),
+        ("WK034403", 2022, 40.0, 1.0, None, None, None),
+        ("GM0344", 2023, 30.0, None, 2022, 30.0, 0.0),
+        ("WK034401", 2023, 25.0, None, 2022, 20.0, 5.0),  # 2 known values: no z-score
+        ("WK034402", 2023, 30.0, None, 2022, 30.0, 0.0),
+        ("WK034403", 2023, None, None, 2022, 40.0, None),  # unknown this year: no verschil
+    ]
+    _pub_gelijk_aan_mart_voor_cbs(con)

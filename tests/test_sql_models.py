@@ -27,7 +27,7 @@ from wijkprofiel.errors import WijkprofielError
 
 _sha = itertools.count(1)
 
-#: A catalogue with labels that differ from the packaged one, to show where marts take them from.
+#: CBS source mapping rows with labels that differ from the catalogue's: marts take labels from the catalogue.
 CATALOGUS = [
     ("inwoners", "Inwoners (testlabel)", "aantal-test", "a_inw", True),
     ("inwoners_65_plus", "65-plussers (testlabel)", "aantal-test", "a_65_oo", True),
@@ -456,6 +456,8 @@ def _klein(con) -> dict[str, int]:
 def test_indicator_waarden_label_eenheid_en_naamterugval(con):
     loads = _klein(con)
     bouw(con)
+    # Label and unit come from the one indicator catalogue (raw.indicator_catalogus), not from the test's
+    # raw.cbs_variabelen, which only maps CBS's column names.
     j2023, j2024 = loads["j2023"], loads["j2024"]
     assert rijen(
         con,
@@ -465,21 +467,21 @@ def test_indicator_waarden_label_eenheid_en_naamterugval(con):
            where indicator in ('inwoners', 'inwoners_65_plus', 'onbekende_indicator')
            order by jaar, gebied_code, indicator""",
     ) == [
-        ("BU03440111", "buurt", "Welgelegen, Den Hommel", "WK034401", "GM0344", 2023, "inwoners", "Inwoners (testlabel)", 0.0, "aantal-test", "cbs", "85618NED", j2023, None),
-        ("BU03440111", "buurt", "Welgelegen, Den Hommel", "WK034401", "GM0344", 2023, "inwoners_65_plus", "65-plussers (testlabel)", 0.0, "aantal-test", "cbs", "85618NED", j2023, None),
-        ("BU03440112", "buurt", "BU03440112", "WK034401", "GM0344", 2023, "inwoners", "Inwoners (testlabel)", 40.0, "aantal-test", "cbs", "85618NED", j2023, None),
+        ("BU03440111", "buurt", "Welgelegen, Den Hommel", "WK034401", "GM0344", 2023, "inwoners", "Aantal inwoners", 0.0, "aantal", "cbs", "85618NED", j2023, None),
+        ("BU03440111", "buurt", "Welgelegen, Den Hommel", "WK034401", "GM0344", 2023, "inwoners_65_plus", "Inwoners 65 jaar of ouder", 0.0, "aantal", "cbs", "85618NED", j2023, None),
+        ("BU03440112", "buurt", "BU03440112", "WK034401", "GM0344", 2023, "inwoners", "Aantal inwoners", 40.0, "aantal", "cbs", "85618NED", j2023, None),
         ("BU03440112", "buurt", "BU03440112", "WK034401", "GM0344", 2023, "onbekende_indicator", None, 7.0, None, "cbs", "85618NED", j2023, None),
-        ("GM0344", "gemeente", "Utrecht", None, "GM0344", 2023, "inwoners", "Inwoners (testlabel)", 200.0, "aantal-test", "cbs", "85618NED", j2023, 1),
-        ("GM0344", "gemeente", "Utrecht", None, "GM0344", 2023, "inwoners_65_plus", "65-plussers (testlabel)", 30.0, "aantal-test", "cbs", "85618NED", j2023, 1),
-        ("WK034401", "wijk", "Wijk 01 West", "GM0344", "GM0344", 2023, "inwoners", "Inwoners (testlabel)", 100.0, "aantal-test", "cbs", "85618NED", j2023, 1),
-        ("WK034401", "wijk", "Wijk 01 West", "GM0344", "GM0344", 2023, "inwoners_65_plus", "65-plussers (testlabel)", None, "aantal-test", "cbs", "85618NED", j2023, 1),
-        ("WK034402", "wijk", "Wijk 02 Noordwest", "GM0344", "GM0344", 2023, "inwoners", "Inwoners (testlabel)", 100.0, "aantal-test", "cbs", "85618NED", j2023, 1),
-        ("WK034402", "wijk", "Wijk 02 Noordwest", "GM0344", "GM0344", 2023, "inwoners_65_plus", "65-plussers (testlabel)", 0.0, "aantal-test", "cbs", "85618NED", j2023, 1),
-        ("BU03440111", "buurt", "Welgelegen, Den Hommel", "WK034401", "GM0344", 2024, "inwoners", "Inwoners (testlabel)", None, "aantal-test", "cbs", "85984NED", j2024, None),
-        ("GM0344", "gemeente", "Utrecht", None, "GM0344", 2024, "inwoners", "Inwoners (testlabel)", 210.0, "aantal-test", "cbs", "85984NED", j2024, 1),
-        ("GM0344", "gemeente", "Utrecht", None, "GM0344", 2024, "inwoners_65_plus", "65-plussers (testlabel)", 42.0, "aantal-test", "cbs", "85984NED", j2024, 1),
-        ("WK034401", "wijk", "Wijk 01 West", "GM0344", "GM0344", 2024, "inwoners", "Inwoners (testlabel)", 110.0, "aantal-test", "cbs", "85984NED", j2024, 1),
-        ("WK034401", "wijk", "Wijk 01 West", "GM0344", "GM0344", 2024, "inwoners_65_plus", "65-plussers (testlabel)", 11.0, "aantal-test", "cbs", "85984NED", j2024, 1),
+        ("GM0344", "gemeente", "Utrecht", None, "GM0344", 2023, "inwoners", "Aantal inwoners", 200.0, "aantal", "cbs", "85618NED", j2023, 1),
+        ("GM0344", "gemeente", "Utrecht", None, "GM0344", 2023, "inwoners_65_plus", "Inwoners 65 jaar of ouder", 30.0, "aantal", "cbs", "85618NED", j2023, 1),
+        ("WK034401", "wijk", "Wijk 01 West", "GM0344", "GM0344", 2023, "inwoners", "Aantal inwoners", 100.0, "aantal", "cbs", "85618NED", j2023, 1),
+        ("WK034401", "wijk", "Wijk 01 West", "GM0344", "GM0344", 2023, "inwoners_65_plus", "Inwoners 65 jaar of ouder", None, "aantal", "cbs", "85618NED", j2023, 1),
+        ("WK034402", "wijk", "Wijk 02 Noordwest", "GM0344", "GM0344", 2023, "inwoners", "Aantal inwoners", 100.0, "aantal", "cbs", "85618NED", j2023, 1),
+        ("WK034402", "wijk", "Wijk 02 Noordwest", "GM0344", "GM0344", 2023, "inwoners_65_plus", "Inwoners 65 jaar of ouder", 0.0, "aantal", "cbs", "85618NED", j2023, 1),
+        ("BU03440111", "buurt", "Welgelegen, Den Hommel", "WK034401", "GM0344", 2024, "inwoners", "Aantal inwoners", None, "aantal", "cbs", "85984NED", j2024, None),
+        ("GM0344", "gemeente", "Utrecht", None, "GM0344", 2024, "inwoners", "Aantal inwoners", 210.0, "aantal", "cbs", "85984NED", j2024, 1),
+        ("GM0344", "gemeente", "Utrecht", None, "GM0344", 2024, "inwoners_65_plus", "Inwoners 65 jaar of ouder", 42.0, "aantal", "cbs", "85984NED", j2024, 1),
+        ("WK034401", "wijk", "Wijk 01 West", "GM0344", "GM0344", 2024, "inwoners", "Aantal inwoners", 110.0, "aantal", "cbs", "85984NED", j2024, 1),
+        ("WK034401", "wijk", "Wijk 01 West", "GM0344", "GM0344", 2024, "inwoners_65_plus", "Inwoners 65 jaar of ouder", 11.0, "aantal", "cbs", "85984NED", j2024, 1),
     ]  # fmt: skip
 
 
@@ -517,7 +519,7 @@ def test_indicator_waarden_afgeleide_aandelen_met_eigen_label(con):
         con,
         """select distinct bron, openbaarmaking, teller, noemer from marts.indicator_waarden
            where indicator in ('inwoners', 'inwoners_65_plus', 'onbekende_indicator') order by openbaarmaking""",
-    ) == [("cbs", "cbs", None, None), ("cbs", None, None, None)]  # onbekende_indicator is in no catalogue
+    ) == [("cbs", "aantal_personen", None, None), ("cbs", None, None, None)]  # onbekende_indicator is in no catalogue
     # Only aandeel_65_plus has its teller in these rows: six derived rows next to the 15 CBS rows.
     assert rijen(con, "select count(*) from marts.indicator_waarden") == [(15 + 6,)]
     assert rijen(

@@ -18,10 +18,17 @@ def test_every_marts_and_pub_column_is_in_the_dictionary_with_its_comment(demo_d
         assert f"### {schema}.{tabel} " in tekst
         assert f"| `{kolom}` |" in tekst
     assert "CBS area code as text: GM0344, WK034401, BU03440111." in tekst
-    # every marts column carries a comment, so no row of a marts table is left without a meaning
-    marts = tekst.split("## pub")[0]
-    zonder = [line for line in marts.splitlines() if line.startswith("| `") and line.rstrip().endswith("|  |")]
+    # every marts and pub column carries a comment, so no row of the dictionary is left without a meaning
+    zonder = [line for line in tekst.splitlines() if line.startswith("| `") and line.rstrip().endswith("|  |")]
     assert zonder == []
+    assert [(s, t, k) for s, t, k, c in kolommen if not (c or "").strip()] == []
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        zonder_tabel = con.execute(
+            """select schema_name, table_name from duckdb_tables() where schema_name in ('marts', 'pub') and coalesce(trim(comment), '') = ''
+               union all
+               select schema_name, view_name from duckdb_views() where schema_name in ('marts', 'pub') and coalesce(trim(comment), '') = ''"""
+        ).fetchall()
+    assert zonder_tabel == []
 
 
 def test_the_committed_dictionary_lists_the_same_tables_as_the_models_build(demo_db):

@@ -40,8 +40,7 @@ grensnamen as (
 ),
 
 catalogus as (
-    select indicator, label, eenheid, 'cbs' as bron, 'cbs' as openbaarmaking from raw.cbs_variabelen
-    union all
+    -- The one indicator catalogue (data/indicatoren.csv), CBS cells included.
     select indicator, label, eenheid, bron, openbaarmaking from raw.indicator_catalogus
 )
 

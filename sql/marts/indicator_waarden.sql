@@ -13,17 +13,12 @@
 -- * The z-score uses the unweighted mean and the sample standard deviation of the known values of the
 --   areas of the same level in the gemeente, the area itself included. "Standard deviation 0" is tested as
 --   min = max of those values, so floating-point noise in stddev_samp cannot produce a z-score.
--- * Uncertainty intervals are 95% (z = 1.959963984540054, the 97.5% normal quantile) and describe random
---   variation of the count behind the figure only (CBS's rounding of its counts to 5 is ignored):
---   - eenheid '%' with teller and noemer (0 <= teller <= noemer, noemer > 0): the Wilson score interval for
---     the proportion teller/noemer, times 100;
---   - eenheid 'per ...' with teller >= 0 and noemer > 0: a Poisson interval for the teller, scaled by
---     factor/noemer (factor from raw.indicator_catalogus). DuckDB has no gamma/chi-square quantile, so the
---     limits use Byar's approximation, lower = O(1 - 1/(9O) - z/(3 sqrt O))^3 and
---     upper = (O+1)(1 - 1/(9(O+1)) + z/(3 sqrt(O+1)))^3, except where the exact limit has a closed form and
---     Byar is poorest: lower = 0 for O = 0, lower = -ln(0.975) for O = 1, upper = ln(40) for O = 0.
---   - anything else (CBS percentages without a teller, counts, averages): no interval.
---   `significant` compares gemeente_waarde, the rounded figure readers see, with the unrounded limits.
+-- * Uncertainty intervals (95%, Wilson for '%' from teller and noemer, Poisson/Byar for 'per ...' from the
+--   teller scaled by factor/noemer; factor from raw.indicator_catalogus), the index, the z-score and
+--   `significant` are the macros of sql/macros/vergelijking.sql, which pub.indicator_waarden applies to the
+--   published values. The interval describes random variation of the count only (CBS's rounding of its counts
+--   to 5 is ignored); `significant` compares gemeente_waarde, the rounded figure readers see, with the
+--   unrounded limits.
 -- * vorige_indeling_gewijzigd reads CBS's IndelingswijzigingWijkenEnBuurten (ind_wbi), which describes a
 --   CBS year's area against the year before: 1 = unchanged; any other code means changed. CBS publishes it
 --   for wijken and buurten (for gemeenten StatLine leaves it empty). Assumptions:
@@ -102,46 +97,15 @@ indeling as (
     group by p.gebied_code, p.gebied_niveau, p.jaar, p.vorige_jaar
 ),
 
-intervallen as (
+grenzen as (
     select
         v.*,
         i.vorige_indeling_gewijzigd,
-        case
-            when v.eenheid = '%' and v.noemer > 0 and v.teller >= 0 and v.teller <= v.noemer then 'wilson'
-            when starts_with(v.eenheid, 'per ') and v.noemer > 0 and v.teller >= 0 and f.factor is not null then 'poisson'
-        end as methode,
-        f.factor,
-        1.959963984540054::double as z
+        wp_interval_onder(v.eenheid, v.teller, v.noemer, f.factor) as interval_onder,
+        wp_interval_boven(v.eenheid, v.teller, v.noemer, f.factor) as interval_boven
     from vergeleken v
     left join indeling i using (gebied_code, jaar, vorige_jaar)
     left join factoren f using (indicator)
-),
-
-grenzen as (
-    select
-        *,
-        case methode
-            when 'wilson' then greatest(0, 100 * (
-                (teller / noemer + z * z / (2 * noemer))
-                - z * sqrt(teller / noemer * (1 - teller / noemer) / noemer + z * z / (4 * noemer * noemer))
-            ) / (1 + z * z / noemer))
-            when 'poisson' then factor / noemer * case
-                when teller = 0 then 0
-                when teller = 1 then -ln(0.975)
-                else greatest(0, teller * pow(1 - 1 / (9 * teller) - z / (3 * sqrt(teller)), 3))
-            end
-        end as interval_onder,
-        case methode
-            when 'wilson' then least(100, 100 * (
-                (teller / noemer + z * z / (2 * noemer))
-                + z * sqrt(teller / noemer * (1 - teller / noemer) / noemer + z * z / (4 * noemer * noemer))
-            ) / (1 + z * z / noemer))
-            when 'poisson' then factor / noemer * case
-                when teller = 0 then ln(40)
-                else (teller + 1) * pow(1 - 1 / (9 * (teller + 1)) + z / (3 * sqrt(teller + 1)), 3)
-            end
-        end as interval_boven
-    from intervallen
 )
 
 select
@@ -163,24 +127,15 @@ select
     release_load_id,
     ind_wbi,
     gemeente_waarde,
-    case
-        when eenheid is not null and eenheid not in ('aantal', 'code', 'ha') and gemeente_waarde <> 0
-            then round(100 * waarde / gemeente_waarde)
-    end as index_gemeente,
-    case
-        when gebied_niveau <> 'gemeente' and niveau_bekend >= 3 and niveau_spreiding
-            then round((waarde - niveau_gemiddelde) / niveau_sd, 2)
-    end as z_score,
+    wp_index_gemeente(eenheid, waarde, gemeente_waarde) as index_gemeente,
+    wp_z_score(gebied_niveau, waarde, niveau_gemiddelde, niveau_sd, niveau_bekend, niveau_spreiding) as z_score,
     vorige_jaar,
     vorige_waarde,
     round(waarde - vorige_waarde, 6) as verschil,
     vorige_indeling_gewijzigd,
     interval_onder,
     interval_boven,
-    case
-        when interval_onder is not null and interval_boven is not null
-            then gemeente_waarde < interval_onder or gemeente_waarde > interval_boven
-    end as significant
+    wp_significant(gemeente_waarde, interval_onder, interval_boven) as significant
 from grenzen
 order by gemeente_code, jaar, gebied_code, indicator;
 
@@ -191,12 +146,12 @@ comment on column marts.indicator_waarden.gebied_naam is 'Area name as CBS publi
 comment on column marts.indicator_waarden.ouder_code is 'Enclosing area: the wijk of a buurt, the gemeente of a wijk; NULL for a gemeente.';
 comment on column marts.indicator_waarden.gemeente_code is 'The gemeente the area lies in.';
 comment on column marts.indicator_waarden.jaar is 'Reference year of the figure (for CBS figures: of the CBS table, with that year''s area boundaries).';
-comment on column marts.indicator_waarden.indicator is 'Stable indicator key (see raw.cbs_variabelen and raw.indicator_catalogus); independent of CBS column suffixes.';
+comment on column marts.indicator_waarden.indicator is 'Stable indicator key (see raw.indicator_catalogus and docs/indicatoren.md); independent of CBS column suffixes.';
 comment on column marts.indicator_waarden.label is 'Dutch label of the indicator; NULL for an indicator in no catalogue.';
 comment on column marts.indicator_waarden.waarde is 'The value; NULL when unknown, unreliable, secret or not yet published. Ratios are rounded to 1 decimal.';
 comment on column marts.indicator_waarden.eenheid is 'Unit: aantal, %, km, per 1 000 inwoners, code, ...; NULL for an indicator in no catalogue.';
 comment on column marts.indicator_waarden.bron is 'cbs for figures CBS published (or computed from CBS counts); gemeente for figures from the gemeente''s own data (beschikkingen, casuïstiek, signalen).';
-comment on column marts.indicator_waarden.openbaarmaking is 'Disclosure class: cbs (published by CBS, passes unchanged), aantal_personen, verhouding, gemiddelde or niet_persoonsgebonden; NULL for an indicator in no catalogue.';
+comment on column marts.indicator_waarden.openbaarmaking is 'Disclosure class from the catalogue: aantal_personen (count of persons), verhouding (rate), gemiddelde (average) or niet_persoonsgebonden (not about persons). Rows with bron cbs pass disclosure control unchanged whatever their class. NULL for an indicator in no catalogue.';
 comment on column marts.indicator_waarden.teller is 'For a ratio: the count it is computed from (disclosure control rounds and hides by it; the interval is computed from it). NULL for other figures.';
 comment on column marts.indicator_waarden.noemer is 'For a ratio: the denominator (for CBS denominators: the same or latest earlier CBS year). NULL for other figures.';
 comment on column marts.indicator_waarden.tabel_id is 'CBS table id the value came from, e.g. 85984NED; NULL for gemeente figures.';

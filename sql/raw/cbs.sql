@@ -26,8 +26,9 @@ create table if not exists raw.cbs_variabelen (
     kwb_kort  varchar,
     verplicht boolean
 );
--- The indicator catalogue for everything that is not a CBS cell (shares from CBS counts, gemeente figures),
--- copied from the package on every build. A ratio names its teller and noemer (a sum: "a+b") and factor.
+-- The indicator catalogue (data/indicatoren.csv): every indicator, CBS cells included, copied from the package
+-- on every build. A computed ratio names its teller and noemer (a sum: "a+b") and factor; CBS cells have none
+-- (CBS publishes them) and describe numerator and denominator in words.
 create table if not exists raw.indicator_catalogus (
     indicator      varchar primary key,
     label          varchar not null,
@@ -41,3 +42,6 @@ create table if not exists raw.indicator_catalogus (
     themas         varchar,
     definitie      varchar
 );
+alter table raw.indicator_catalogus add column if not exists bron_tabellen varchar;        -- CBS table ids, '|'-separated
+alter table raw.indicator_catalogus add column if not exists teller_omschrijving varchar;  -- the numerator in words
+alter table raw.indicator_catalogus add column if not exists noemer_omschrijving varchar;  -- the denominator in words

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from importlib import resources
-
-from .catalogus import cbs_variabelen
-from .db import connect, discover_models, init_database, run_models
+from .catalogus import catalogus_met_themas, cbs_variabelen, noemer_tekst, tabel_ids, teller_tekst
+from .db import connect, discover_models, init_database, run_models, split_statements
+from .paths import sql_dir
 from .plaatsing import kansen_op_de_kaart
 from .privacy import schrijf_openbaarmaking
 from .taxonomie import laad_taxonomie, schrijf_koppelingen, schrijf_themas
@@ -38,6 +37,7 @@ def bouw_modellen(con, *, catalogi: bool = True) -> list[str]:
     models = discover_models()
     con.execute("begin transaction")
     try:
+        maak_macros(con)
         if catalogi:
             _refresh_catalogue(con)
             taxonomie = laad_taxonomie()
@@ -71,30 +71,36 @@ def _leest_openbaarmaking(marts: list) -> list:
         namen |= erbij
 
 
+def maak_macros(con) -> None:
+    """(Re)create the SQL macros of sql/macros/ that models in several layers share (e.g. the uncertainty
+    intervals of marts.indicator_waarden and pub.indicator_waarden). They live in the database file, so the
+    pub views that call them also work on a read-only connection."""
+    for path in sorted((sql_dir() / "macros").glob("*.sql")):
+        for statement in split_statements(path.read_text(encoding="utf-8")):
+            con.execute(statement)
+
+
 def ververs_indicator_catalogus(con) -> None:
-    """Refresh raw.indicator_catalogus from data/indicatoren.csv. A row whose key holds `{thema}` is a
-    family: it becomes one indicator per theme in raw.themas, with `{thema}` and `{label}` filled in."""
-    with resources.files("wijkprofiel.data").joinpath("indicatoren.csv").open(encoding="utf-8") as fh:
-        catalogue = pd.read_csv(fh, dtype=str, keep_default_na=False)
-    themas = con.execute("select thema, label from raw.themas order by thema").fetchall()
-    catalogue = pd.DataFrame(_per_thema(catalogue.to_dict("records"), themas))
-    catalogue = catalogue.replace({"": None})
+    """raw.indicator_catalogus from the packaged catalogue (every indicator, CBS cells included), with the
+    CBS table ids expanded and the numerator and denominator described in words. The per-theme families
+    (casuïstiek, signals, enquête) become one indicator per theme in raw.themas."""
+    catalogue = pd.DataFrame(
+        [
+            {
+                "indicator": i.indicator, "label": i.label, "eenheid": i.eenheid, "bron": i.bron,
+                "openbaarmaking": i.openbaarmaking, "teller": i.teller, "noemer": i.noemer, "factor": i.factor,
+                "richting": i.richting, "themas": "|".join(i.themas) or None, "definitie": i.definitie,
+                "bron_tabellen": "|".join(tabel_ids(i)) or None, "teller_omschrijving": teller_tekst(i),
+                "noemer_omschrijving": noemer_tekst(i),
+            }
+            for i in catalogus_met_themas(dict(con.execute("select thema, label from raw.themas").fetchall()))
+        ]
+    )  # fmt: skip
     catalogue["factor"] = pd.to_numeric(catalogue["factor"])
     con.register("indicator_rows", catalogue)
     con.execute("delete from raw.indicator_catalogus")
     con.execute("insert into raw.indicator_catalogus by name select * from indicator_rows")
     con.unregister("indicator_rows")
-
-
-def _per_thema(rijen: list[dict], themas: list[tuple[str, str]]) -> list[dict]:
-    uit = []
-    for rij in rijen:
-        if "{thema}" not in rij["indicator"]:
-            uit.append(rij)
-            continue
-        for thema, label in themas:
-            uit.append({k: v.replace("{thema}", thema).replace("{label}", label.lower()) for k, v in rij.items()})
-    return uit
 
 
 def _refresh_catalogue(con) -> None:
