@@ -30,7 +30,7 @@ huidig_jaar as (
 ),
 
 signalen as (
-    select s.wijkcode, s.gemeentecode, coalesce(s.jaar, h.jaar) as jaar, s.thema, s.partner, s.aantal,
+    select s.wijkcode, s.gemeentecode, coalesce(s.jaar, h.jaar)::integer as jaar, s.thema, s.partner, s.aantal,
            s.percentage * s.n / 100 as ja, s.n
     from staging.signalen s
     left join huidig_jaar h using (gemeentecode)
