@@ -80,6 +80,22 @@ wijkwaarden as (
     qualify row_number() over (partition by w.wijkcode, i.thema, i.indicator order by (g.waarde is not null) desc, g.jaar desc) = 1
 ),
 
+-- A partner that names a theme without any count has no signalen_<thema> figure: it is evidence all the same.
+alleen_genoemd as (
+    select distinct w.wijkcode, w.gemeente_code, w.peiljaar, s.thema, 'signalen' as bewijsbron,
+           w.peiljaar as jaar, 'signalen_' || s.thema as indicator
+    from wijken w
+    join intermediate.signalen_per_wijk s on s.wijkcode = w.wijkcode and (s.jaar = w.peiljaar or s.jaar is null)
+    where s.partner <> 'enquete' and s.thema in (select thema from themas)
+      and not exists (select 1 from wijkwaarden ww where ww.wijkcode = w.wijkcode and ww.indicator = 'signalen_' || s.thema)
+),
+
+alle_items as (
+    select * from wijkwaarden
+    union all by name
+    select * from alleen_genoemd
+),
+
 met_vergelijking as (
     select
         ww.*,
@@ -97,7 +113,7 @@ met_vergelijking as (
                  from intermediate.signalen_per_wijk s
           where s.wijkcode = ww.wijkcode and s.thema = ww.thema and s.partner <> 'enquete'
             and (s.jaar = ww.peiljaar or s.jaar is null)) as partners
-    from wijkwaarden ww
+    from alle_items ww
     left join gepubliceerd gem
       on gem.gebied_code = ww.gemeente_code and gem.indicator = ww.indicator and gem.jaar = ww.jaar
     left join gepubliceerd teller

@@ -1,0 +1,269 @@
+"""intermediate.thema_aantallen, marts.rode_draden_bewijs and marts.rode_draden on a handful of hand-written
+rows, compared with an exact expected output; then the method on the demo (the built-in causes of the
+synthetic data must come out as rode draden) and its privacy (only published figures are cited).
+
+The small case: gemeente GM0344 with two wijken of 500 inwoners (CBS 2024). The real build
+(bouw_modellen with the packaged catalogue, themes and koppelingen) runs on rows written straight into the
+raw tables, the way the loaders write them. Expected strengths are written out with the method's formula
+(docs/rode-draden.md): sterkte = ln((x + 10) / (E + 10)).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from datetime import date, datetime
+
+import pytest
+
+from wijkprofiel.build import bouw_modellen
+from wijkprofiel.db import connect, init_database
+
+GM, WK1, WK2 = "GM0344", "WK034401", "WK034402"
+_sha = itertools.count(1)
+_rij = itertools.count(1)
+
+
+@pytest.fixture
+def con(tmp_path):
+    connection = connect(tmp_path / "rode_draden.duckdb")
+    init_database(connection)
+    yield connection
+    connection.close()
+
+
+def rijen(con, sql: str, params=None) -> list[tuple]:
+    return con.execute(sql, params or []).fetchall()
+
+
+def laad(con, bron: str, *, jaar: int | None = None, tabel_id: str = "export") -> int:
+    return con.execute(
+        """insert into meta.loads (bron, bestand, sha256, tabel_id, gemeente, jaar, via, rows_in, loaded, quarantined, geladen_op)
+           values (?, '/data/x', ?, ?, ?, ?, 'bestand', 1, 1, 0, ?) returning load_id""",
+        [bron, f"sha-{next(_sha)}", tabel_id, GM, jaar, datetime(2025, 1, 1, 12)],
+    ).fetchone()[0]
+
+
+def cbs_2024(con) -> None:
+    load_id = laad(con, "cbs_kwb", jaar=2024, tabel_id="85984NED")
+    for code, naam, inwoners in ((GM, "Utrecht", 1000), (WK1, "Wijk 01 West", 500), (WK2, "Wijk 02 Noordwest", 500)):
+        con.execute("insert into raw.cbs_kwb values (?, '85984NED', 2024, ?, ?, '1', 'inwoners', ?)",
+                    [load_id, code, naam, str(inwoners)])
+
+
+def casussen(con, load_id: int, wijk: str, aantal: int, thema: str, *, eerste: int = 0) -> None:
+    """`aantal` cases in the wijk (no buurt known), each with one theme; keys numbered from `eerste`."""
+    for i in range(eerste, eerste + aantal):
+        con.execute(
+            """insert into raw.casuistiek (load_id, bron, periode, casus_key, wijkteam, registratiedatum, thema,
+                   buurtcode, wijkcode, gemeentecode, plaatsing, bron_bestand, bron_rij)
+               values (?, 'wijkteam', 'volledig', ?, 'Noord', ?, ?, null, ?, ?, 'wijkcode', '/data/c.csv', ?)""",
+            [load_id, f"{wijk}-{i}", date(2024, 3, 1), thema, wijk, GM, next(_rij)],
+        )
+
+
+def signaal(con, load_id: int, partner: str, wijk: str, thema: str, *, aantal=None, percentage=None, n=None,
+            periode: str = "2024", bron: str = "partners") -> None:
+    con.execute(
+        """insert into raw.signalen (load_id, bron, periode, partner, signaal_periode, thema, aantal, percentage, n,
+               vraag, toelichting, publiceerbaar, buurtcode, wijkcode, gemeentecode, plaatsing, bron_bestand, bron_rij)
+           values (?, ?, 'volledig', ?, ?, ?, ?, ?, ?, null, null, false, null, ?, ?, 'wijkcode', '/data/s.csv', ?)""",
+        [load_id, bron, partner, periode, thema, aantal, percentage, n, wijk, GM, next(_rij)],
+    )
+
+
+def klein_geval(con) -> None:
+    """WK01: 30 of 40 cases about geldzorgen (gemeente 40 of 100), the woningcorporatie reports geldzorgen 20
+    times (WK02 10 times); WK02: 5 cases about eenzaamheid (hidden), the enquête 30% of 100 (WK01 10% of 100),
+    and the ggz names psychische problemen without a count."""
+    cbs_2024(con)
+    c = laad(con, "casuistiek", tabel_id="wijkteam")
+    casussen(con, c, WK1, 30, "geldzorgen")
+    casussen(con, c, WK1, 10, "werk_en_inkomen", eerste=30)
+    casussen(con, c, WK2, 10, "geldzorgen")
+    casussen(con, c, WK2, 5, "eenzaamheid", eerste=10)
+    casussen(con, c, WK2, 45, "meedoen", eerste=15)
+    s = laad(con, "signalen", tabel_id="partners")
+    signaal(con, s, "woningcorporatie", WK1, "geldzorgen", aantal=20)
+    signaal(con, s, "woningcorporatie", WK2, "geldzorgen", aantal=10)
+    signaal(con, s, "ggz", WK2, "psychische_problemen")
+    e = laad(con, "enquete", tabel_id="enquete")
+    signaal(con, e, "enquete", WK1, "eenzaamheid", percentage=10.0, n=100, periode="onbekend", bron="enquete")
+    signaal(con, e, "enquete", WK2, "eenzaamheid", percentage=30.0, n=100, periode="onbekend", bron="enquete")
+    b = laad(con, "besprekingen", tabel_id="bespreking")
+    con.execute(
+        """insert into raw.besprekingen (load_id, bron, periode, datum, thema, herkend, verklaring, actie, eigenaar,
+               wanneer, buurtcode, wijkcode, gemeentecode, plaatsing, bron_bestand, bron_rij)
+           values (?, 'bespreking', 'volledig', ?, 'geldzorgen', 'deels', 'Veel huurachterstanden', 'Vroegsignalering',
+                   'woningcorporatie', 'Q3', null, ?, ?, 'wijkcode', '/data/b.csv', 1)""",
+        [b, date(2024, 6, 1), WK1, GM],
+    )
+    k = laad(con, "kansen", tabel_id="kansen")
+    con.execute(
+        """insert into raw.kansen (load_id, bron, periode, naam, soort, themas, adres, lat, lon, contact, buurtcode,
+               wijkcode, gemeentecode, plaatsing, bron_bestand, bron_rij)
+           values (?, 'kansen', 'volledig', 'Geldinloop', 'inloop', ['geldzorgen'], 'Plein 1', null, null, null, null,
+                   ?, ?, 'wijkcode', '/data/k.csv', 1)""",
+        [k, WK1, GM],
+    )
+    bouw_modellen(con)
+
+
+def sterkte(x: float, verwacht: float) -> float:
+    return math.log((x + 10) / (verwacht + 10))
+
+
+# ------------------------------------------------------------------------------------------------ intermediate.thema_aantallen
+
+
+def test_thema_aantallen_telt_casussen_signalen_en_enquete_per_wijk_en_gemeente(con):
+    klein_geval(con)
+    assert rijen(con, """select gebied_code, jaar, indicator, waarde from intermediate.thema_aantallen
+                         where indicator in ('casuistiek_casussen', 'casuistiek_geldzorgen', 'casuistiek_eenzaamheid',
+                                             'signalen_geldzorgen', 'enquete_eenzaamheid_ja', 'enquete_eenzaamheid_n')
+                         order by indicator, gebied_code""") == [
+        (GM, 2024, "casuistiek_casussen", 100.0), (WK1, 2024, "casuistiek_casussen", 40.0),
+        (WK2, 2024, "casuistiek_casussen", 60.0),
+        (GM, 2024, "casuistiek_eenzaamheid", 5.0), (WK2, 2024, "casuistiek_eenzaamheid", 5.0),
+        (GM, 2024, "casuistiek_geldzorgen", 40.0), (WK1, 2024, "casuistiek_geldzorgen", 30.0),
+        (WK2, 2024, "casuistiek_geldzorgen", 10.0),
+        # an enquête without a period counts for the latest year of the gemeente's casuïstiek and signals
+        (GM, 2024, "enquete_eenzaamheid_ja", 40.0), (WK1, 2024, "enquete_eenzaamheid_ja", 10.0),
+        (WK2, 2024, "enquete_eenzaamheid_ja", 30.0),
+        (GM, 2024, "enquete_eenzaamheid_n", 200.0), (WK1, 2024, "enquete_eenzaamheid_n", 100.0),
+        (WK2, 2024, "enquete_eenzaamheid_n", 100.0),
+        (GM, 2024, "signalen_geldzorgen", 30.0), (WK1, 2024, "signalen_geldzorgen", 20.0),
+        (WK2, 2024, "signalen_geldzorgen", 10.0),
+    ]  # fmt: skip
+    # a signal without a count adds no figure; an unmapped tag is no figure at all
+    assert rijen(con, "select count(*) from intermediate.thema_aantallen where indicator like '%psychische%' "
+                      "or indicator like '%onbekend%'") == [(0,)]
+
+
+def test_thema_aantallen_gaan_door_de_openbaarmaking(con):
+    klein_geval(con)
+    assert rijen(con, """select gebied_code, indicator, waarde, onderdrukt from pub.indicator_waarden
+                         where indicator in ('casuistiek_eenzaamheid', 'casuistiek_geldzorgen_pct', 'enquete_eenzaamheid_pct')
+                         order by indicator, gebied_code""") == [
+        (GM, "casuistiek_eenzaamheid", None, True), (WK2, "casuistiek_eenzaamheid", None, True),
+        (GM, "casuistiek_geldzorgen_pct", 40.0, False), (WK1, "casuistiek_geldzorgen_pct", 75.0, False),
+        (WK2, "casuistiek_geldzorgen_pct", 16.7, False),
+        (GM, "enquete_eenzaamheid_pct", 20.0, False), (WK1, "enquete_eenzaamheid_pct", 10.0, False),
+        (WK2, "enquete_eenzaamheid_pct", 30.0, False),
+    ]  # fmt: skip
+
+
+# ------------------------------------------------------------------------------------------------ marts.rode_draden_bewijs
+
+
+def test_bewijs_sterkte_en_zinnen_uit_gepubliceerde_cijfers(con):
+    klein_geval(con)
+    bewijs = rijen(con, """select wijkcode, thema, bewijsbron, indicator, waarde, gemeente_waarde, waargenomen,
+                                  round(verwacht_aantal, 2), sterkte, zin
+                           from marts.rode_draden_bewijs
+                           where thema in ('geldzorgen', 'eenzaamheid', 'psychische_problemen')
+                             and bewijsbron in ('casuistiek', 'signalen', 'enquete')
+                           order by wijkcode, thema, bewijsbron""")
+    assert bewijs == [
+        (WK1, "eenzaamheid", "enquete", "enquete_eenzaamheid_pct", 10.0, 20.0, 10.0, 20.0, round(sterkte(10, 20), 3),
+         "Enquête: 10,0% van de respondenten noemt eenzaamheid; in de gemeente 20,0%."),
+        (WK1, "geldzorgen", "casuistiek", "casuistiek_geldzorgen_pct", 75.0, 40.0, 30.0, 16.0, round(sterkte(30, 16), 3),
+         "Wijkteam: 30 van de 40 casussen in 2024 (75,0%) gaan over geldzorgen en schulden; in de gemeente 40,0%."),
+        (WK1, "geldzorgen", "signalen", "signalen_geldzorgen", 20.0, 30.0, 20.0, 15.0, round(sterkte(20, 15), 3),
+         "Signalen: woningcorporatie meldde 20 keer geldzorgen en schulden in 2024; een gemiddelde wijk in de gemeente: 15."),
+        # 5 cases is below the threshold: the sentence says so and there is no strength
+        (WK2, "eenzaamheid", "casuistiek", "casuistiek_eenzaamheid_pct", None, None, None, None, None,
+         "Wijkteam: het aantal casussen over eenzaamheid in 2024 is te klein om te tonen."),
+        (WK2, "eenzaamheid", "enquete", "enquete_eenzaamheid_pct", 30.0, 20.0, 30.0, 20.0, round(sterkte(30, 20), 3),
+         "Enquête: 30,0% van de respondenten noemt eenzaamheid; in de gemeente 20,0%."),
+        (WK2, "geldzorgen", "casuistiek", "casuistiek_geldzorgen_pct", 16.7, 40.0, 10.0, 23.95, round(sterkte(10, 10 * 40 / 16.7), 3),
+         "Wijkteam: 10 van de 60 casussen in 2024 (16,7%) gaan over geldzorgen en schulden; in de gemeente 40,0%."),
+        (WK2, "geldzorgen", "signalen", "signalen_geldzorgen", 10.0, 30.0, 10.0, 15.0, round(sterkte(10, 15), 3),
+         "Signalen: woningcorporatie meldde 10 keer geldzorgen en schulden in 2024; een gemiddelde wijk in de gemeente: 15."),
+        # a partner naming a theme without a count: the fixed strength ln(1.25)
+        (WK2, "psychische_problemen", "signalen", "signalen_psychische_problemen", None, None, None, None,
+         round(math.log(1.25), 3),
+         "Signalen: ggz noemt psychische problemen in 2024 (zonder aantal, of een aantal te klein om te tonen)."),
+    ]  # fmt: skip
+
+
+# ------------------------------------------------------------------------------------------------ marts.rode_draden
+
+
+def test_rode_draden_status_rang_bronnen_vragen_kansen_en_vorige_bespreking(con):
+    klein_geval(con)
+    rows = rijen(con, """select wijkcode, rang, thema, status, sterkte, bronnen from marts.rode_draden
+                         order by wijkcode, rang""")
+    assert rows == [
+        # two independent sources point at geldzorgen and together pass 0.5
+        (WK1, 1, "geldzorgen", "rode draad", round(sterkte(30, 16) + sterkte(20, 15), 2), ["casuistiek", "signalen"]),
+        (WK2, 1, "eenzaamheid", "signaal om te toetsen", round(sterkte(30, 20), 2), ["enquete"]),
+        (WK2, 2, "psychische_problemen", "signaal om te toetsen", round(math.log(1.25), 2), ["signalen"]),
+    ]
+    # werk_en_inkomen (10 cases, all in WK01) and meedoen (45, all in WK02) would stand out most, but the other
+    # wijk's 0 is hidden, so the published gemeente total would give it away: secondary suppression hides the
+    # figure and the rode draden, built on published values only, do not list the theme.
+    assert rijen(con, """select gebied_code, onderdrukt_reden from pub.indicator_waarden
+                         where indicator in ('casuistiek_werk_en_inkomen', 'casuistiek_meedoen') and gebied_niveau = 'wijk'
+                         order by 1""") == [(WK1, "secundair onderdrukt (anders terug te rekenen)"),
+                                            (WK2, "secundair onderdrukt (anders terug te rekenen)")]
+    (rij,) = rijen(con, """select wijknaam, jaar, thema_label, bewijs, herkennen like '%?', verklaren like '%?', kansen,
+                                  vorige_bespreking_datum, vorige_herkend, vorige_actie, vorige_eigenaar
+                           from marts.rode_draden where wijkcode = ? and thema = 'geldzorgen'""", [WK1])
+    assert rij[:3] == ("Wijk 01 West", 2024, "Geldzorgen en schulden")
+    assert rij[3] == [  # the sources that point at the theme first, strongest first
+        "Wijkteam: 30 van de 40 casussen in 2024 (75,0%) gaan over geldzorgen en schulden; in de gemeente 40,0%.",
+        "Signalen: woningcorporatie meldde 20 keer geldzorgen en schulden in 2024; een gemiddelde wijk in de gemeente: 15.",
+    ]
+    assert rij[4:] == (True, True, [{"naam": "Geldinloop", "soort": "inloop", "adres": "Plein 1"}],
+                       date(2024, 6, 1), "deels", "Vroegsignalering", "woningcorporatie")
+    # pub shows the mart as it is
+    assert rijen(con, "select * from pub.rode_draden except all select * from marts.rode_draden") == []
+
+
+def test_rode_draden_zonder_casuistiek_of_signalen_leeg(con):
+    cbs_2024(con)
+    bouw_modellen(con)
+    assert rijen(con, "select count(*) from marts.rode_draden") == [(0,)]
+
+
+# ------------------------------------------------------------------------------------------------ the demo
+
+
+def test_demo_rode_draden_volgen_de_ingebouwde_oorzaken(demo_volledig):
+    con = connect(demo_volledig, read_only=True)
+    try:
+        eerste = dict(rijen(con, "select wijknaam, thema from marts.rode_draden where rang = 1 and status = 'rode draad'"))
+        bronnen = dict(rijen(con, "select wijkcode, bronnen from marts.rode_draden where thema = 'geldzorgen' and wijkcode = 'WK034403'"))
+    finally:
+        con.close()
+    # synth_rodedraden: geldzorgen rises with low income and bijstand (Overvecht), eenzaamheid with one-person
+    # households and 65+ (Oost, Binnenstad), opvoeding with the share of 0-14 year olds (Leidsche Rijn, Vleuten-De Meern)
+    assert eerste["Wijk 03 Overvecht"] == "geldzorgen"
+    assert eerste["Wijk 05 Oost"] == "eenzaamheid"
+    assert eerste["Wijk 06 Binnenstad"] == "eenzaamheid"
+    assert eerste["Wijk 09 Leidsche Rijn"] == "opvoeding"
+    assert eerste["Wijk 10 Vleuten-De Meern"] == "opvoeding"
+    assert {"casuistiek", "voorzieningen", "cbs_context", "signalen"} <= set(bronnen["WK034403"])
+
+
+def test_demo_bewijs_noemt_alleen_gepubliceerde_aantallen(demo_volledig):
+    """Every count a sentence cites is a published count: a multiple of 5 and at least 8 (or a CBS figure)."""
+    con = connect(demo_volledig, read_only=True)
+    try:
+        zinnen = rijen(con, """select b.bewijsbron, b.zin, b.waargenomen, o.waarde
+                               from marts.rode_draden_bewijs b
+                               left join marts.openbaarmaking o
+                                 on o.gebied_code = b.wijkcode and o.indicator = b.indicator and o.jaar = b.jaar
+                               where b.zin is not null""")
+    finally:
+        con.close()
+    assert zinnen
+    for bron, zin, waargenomen, gepubliceerd in zinnen:
+        if bron in ("casuistiek", "signalen"):
+            for getal in re.findall(r"(?<![\d,])(\d+(?:\.\d{3})*)(?![\d,%])", zin.split(" in 20")[0]):
+                waarde = int(getal.replace(".", ""))
+                assert waarde % 5 == 0 and waarde >= 8, zin
+        if bron != "cbs_context" and gepubliceerd is None:
+            assert waargenomen is None, zin
