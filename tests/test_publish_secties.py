@@ -95,11 +95,14 @@ def _bronnen(**extra) -> pd.DataFrame:
     return frame
 
 
-def gegevens(significant: dict | None = None, **bronnen) -> PubGegevens:
+KANS_KOLOMMEN = ["kans_id", "wijkcode", "buurtcode", "gemeente_code", "thema", "naam", "soort", "adres", "contact", "lat", "lon"]
+
+
+def gegevens(significant: dict | None = None, kansen: list[tuple] = (), **bronnen) -> PubGegevens:
     leeg = lambda *k: pd.DataFrame(columns=list(k))  # noqa: E731
     return PubGegevens(
         waarden=_waarden(significant), grenzen=_grenzen(), bronnen=_bronnen(**bronnen),
-        kansen=leeg("kans_id", "wijkcode", "buurtcode", "gemeente_code", "thema", "naam", "soort", "adres", "contact", "lat", "lon"),
+        kansen=pd.DataFrame(list(kansen), columns=KANS_KOLOMMEN),
         besprekingen=leeg("wijkcode", "gemeente_code", "thema", "datum", "herkend", "verklaring", "actie", "eigenaar", "wanneer"),
         vergelijkbaar=leeg("wijkcode", "scope", "rang", "vergelijkbare_wijkcode", "vergelijkbare_wijk_naam", "peiljaar"),
         jaar=2024, grenzen_jaar=2024,
@@ -271,6 +274,14 @@ def test_map_tooltips_carry_value_index_and_whether_hidden_and_legend_explains_t
     assert '"index_tekst": "86"' in html  # Lombok: 9,0 / 10,5
     assert '"Index (gemeente = 100)"' in html and '"Verborgen"' in html
     assert ". = verborgen om de privacy te beschermen, of onbekend" in sectie(html, "kaart")
+
+
+def test_kansen_are_drawn_in_their_own_pane_above_the_buurten(tmp_path):
+    kans = ("k1", WIJK, B1, GEMEENTE, "eenzaamheid", "Buurthuis De Kans", "buurthuis", None, None, None, None)
+    html = rapport(tmp_path, gegevens(kansen=[kans]))
+    boven = lambda pane: int(re.search(rf'createPane\(\s*"{pane}"\);\s*\w+\.style\.zIndex = (\d+)', html).group(1))  # noqa: E731
+    assert boven("kansen") > boven("buurten")
+    assert html.count('"pane": "kansen"') == 1 and "Buurthuis De Kans" in html
 
 
 def test_map_takes_extra_theme_layers_as_name_and_indicator(tmp_path):

@@ -22,6 +22,7 @@ TOLERANTIE_M = 5.0
 PALET = ["#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"]
 VERBORGEN_KLEUR = "#d9d9d9"
 BUURT_PANE = "buurten"
+KANSEN_PANE = "kansen"  # above the buurten, or the coloured buurten would cover the markers
 
 
 @dataclass
@@ -172,6 +173,7 @@ def voeg_kansen_toe(kaart: folium.Map, kansen: list[dict]) -> None:
     kansen: dicts with naam, soort, themas (labels), contact, lat, lon and benadering (True when the point is
     the buurt's, not the kans's own address).
     """
+    folium.map.CustomPane(KANSEN_PANE, z_index=430).add_to(kaart)
     groep = folium.FeatureGroup(name="Kansen: wat er al is", overlay=True, show=True)
     for kans in kansen:
         regels = [f"<strong>{_html(kans['naam'])}</strong>"]
@@ -182,7 +184,7 @@ def voeg_kansen_toe(kaart: folium.Map, kansen: list[dict]) -> None:
             regels.append("Contact: " + _html(kans["contact"]))
         if kans.get("benadering"):
             regels.append("<em>Ligging bij benadering (midden van de buurt)</em>")
-        folium.CircleMarker(
+        marker = folium.CircleMarker(
             location=[kans["lat"], kans["lon"]],
             radius=7,
             color="#ffffff",
@@ -192,7 +194,9 @@ def voeg_kansen_toe(kaart: folium.Map, kansen: list[dict]) -> None:
             fill_opacity=0.95,
             tooltip=folium.Tooltip("<br>".join(regels)),
             class_name="kans",
-        ).add_to(groep)
+        )
+        marker.options["pane"] = KANSEN_PANE  # folium's CircleMarker takes no pane argument
+        marker.add_to(groep)
     groep.add_to(kaart)
 
 

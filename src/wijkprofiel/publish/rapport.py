@@ -290,12 +290,12 @@ def _trends(gegevens: PubGegevens, wijk: str, gemeente: str) -> dict[str, list[d
     for groep, indicatoren in groepen.items():
         grafieken = []
         for indicator in indicatoren:
-            if indicator not in aanwezig or len(gegevens.jaren_van(indicator)) < 2:
+            if indicator not in aanwezig:
                 continue
             label, eenheid = gegevens.indicator_info(indicator)
             wijk_reeks = Reeks(gegevens.naam(wijk), gegevens.reeks(wijk, indicator))
-            if all(v is None for _, v in wijk_reeks.punten):
-                continue
+            if sum(v is not None for _, v in wijk_reeks.punten) < 2:
+                continue  # one published year is not a trend (CBS publishes some figures a year later)
             gemeente_reeks = Reeks(gegevens.naam(gemeente), gegevens.reeks(gemeente, indicator)) if is_verhouding(eenheid) else None
             wijzigingen = {j for j, _ in wijk_reeks.punten if gegevens.indeling_gewijzigd(wijk, j)}
             grafieken.append(
