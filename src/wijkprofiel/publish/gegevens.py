@@ -30,6 +30,7 @@ class PubGegevens:
     _significant: dict | None = field(default=None, repr=False)
     _indeling: dict = field(default_factory=dict, repr=False)
     _jaren_per_indicator: dict = field(default_factory=dict, repr=False)
+    _info: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         # Reports look values up thousands of times: index them once instead of filtering the frame each time.
@@ -44,6 +45,9 @@ class PubGegevens:
         sleutels = list(zip(w.gebied_code, w.indicator, w.jaar.astype(int)))
         for _, indicator, jaar in sleutels:
             self._jaren_per_indicator.setdefault(indicator, set()).add(jaar)
+        for indicator, label, eenheid in zip(w.indicator, w.label, w.eenheid):  # (label, unit) of its first row
+            if indicator not in self._info:
+                self._info[indicator] = (label or indicator, eenheid or "")
         self._redenen = {k: r for k, r, o in zip(sleutels, w.onderdrukt_reden, w.onderdrukt) if o}
         # CBS flags a changed boundary per area and year: ind_wbi 1 means "unchanged".
         self._indeling = {(c, int(j)): int(i) for c, j, i in zip(w.gebied_code, w.jaar, w.ind_wbi) if not pd.isna(i)}
@@ -108,10 +112,10 @@ class PubGegevens:
         return sorted(self._jaren_per_indicator.get(indicator, ()))
 
     def indicator_info(self, indicator: str) -> tuple[str, str]:
-        rows = self.waarden[self.waarden.indicator == indicator]
-        if rows.empty:
+        info = self._info.get(indicator)
+        if info is None:
             raise WijkprofielError(f"unknown indicator {indicator!r}; see pub.indicator_waarden for the keys")
-        return rows.label.iloc[0] or indicator, rows.eenheid.iloc[0] or ""
+        return info
 
     def laatste_jaar(self, indicator: str, *, bekend: bool = False) -> int | None:
         """The latest year with figures for this indicator (with bekend: with at least one published value)."""
@@ -121,7 +125,12 @@ class PubGegevens:
         return int(rows.jaar.max()) if len(rows) else None
 
     def jaren(self) -> list[int]:
-        return sorted(self.waarden.jaar.unique())
+        return sorted({j for jaren in self._jaren_per_indicator.values() for j in jaren})
+
+    @property
+    def indicatoren(self) -> set[str]:
+        """The indicator keys present in pub.indicator_waarden."""
+        return set(self._info)
 
     def gebieden(self, niveau: str, ouder: str | None = None, gemeente: str | None = None) -> list[str]:
         rows = self.waarden[(self.waarden.gebied_niveau == niveau) & (self.waarden.jaar == self.jaar)]

@@ -88,7 +88,7 @@ def _kerncijfers(gegevens: PubGegevens, wijk: str, gemeente: str) -> list[dict]:
     vorig = max((j for j in gegevens.jaren() if j < gegevens.jaar), default=None)
     rows = []
     for indicator in KERNCIJFERS:
-        if indicator not in set(gegevens.waarden.indicator):
+        if indicator not in gegevens.indicatoren:
             continue
         label, eenheid = gegevens.indicator_info(indicator)
         w = gegevens.waarde(wijk, indicator)
@@ -117,7 +117,7 @@ def _verschil_klasse(significant: bool | None, wijk: float | None, gemeente: flo
 
 
 def _buurttabel(gegevens: PubGegevens, wijk: str) -> tuple[list[str], list[dict]]:
-    kolommen = [c for c in BUURT_KOLOMMEN if c in set(gegevens.waarden.indicator)]
+    kolommen = [c for c in BUURT_KOLOMMEN if c in gegevens.indicatoren]
     koppen = [gegevens.indicator_info(c)[0] for c in kolommen]
     rows = []
     for buurt in gegevens.gebieden("buurt", ouder=wijk):
@@ -128,7 +128,7 @@ def _buurttabel(gegevens: PubGegevens, wijk: str) -> tuple[list[str], list[dict]
 
 def _beschikkingen(gegevens: PubGegevens, wijk: str, gemeente: str) -> dict | None:
     """Per buurt, the gemeente's own figures of its latest year beside CBS's latest published baseline."""
-    present = set(gegevens.waarden.indicator)
+    present = gegevens.indicatoren
     paren = [(g, c if c in present else None) for g, c in BESCHIKKINGEN if g in present]
     if not paren:
         return None
@@ -273,7 +273,7 @@ def _kaart_gebieden(gegevens: PubGegevens, codes: list[str], lagen: list[KaartLa
 
 def _kaartlagen(gegevens: PubGegevens, gemeente: str, indicator: str, themalagen: list[tuple[str, str]]) -> list[KaartLaag]:
     """The chosen indicator first, then the other key indicators, then one layer per (name, indicator) theme."""
-    aanwezig = set(gegevens.waarden.indicator)
+    aanwezig = gegevens.indicatoren
     volgorde = [indicator] + [i for i in KAARTLAGEN if i != indicator]
     lagen = [_kaartlaag(gegevens, i, gemeente) for i in volgorde if i in aanwezig]
     for naam, thema_indicator in themalagen:
@@ -284,7 +284,7 @@ def _kaartlagen(gegevens: PubGegevens, gemeente: str, indicator: str, themalagen
 
 def _trends(gegevens: PubGegevens, wijk: str, gemeente: str) -> dict[str, list[dict]]:
     """Charts for the key CBS indicators and for the gemeente's own beschikkingen, over every year with figures."""
-    aanwezig = set(gegevens.waarden.indicator)
+    aanwezig = gegevens.indicatoren
     groepen = {"cbs": TRENDS, "beschikkingen": [eigen for eigen, _ in BESCHIKKINGEN]}
     uit = {}
     for groep, indicatoren in groepen.items():
