@@ -26,6 +26,8 @@ from wijkprofiel.sources.cbs_files import read_cbs_file
 
 WIJKEN = [f"WK0344{i:02d}" for i in range(1, 11)]
 RAPPORTEN = sorted(["index.html", *(f"{wijk}.html" for wijk in WIJKEN)])
+#: What publish writes: the reports plus, per wijk, its figures as downloads.
+GEPUBLICEERD = sorted([*RAPPORTEN, *(f"{wijk}-cijfers.{ext}" for wijk in WIJKEN for ext in ("csv", "xlsx"))])
 ONE_OF = "error: give exactly one of --file PATH, --online or --offline"
 
 
@@ -239,7 +241,7 @@ class _ExterneBronnen(HTMLParser):
 def test_publish_writes_an_index_and_one_report_per_wijk(volledige_run):
     out, publish = volledige_run
 
-    assert sorted(p.name for p in out.iterdir()) == RAPPORTEN
+    assert sorted(p.name for p in out.iterdir()) == GEPUBLICEERD
     assert sorted(Path(line).name for line in _lines(publish.stdout)) == RAPPORTEN
     index = (out / "index.html").read_text(encoding="utf-8")
     assert [wijk for wijk in WIJKEN if f'href="{wijk}.html"' not in index] == []
@@ -273,7 +275,7 @@ def test_reports_load_nothing_from_the_internet(volledige_run, naam):
 def test_gemeente_without_boundaries_still_gets_every_report_with_a_note(zonder_grenzen):
     _, out = zonder_grenzen
 
-    assert sorted(p.name for p in out.iterdir()) == RAPPORTEN
+    assert sorted(p.name for p in out.iterdir()) == GEPUBLICEERD
     names = _wijknamen()
     for wijk in WIJKEN:
         text = html.unescape((out / f"{wijk}.html").read_text(encoding="utf-8"))
@@ -293,7 +295,7 @@ def test_publish_replaces_the_out_dir_as_a_whole_and_leaves_no_temp_folders(zond
     result = run_cli("publish", "--db", db, "--out", out, cwd=tmp_path)
 
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in out.iterdir()) == RAPPORTEN
+    assert sorted(p.name for p in out.iterdir()) == GEPUBLICEERD
     assert sorted(p.name for p in out.parent.iterdir()) == ["rapporten"]
     assert out.stat().st_mode & 0o005 == 0o005, "the report folder is readable for colleagues"
 

@@ -29,7 +29,9 @@ def test_flow_ingests_builds_and_publishes_ten_wijk_reports(prefect_harness, tmp
     assert sorted(published["rapporten"]) == [f"WK0344{n:02d}" for n in range(1, 11)]
     assert published["mislukt"] == {}
     assert published["index"] == [str(out / "index.html")]
-    assert {p.name for p in out.iterdir()} == {"index.html"} | {f"WK0344{n:02d}.html" for n in range(1, 11)}
+    assert {p.name for p in out.iterdir()} == {"index.html"} | {
+        f"WK0344{n:02d}{deel}" for n in range(1, 11) for deel in (".html", "-cijfers.csv", "-cijfers.xlsx")
+    }
     with duckdb.connect(str(db), read_only=True) as con:
         loads = con.execute("select bron, rows_in, loaded, quarantined from meta.loads order by load_id").fetchall()
         inwoners = con.execute(

@@ -29,6 +29,7 @@ import duckdb
 import openpyxl
 import pytest
 from conftest import BUURTEN_2024, DATA, GEMEENTE, KWB_2024, WIJKEN_2024
+from gepubliceerd import gepubliceerde_tekst
 
 from wijkprofiel import pseudoniem
 from wijkprofiel.build import build_marts
@@ -172,7 +173,9 @@ def test_alles_geladen_niets_in_quarantaine(run):
     rijen = run.synth.rijen_per_bestand
     assert {naam: (r.rows_in, r.loaded, r.quarantined, r.duplicate) for naam, r in run.loads.items()} == {
         naam: (rijen[naam], rijen[naam], 0, False) for naam in rijen}
-    assert sorted(run.published) == sorted(["index.html", *(f"WK0344{i:02d}.html" for i in range(1, 11))])
+    assert sorted(run.published) == sorted(
+        ["index.html", *(f"WK0344{i:02d}{deel}" for i in range(1, 11) for deel in (".html", "-cijfers.csv", "-cijfers.xlsx"))]
+    )
 
 
 # ------------------------------------------------------------------------------------------------ case ids
@@ -198,7 +201,7 @@ def test_geen_casus_id_in_de_bytes_van_het_databasebestand(run, casus_ids):
 def test_geen_casus_id_of_casus_key_in_gepubliceerde_bestanden(run, con, casus_ids):
     keys = {k for (k,) in con.execute("select distinct casus_key from raw.casuistiek").fetchall()}
     for naam, pad in run.published.items():
-        tekst = pad.read_bytes().decode("utf-8")
+        tekst = gepubliceerde_tekst(pad)
         assert ID_VORM.search(tekst) is None, naam
         assert keys.isdisjoint(re.findall(r"[0-9a-f]{64}", tekst)), naam
 
@@ -234,7 +237,7 @@ def test_vertrouwelijke_toelichting_blijft_in_raw_en_staging(con, signalen):
 def test_vertrouwelijke_toelichting_niet_in_gepubliceerde_bestanden(run, signalen):
     nee = {r["toelichting"] for r in signalen if r["publiceerbaar"] == "nee"}
     for naam, pad in run.published.items():
-        tekst = html.unescape(pad.read_bytes().decode("utf-8"))
+        tekst = html.unescape(gepubliceerde_tekst(pad))
         assert VERTROUWELIJK not in tekst, naam
         assert [t for t in nee if t[len(VERTROUWELIJK) + 2:] in tekst] == [], naam
 

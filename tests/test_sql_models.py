@@ -732,13 +732,36 @@ def test_pub_bronnen_laatste_load_per_bron_tabel_jaar(con):
     laad(con, "grenzen", jaar=2024, tabel_id="wijk", bestand="PDOK wijkenbuurten 2024 wijk", via="snapshot", geladen_op=t(2025, 1, 6))
     bouw(con)
     assert kolommen(con, "pub.bronnen") == [
-        "bron", "tabel_id", "gemeente", "jaar", "bestand", "via", "peildatum_bron", "geladen_op", "uit_snapshot"
+        "bron", "tabel_id", "gemeente", "jaar", "bestand", "via", "peildatum_bron", "geladen_op", "uit_snapshot", "verouderd"
     ]  # fmt: skip
+    # Fetched in January 2025: by now (and forever after) more than 400 days ago, so every row is verouderd.
     assert rijen(con, "select * from pub.bronnen order by bron, jaar, tabel_id") == [
-        ("cbs_kwb", "85618NED", "GM0344", 2023, "85618NED-GM0344.json", "snapshot", t(2024, 12, 30, 8, 0), t(2025, 1, 2), True),
-        ("cbs_kwb", "85984NED", "GM0344", 2024, "85984NED", "online", t(2025, 1, 3, 9, 30), t(2025, 1, 3, 9, 31), False),
-        ("grenzen", "buurt", "GM0344", 2024, "buurten-2024-utrecht.geojson", "bestand", t(2025, 1, 4), t(2025, 1, 4), False),
-        ("grenzen", "wijk", "GM0344", 2024, "PDOK wijkenbuurten 2024 wijk", "snapshot", t(2025, 1, 6), t(2025, 1, 6), True),
+        ("cbs_kwb", "85618NED", "GM0344", 2023, "85618NED-GM0344.json", "snapshot", t(2024, 12, 30, 8, 0), t(2025, 1, 2), True, True),
+        ("cbs_kwb", "85984NED", "GM0344", 2024, "85984NED", "online", t(2025, 1, 3, 9, 30), t(2025, 1, 3, 9, 31), False, True),
+        ("grenzen", "buurt", "GM0344", 2024, "buurten-2024-utrecht.geojson", "bestand", t(2025, 1, 4), t(2025, 1, 4), False, True),
+        ("grenzen", "wijk", "GM0344", 2024, "PDOK wijkenbuurten 2024 wijk", "snapshot", t(2025, 1, 6), t(2025, 1, 6), True, True),
+    ]  # fmt: skip
+
+
+def test_pub_bronnen_verouderd_na_de_drempel_van_de_soort_bron_of_uit_snapshot(con):
+    from datetime import timedelta
+
+    def dagen_geleden(n: int) -> datetime:
+        return datetime.now() - timedelta(days=n)
+
+    laad(con, "cbs_kwb", jaar=2023, tabel_id="a", geladen_op=dagen_geleden(398))
+    laad(con, "cbs_kwb", jaar=2024, tabel_id="b", geladen_op=dagen_geleden(402))
+    laad(con, "beschikkingen", jaar=None, tabel_id="c", geladen_op=dagen_geleden(40))
+    laad(con, "beschikkingen", jaar=None, tabel_id="d", geladen_op=dagen_geleden(44))
+    laad(con, "besprekingen", jaar=None, tabel_id="e", geladen_op=dagen_geleden(3000))
+    laad(con, "onbekende_bron", jaar=None, tabel_id="f", geladen_op=dagen_geleden(363))
+    laad(con, "onbekende_bron", jaar=None, tabel_id="g", geladen_op=dagen_geleden(367))
+    laad(con, "grenzen", jaar=2024, tabel_id="h", via="snapshot", geladen_op=dagen_geleden(1))
+    # opgehaald_op, when known, counts rather than the load time
+    laad(con, "casuistiek", jaar=None, tabel_id="i", opgehaald_op=dagen_geleden(100), geladen_op=dagen_geleden(1))
+    bouw(con)
+    assert rijen(con, "select tabel_id, verouderd from pub.bronnen order by tabel_id") == [
+        ("a", False), ("b", True), ("c", False), ("d", True), ("e", False), ("f", False), ("g", True), ("h", True), ("i", True),
     ]  # fmt: skip
 
 

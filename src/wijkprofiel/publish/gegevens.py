@@ -25,6 +25,12 @@ class PubGegevens:
     grenzen_jaar: int | None
     _waarden_index: dict = field(default_factory=dict, repr=False)
     _namen: dict = field(default_factory=dict, repr=False)
+    _redenen: dict = field(default_factory=dict, repr=False)
+    _index_gemeente: dict | None = field(default=None, repr=False)
+    _significant: dict | None = field(default=None, repr=False)
+    _indeling: dict = field(default_factory=dict, repr=False)
+    _jaren_per_indicator: dict = field(default_factory=dict, repr=False)
+    _info: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         # Reports look values up thousands of times: index them once instead of filtering the frame each time.
@@ -36,6 +42,21 @@ class PubGegevens:
         for code, jaar, naam in zip(w.gebied_code, w.jaar, w.gebied_naam):
             if jaar == self.jaar or code not in self._namen:
                 self._namen[code] = naam
+        sleutels = list(zip(w.gebied_code, w.indicator, w.jaar.astype(int)))
+        for _, indicator, jaar in sleutels:
+            self._jaren_per_indicator.setdefault(indicator, set()).add(jaar)
+        for indicator, label, eenheid in zip(w.indicator, w.label, w.eenheid):  # (label, unit) of its first row
+            if indicator not in self._info:
+                self._info[indicator] = (label or indicator, eenheid or "")
+        self._redenen = {k: r for k, r, o in zip(sleutels, w.onderdrukt_reden, w.onderdrukt) if o}
+        # CBS flags a changed boundary per area and year: ind_wbi 1 means "unchanged".
+        self._indeling = {(c, int(j)): int(i) for c, j, i in zip(w.gebied_code, w.jaar, w.ind_wbi) if not pd.isna(i)}
+        # Comparison columns appear in pub.indicator_waarden once the indicator catalogue publishes them; until
+        # then reports compute no significance and colour nothing.
+        if "index_gemeente" in w.columns:
+            self._index_gemeente = {k: _getal_of_none(v) for k, v in zip(sleutels, w.index_gemeente)}
+        if "significant" in w.columns:
+            self._significant = {k: (None if pd.isna(v) else bool(v)) for k, v in zip(sleutels, w.significant)}
 
     def gemeenten(self) -> list[str]:
         rows = self.waarden[(self.waarden.gebied_niveau == "gemeente") & (self.waarden.jaar == self.jaar)]
@@ -54,11 +75,47 @@ class PubGegevens:
         """The published value, or None when hidden or absent."""
         return self._waarden_index.get((code, indicator, jaar or self.jaar))
 
+    def reden(self, code: str, indicator: str, jaar: int | None = None) -> str | None:
+        """Why a value is hidden (pub.indicator_waarden.onderdrukt_reden), or None when it is shown or absent."""
+        return self._redenen.get((code, indicator, jaar or self.jaar))
+
+    def index(self, code: str, indicator: str, jaar: int | None = None) -> int | None:
+        """Index against the gemeente (gemeente = 100) for shares, rates and averages; None for counts."""
+        jaar = jaar or self.jaar
+        if self._index_gemeente is not None:
+            v = self._index_gemeente.get((code, indicator, jaar))
+            return None if v is None else round(v)
+        if not is_verhouding(self.indicator_info(indicator)[1]):
+            return None
+        w, g = self.waarde(code, indicator, jaar), self.waarde("GM" + code[2:6], indicator, jaar)
+        return round(100 * w / g) if w is not None and g not in (None, 0) else None
+
+    @property
+    def heeft_significantie(self) -> bool:
+        return self._significant is not None
+
+    def significant(self, code: str, indicator: str, jaar: int | None = None) -> bool | None:
+        """Whether the difference from the gemeente is significant; None when pub does not say (then: no colour)."""
+        if self._significant is None:
+            return None
+        return self._significant.get((code, indicator, jaar or self.jaar))
+
+    def indeling_gewijzigd(self, code: str, jaar: int) -> bool:
+        """True when CBS flags a changed boundary for this area in this year (ind_wbi other than 1)."""
+        return self._indeling.get((code, int(jaar)), 1) != 1
+
+    def reeks(self, code: str, indicator: str) -> list[tuple[int, float | None]]:
+        """(year, published value or None) for every year with figures for this indicator."""
+        return [(j, self.waarde(code, indicator, j)) for j in self.jaren_van(indicator)]
+
+    def jaren_van(self, indicator: str) -> list[int]:
+        return sorted(self._jaren_per_indicator.get(indicator, ()))
+
     def indicator_info(self, indicator: str) -> tuple[str, str]:
-        rows = self.waarden[self.waarden.indicator == indicator]
-        if rows.empty:
+        info = self._info.get(indicator)
+        if info is None:
             raise WijkprofielError(f"unknown indicator {indicator!r}; see pub.indicator_waarden for the keys")
-        return rows.label.iloc[0] or indicator, rows.eenheid.iloc[0] or ""
+        return info
 
     def laatste_jaar(self, indicator: str, *, bekend: bool = False) -> int | None:
         """The latest year with figures for this indicator (with bekend: with at least one published value)."""
@@ -68,7 +125,12 @@ class PubGegevens:
         return int(rows.jaar.max()) if len(rows) else None
 
     def jaren(self) -> list[int]:
-        return sorted(self.waarden.jaar.unique())
+        return sorted({j for jaren in self._jaren_per_indicator.values() for j in jaren})
+
+    @property
+    def indicatoren(self) -> set[str]:
+        """The indicator keys present in pub.indicator_waarden."""
+        return set(self._info)
 
     def gebieden(self, niveau: str, ouder: str | None = None, gemeente: str | None = None) -> list[str]:
         rows = self.waarden[(self.waarden.gebied_niveau == niveau) & (self.waarden.jaar == self.jaar)]
@@ -81,6 +143,15 @@ class PubGegevens:
     def tabel_ids(self) -> list[tuple[int, str]]:
         rows = self.waarden[["jaar", "tabel_id"]].dropna().drop_duplicates()
         return sorted((int(j), t) for j, t in rows.itertuples(index=False))
+
+
+def is_verhouding(eenheid: str) -> bool:
+    """An index against the gemeente only means something for shares, rates and averages, not counts."""
+    return eenheid not in ("aantal", "code", "")
+
+
+def _getal_of_none(v) -> float | None:
+    return None if v is None or pd.isna(v) else float(v)
 
 
 def lees_pub(con, *, jaar: int | None = None) -> PubGegevens:

@@ -22,6 +22,7 @@ TOLERANTIE_M = 5.0
 PALET = ["#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"]
 VERBORGEN_KLEUR = "#d9d9d9"
 BUURT_PANE = "buurten"
+KANSEN_PANE = "kansen"  # above the buurten, or the coloured buurten would cover the markers
 
 
 @dataclass
@@ -48,7 +49,7 @@ class KaartLaag:
             van = opmaak.waarde(self.grenzen[i], self.eenheid)
             tot = opmaak.waarde(self.grenzen[i + 1], self.eenheid)
             items.append((PALET[min(i, len(PALET) - 1)], f"{van} – {tot}"))
-        items.append((VERBORGEN_KLEUR, ". = onbekend of geheim"))
+        items.append((VERBORGEN_KLEUR, ". = verborgen om de privacy te beschermen, of onbekend"))
         return items
 
 
@@ -90,7 +91,9 @@ def wijk_kaart(
 ) -> folium.Map:
     """The wijk's buurten coloured per indicator (one base layer each), the rest of the gemeente in grey.
 
-    `buurten` has gebied_code, gebied_naam, geometry (WGS84) and one column per layer's indicator.
+    `buurten` has gebied_code, gebied_naam, geometry (WGS84) and per layer's indicator a value column, and
+    optionally `{indicator}__index` (index against the gemeente) and `{indicator}__verborgen` (why it is hidden).
+    Layers are Leaflet base layers: one shows at a time, and the legend below the map follows the choice.
     """
     kaart = nieuwe_kaart(buurten.total_bounds)
     folium.map.CustomPane(BUURT_PANE, z_index=420).add_to(kaart)
@@ -108,6 +111,8 @@ def wijk_kaart(
         features = buurten[["gebied_code", "gebied_naam", "geometry"]].copy()
         features["kleur"] = [laag.kleur(v) for v in buurten[laag.indicator]]
         features["waarde_tekst"] = [opmaak.waarde(v, laag.eenheid) for v in buurten[laag.indicator]]
+        features["index_tekst"] = [_index_tekst(v) for v in _kolom(buurten, f"{laag.indicator}__index")]
+        features["verborgen_tekst"] = [_verborgen_tekst(v) for v in _kolom(buurten, f"{laag.indicator}__verborgen")]
         group = folium.FeatureGroup(name=laag.label, overlay=False, show=(i == 0))
         folium.GeoJson(
             json.loads(features.to_json()),
@@ -116,8 +121,8 @@ def wijk_kaart(
             },
             highlight_function=lambda f: {"weight": 3, "color": "#000000"},
             tooltip=folium.GeoJsonTooltip(
-                ["gebied_naam", "gebied_code", "waarde_tekst"],
-                aliases=["Buurt", "Code", laag.label],
+                ["gebied_naam", "gebied_code", "waarde_tekst", "index_tekst", "verborgen_tekst"],
+                aliases=["Buurt", "Code", laag.label, "Index (gemeente = 100)", "Verborgen"],
                 sticky=True,
             ),
             pane=BUURT_PANE,
@@ -134,7 +139,29 @@ def wijk_kaart(
         voeg_kansen_toe(kaart, kansen)
     if len(lagen) > 1 or kansen:
         folium.LayerControl(collapsed=False).add_to(kaart)
+        # Show the legend of the chosen layer (the page has one <ul class="legenda" data-laag=...> per layer).
+        kaart.get_root().script.add_child(
+            folium.Element(
+                "document.addEventListener('DOMContentLoaded', function () {"
+                f" {kaart.get_name()}.on('baselayerchange', function (e) {{"
+                " document.querySelectorAll('ul.legenda[data-laag]').forEach(function (ul) {"
+                " ul.hidden = ul.getAttribute('data-laag') !== e.name; }); }); });"
+            )
+        )
     return kaart
+
+
+def _kolom(frame: gpd.GeoDataFrame, naam: str) -> list:
+    return list(frame[naam]) if naam in frame.columns else [None] * len(frame)
+
+
+def _index_tekst(index) -> str:
+    return "–" if index is None or index != index else opmaak.getal(index)
+
+
+def _verborgen_tekst(reden) -> str:
+    """Whether the value is hidden, and why: the reader must never take '.' for zero."""
+    return "nee" if reden is None or reden != reden else f"ja ({reden})"
 
 
 KANS_KLEUR = "#d95f02"  # ColorBrewer Dark2 orange: stands out from the blue-green buurten for colour-blind readers too
@@ -146,6 +173,7 @@ def voeg_kansen_toe(kaart: folium.Map, kansen: list[dict]) -> None:
     kansen: dicts with naam, soort, themas (labels), contact, lat, lon and benadering (True when the point is
     the buurt's, not the kans's own address).
     """
+    folium.map.CustomPane(KANSEN_PANE, z_index=430).add_to(kaart)
     groep = folium.FeatureGroup(name="Kansen: wat er al is", overlay=True, show=True)
     for kans in kansen:
         regels = [f"<strong>{_html(kans['naam'])}</strong>"]
@@ -156,7 +184,7 @@ def voeg_kansen_toe(kaart: folium.Map, kansen: list[dict]) -> None:
             regels.append("Contact: " + _html(kans["contact"]))
         if kans.get("benadering"):
             regels.append("<em>Ligging bij benadering (midden van de buurt)</em>")
-        folium.CircleMarker(
+        marker = folium.CircleMarker(
             location=[kans["lat"], kans["lon"]],
             radius=7,
             color="#ffffff",
@@ -166,7 +194,9 @@ def voeg_kansen_toe(kaart: folium.Map, kansen: list[dict]) -> None:
             fill_opacity=0.95,
             tooltip=folium.Tooltip("<br>".join(regels)),
             class_name="kans",
-        ).add_to(groep)
+        )
+        marker.options["pane"] = KANSEN_PANE  # folium's CircleMarker takes no pane argument
+        marker.add_to(groep)
     groep.add_to(kaart)
 
 

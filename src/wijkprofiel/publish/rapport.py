@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from . import opmaak
+from . import bespreektafel, opmaak
 from .assets import leaflet_css, leaflet_js
-from .gegevens import PubGegevens
+from .downloads import schrijf_downloads
+from .gegevens import PubGegevens, is_verhouding
 from .kaart import KaartLaag, gemeente_kaart, kaart_onderdelen, klassegrenzen, voor_het_web, wijk_kaart
+from .trends import Reeks, trend_svg
 
 #: Key figures in "In het kort", in this order. Counts are shown beside the gemeente; shares also get an index.
 KERNCIJFERS = [
@@ -33,6 +37,19 @@ KERNCIJFERS = [
 ]
 #: Layers of the wijk map; the report's chosen indicator comes first.
 KAARTLAGEN = ["aandeel_65_plus", "aandeel_eenpersoonshuishoudens", "aandeel_0_14", "bijstand_per_1000_inwoners"]
+#: Trend charts: the wijk beside the gemeente over the available years (counts without the gemeente line).
+TRENDS = [
+    "inwoners",
+    "aandeel_65_plus",
+    "aandeel_0_14",
+    "aandeel_eenpersoonshuishoudens",
+    "huishoudens_laag_inkomen_pct",
+    "gemiddeld_inkomen_per_inwoner",
+    "bijstand_per_1000_inwoners",
+    "wmo_clienten_per_1000",
+    "jongeren_jeugdzorg_pct",
+    "corporatiewoningen_pct",
+]
 BUURT_KOLOMMEN = ["inwoners", "aandeel_65_plus", "aandeel_eenpersoonshuishoudens", "huishoudens_laag_inkomen_pct"]
 #: The gemeente's own beschikkingen per buurt, each beside CBS's public baseline where CBS has one.
 BESCHIKKINGEN = [
@@ -60,11 +77,6 @@ _env.filters["getal"] = opmaak.getal
 _env.filters["datum"] = opmaak.datum
 
 
-def _is_verhouding(eenheid: str) -> bool:
-    """An index against the gemeente only means something for shares, rates and averages, not counts."""
-    return eenheid not in ("aantal", "code", "")
-
-
 @lru_cache(maxsize=64)
 def _kaartlaag(gegevens: PubGegevens, indicator: str, gemeente: str, niveau: str = "buurt") -> KaartLaag:
     label, eenheid = gegevens.indicator_info(indicator)
@@ -76,12 +88,12 @@ def _kerncijfers(gegevens: PubGegevens, wijk: str, gemeente: str) -> list[dict]:
     vorig = max((j for j in gegevens.jaren() if j < gegevens.jaar), default=None)
     rows = []
     for indicator in KERNCIJFERS:
-        if indicator not in set(gegevens.waarden.indicator):
+        if indicator not in gegevens.indicatoren:
             continue
         label, eenheid = gegevens.indicator_info(indicator)
         w = gegevens.waarde(wijk, indicator)
         g = gegevens.waarde(gemeente, indicator)
-        index = round(100 * w / g) if _is_verhouding(eenheid) and w is not None and g not in (None, 0) else None
+        index = gegevens.index(wijk, indicator)
         w_vorig = gegevens.waarde(wijk, indicator, vorig) if vorig else None
         rows.append(
             {
@@ -90,26 +102,22 @@ def _kerncijfers(gegevens: PubGegevens, wijk: str, gemeente: str) -> list[dict]:
                 "wijk": opmaak.waarde(w, eenheid),
                 "gemeente": opmaak.waarde(g, eenheid),
                 "index": "" if index is None else opmaak.getal(index),
-                "index_klasse": _index_klasse(index),
+                "index_klasse": _verschil_klasse(gegevens.significant(wijk, indicator), w, g),
                 "vorig": opmaak.waarde(w_vorig, eenheid) if vorig else "",
             }
         )
     return rows
 
 
-def _index_klasse(index: int | None) -> str:
-    """A plain visual cue for large differences; significance testing comes with the indicator catalogue."""
-    if index is None:
+def _verschil_klasse(significant: bool | None, wijk: float | None, gemeente: float | None) -> str:
+    """Colour a difference from the gemeente only when pub says it is significant; otherwise nothing."""
+    if not significant or wijk is None or gemeente is None or wijk == gemeente:
         return ""
-    if index >= 120:
-        return "hoger"
-    if index <= 80:
-        return "lager"
-    return ""
+    return "hoger" if wijk > gemeente else "lager"
 
 
 def _buurttabel(gegevens: PubGegevens, wijk: str) -> tuple[list[str], list[dict]]:
-    kolommen = [c for c in BUURT_KOLOMMEN if c in set(gegevens.waarden.indicator)]
+    kolommen = [c for c in BUURT_KOLOMMEN if c in gegevens.indicatoren]
     koppen = [gegevens.indicator_info(c)[0] for c in kolommen]
     rows = []
     for buurt in gegevens.gebieden("buurt", ouder=wijk):
@@ -120,7 +128,7 @@ def _buurttabel(gegevens: PubGegevens, wijk: str) -> tuple[list[str], list[dict]
 
 def _beschikkingen(gegevens: PubGegevens, wijk: str, gemeente: str) -> dict | None:
     """Per buurt, the gemeente's own figures of its latest year beside CBS's latest published baseline."""
-    present = set(gegevens.waarden.indicator)
+    present = gegevens.indicatoren
     paren = [(g, c if c in present else None) for g, c in BESCHIKKINGEN if g in present]
     if not paren:
         return None
@@ -211,28 +219,93 @@ def _vorige_bespreking(gegevens: PubGegevens, wijk: str) -> dict | None:
 
 
 def _bronnen(gegevens: PubGegevens, gemeente: str) -> list[dict]:
-    rows = gegevens.bronnen[gegevens.bronnen.gemeente == gemeente]
+    """The gemeente's sources (and national ones without a gemeente), with freshness as pub.bronnen judges it."""
+    b = gegevens.bronnen
+    rows = b[(b.gemeente == gemeente) | b.gemeente.isna()]
     out = []
     for r in rows.itertuples(index=False):
         out.append(
             {
+                "sleutel": r.bron,
                 "bron": BRONNAMEN.get(r.bron, r.bron),
                 "tabel": r.tabel_id or "",
-                "jaar": r.jaar,
+                "jaar": "" if pd.isna(r.jaar) else int(r.jaar),
                 "bestand": r.bestand,
                 "peildatum": opmaak.datum(r.peildatum_bron),
+                "opgehaald": r.peildatum_bron,
                 "snapshot": bool(r.uit_snapshot),
+                "verouderd": bool(getattr(r, "verouderd", False)),
             }
         )
-    return out
+    return sorted(out, key=lambda x: (x["bron"], str(x["jaar"]), x["tabel"]))
+
+
+def _actualiteit(bronnen: list[dict]) -> list[dict]:
+    """One line per kind of source for the header: the oldest of its latest loads, and whether any is stale."""
+    per_bron: dict[str, list[dict]] = {}
+    for b in bronnen:
+        per_bron.setdefault(b["bron"], []).append(b)
+    regels = []
+    for naam, rijen in per_bron.items():
+        oudste = min(rijen, key=lambda r: r["opgehaald"])
+        regels.append(
+            {
+                "bron": naam,
+                "jaren": sorted({r["jaar"] for r in rijen if r["jaar"] != ""}),
+                "opgehaald": oudste["peildatum"],
+                "verouderd": any(r["verouderd"] for r in rijen),
+                "snapshot": any(r["snapshot"] for r in rijen),
+            }
+        )
+    return regels
 
 
 def _kaart_gebieden(gegevens: PubGegevens, codes: list[str], lagen: list[KaartLaag]) -> gpd.GeoDataFrame:
+    """Per buurt its name and, per layer, value, index and whether it is hidden (the map's tooltips show them)."""
     frame = gegevens.grenzen[gegevens.grenzen.gebied_code.isin(codes)][["gebied_code", "gebied_naam", "geometry"]].copy()
     frame["gebied_naam"] = [gegevens.naam(c) for c in frame.gebied_code]
     for laag in lagen:
         frame[laag.indicator] = [gegevens.waarde(c, laag.indicator) for c in frame.gebied_code]
-    return frame
+        frame[f"{laag.indicator}__index"] = [gegevens.index(c, laag.indicator) for c in frame.gebied_code]
+        frame[f"{laag.indicator}__verborgen"] = [gegevens.reden(c, laag.indicator) for c in frame.gebied_code]
+    return frame.loc[:, ~frame.columns.duplicated()]
+
+
+def _kaartlagen(gegevens: PubGegevens, gemeente: str, indicator: str, themalagen: list[tuple[str, str]]) -> list[KaartLaag]:
+    """The chosen indicator first, then the other key indicators, then one layer per (name, indicator) theme."""
+    aanwezig = gegevens.indicatoren
+    volgorde = [indicator] + [i for i in KAARTLAGEN if i != indicator]
+    lagen = [_kaartlaag(gegevens, i, gemeente) for i in volgorde if i in aanwezig]
+    for naam, thema_indicator in themalagen:
+        if thema_indicator in aanwezig:
+            lagen.append(replace(_kaartlaag(gegevens, thema_indicator, gemeente), label=naam))
+    return lagen
+
+
+def _trends(gegevens: PubGegevens, wijk: str, gemeente: str) -> dict[str, list[dict]]:
+    """Charts for the key CBS indicators and for the gemeente's own beschikkingen, over every year with figures."""
+    aanwezig = gegevens.indicatoren
+    groepen = {"cbs": TRENDS, "beschikkingen": [eigen for eigen, _ in BESCHIKKINGEN]}
+    uit = {}
+    for groep, indicatoren in groepen.items():
+        grafieken = []
+        for indicator in indicatoren:
+            if indicator not in aanwezig:
+                continue
+            label, eenheid = gegevens.indicator_info(indicator)
+            wijk_reeks = Reeks(gegevens.naam(wijk), gegevens.reeks(wijk, indicator))
+            if sum(v is not None for _, v in wijk_reeks.punten) < 2:
+                continue  # one published year is not a trend (CBS publishes some figures a year later)
+            gemeente_reeks = Reeks(gegevens.naam(gemeente), gegevens.reeks(gemeente, indicator)) if is_verhouding(eenheid) else None
+            wijzigingen = {j for j, _ in wijk_reeks.punten if gegevens.indeling_gewijzigd(wijk, j)}
+            grafieken.append(
+                {
+                    "label": label, "eenheid": eenheid, "wijzigingen": sorted(wijzigingen),
+                    "svg": trend_svg(label, eenheid, wijk_reeks, gemeente_reeks, wijzigingen, f"trend-{indicator}"),
+                }
+            )
+        uit[groep] = grafieken
+    return uit
 
 
 @lru_cache(maxsize=8)
@@ -249,17 +322,20 @@ def _algemeen(gegevens: PubGegevens, gemeente: str) -> dict:
         "jaar": gegevens.jaar,
         "grenzen_jaar": gegevens.grenzen_jaar,
         "gemaakt_op": date.today(),
-        "bronnen": _bronnen(gegevens, gemeente),
+        "bronnen": (bronnen := _bronnen(gegevens, gemeente)),
+        "actualiteit": _actualiteit(bronnen),
         "tabellen": gegevens.tabel_ids(),
         "leaflet_css": leaflet_css(),
         "leaflet_js": leaflet_js(),
     }
 
 
-def schrijf_wijkrapport(gegevens: PubGegevens, wijk: str, out_dir: Path, *, indicator: str) -> Path:
+def schrijf_wijkrapport(
+    gegevens: PubGegevens, wijk: str, out_dir: Path, *, indicator: str, themalagen: list[tuple[str, str]] = ()
+) -> Path:
+    """Write {wijk}.html and its downloads into out_dir. themalagen: extra map layers as (name, indicator)."""
     gemeente = "GM" + wijk[2:6]
-    volgorde = [indicator] + [i for i in KAARTLAGEN if i != indicator]
-    lagen = [_kaartlaag(gegevens, i, gemeente) for i in volgorde if i in set(gegevens.waarden.indicator)]
+    lagen = _kaartlagen(gegevens, gemeente, indicator, list(themalagen))
     buurt_codes = gegevens.gebieden("buurt", ouder=wijk)
     buurten = _kaart_gebieden(gegevens, buurt_codes, lagen)
 
@@ -279,6 +355,7 @@ def schrijf_wijkrapport(gegevens: PubGegevens, wijk: str, out_dir: Path, *, indi
         kaart = kaart_onderdelen(wijk_kaart(web_buurten, context, omtrek, lagen, op_de_kaart))
 
     koppen, buurtrijen = _buurttabel(gegevens, wijk)
+    downloads = schrijf_downloads(gegevens, wijk, out_dir)
     html = _env.get_template("wijk.html.j2").render(
         **_algemeen(gegevens, gemeente),
         wijk_code=wijk,
@@ -294,6 +371,13 @@ def schrijf_wijkrapport(gegevens: PubGegevens, wijk: str, out_dir: Path, *, indi
         kansen=kansen,
         vorige_bespreking=_vorige_bespreking(gegevens, wijk),
         vergelijkbaar=_vergelijkbare_wijken(gegevens, wijk),
+        significantie_bekend=gegevens.heeft_significantie,
+        vragen=bespreektafel.VRAGEN,
+        rollen=bespreektafel.ROLLEN,
+        formulier=bespreektafel.FORMULIER,
+        formulier_blokken=bespreektafel.FORMULIER_BLOKKEN,
+        trends=_trends(gegevens, wijk, gemeente),
+        downloads=downloads,
     )
     path = out_dir / f"{wijk}.html"
     path.write_text(html, encoding="utf-8")

@@ -1,0 +1,93 @@
+"""The wijk's published figures as downloads next to its report: CSV the way Dutch Excel opens it, and XLSX.
+
+Rows come from pub.indicator_waarden only (through PubGegevens): the wijk and its buurten, every year.
+A hidden value is "." in both files, as in the report; it is never written as 0 or left empty.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+
+from .gegevens import PubGegevens
+from .opmaak import VERBORGEN
+
+KOLOMMEN = [
+    "gebied_code", "gebied_naam", "gebied_niveau", "jaar", "indicator", "label", "waarde", "eenheid", "bron",
+    "tabel_id", "onderdrukt_reden",
+]  # fmt: skip
+TOELICHTING = [
+    "Gepubliceerde cijfers uit wijkprofiel (pub.indicator_waarden) voor de wijk en haar buurten.",
+    'Een punt (.) betekent: onbekend, nog niet gepubliceerd of verborgen om de privacy te beschermen; nooit een nul.',
+    "Aantallen van de gemeente zijn afgerond op vijftallen; aantallen van 0 tot en met 7 worden niet getoond.",
+    "Bron: CBS (Kerncijfers wijken en buurten), licentie CC-BY 4.0, en de eigen registratie van de gemeente.",
+]
+
+
+def cijfers_van_wijk(gegevens: PubGegevens, wijk: str) -> pd.DataFrame:
+    """The published rows of the wijk and of its buurten (of any year), wijk first, then buurten by code."""
+    w = gegevens.waarden
+    rows = w[(w.gebied_code == wijk) | ((w.gebied_niveau == "buurt") & (w.ouder_code == wijk))]
+    rows = rows.assign(_volgorde=(rows.gebied_niveau != "wijk").astype(int))
+    rows = rows.sort_values(["_volgorde", "gebied_code", "indicator", "jaar"], kind="stable")
+    return rows[KOLOMMEN + ["onderdrukt"]].reset_index(drop=True)
+
+
+def schrijf_downloads(gegevens: PubGegevens, wijk: str, out_dir: Path) -> dict[str, str]:
+    """Write {wijk}-cijfers.csv and .xlsx into out_dir; returns the file names by kind."""
+    rows = cijfers_van_wijk(gegevens, wijk)
+    csv_pad, xlsx_pad = out_dir / f"{wijk}-cijfers.csv", out_dir / f"{wijk}-cijfers.xlsx"
+    schrijf_csv(rows, csv_pad)
+    schrijf_xlsx(rows, xlsx_pad, titel=f"{gegevens.naam(wijk)} ({wijk})")
+    return {"csv": csv_pad.name, "xlsx": xlsx_pad.name, "rijen": len(rows)}
+
+
+def schrijf_csv(rows: pd.DataFrame, path: Path) -> None:
+    """UTF-8 with BOM, ';' between fields, decimal comma: Excel with Dutch settings opens it as numbers."""
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        schrijver = csv.writer(f, delimiter=";", lineterminator="\r\n")
+        schrijver.writerow(KOLOMMEN)
+        for r in rows.itertuples(index=False):
+            schrijver.writerow(
+                [_csv_getal(r.waarde) if k == "waarde" and not r.onderdrukt else _tekst(getattr(r, k), k, r.onderdrukt)
+                 for k in KOLOMMEN]
+            )
+
+
+def schrijf_xlsx(rows: pd.DataFrame, path: Path, *, titel: str) -> None:
+    boek = Workbook(write_only=True)
+    blad = boek.create_sheet("Cijfers")
+    blad.append(KOLOMMEN)
+    for r in rows.itertuples(index=False):
+        blad.append(
+            [float(r.waarde) if k == "waarde" and not r.onderdrukt else _xlsx_cel(getattr(r, k), k, r.onderdrukt)
+             for k in KOLOMMEN]
+        )
+    toelichting = boek.create_sheet("Toelichting")
+    toelichting.append([f"Wijkprofiel {titel}"])
+    for regel in TOELICHTING:
+        toelichting.append([regel])
+    boek.save(path)
+
+
+def _csv_getal(value: float) -> str:
+    """12.5 → '12,5'; 1234.0 → '1234' (no thousands separator: Excel would read '1.234' as a date or text)."""
+    text = f"{float(value):.6f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def _tekst(value, kolom: str, onderdrukt: bool) -> str:
+    if kolom == "waarde" and onderdrukt:
+        return VERBORGEN
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    return str(int(value)) if kolom == "jaar" else str(value)
+
+
+def _xlsx_cel(value, kolom: str, onderdrukt: bool):
+    if kolom == "jaar":
+        return int(value)
+    return _tekst(value, kolom, onderdrukt) or None

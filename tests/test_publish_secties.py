@@ -1,0 +1,310 @@
+"""The wijk report's sections on a tiny, real-shaped PubGegevens: one gemeente, one wijk with two buurten, a
+neighbouring wijk, two years. Each test renders the report (or a part) and checks what a reader would see."""
+
+from __future__ import annotations
+
+import csv
+import re
+from datetime import datetime, timedelta
+from html.parser import HTMLParser
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+import shapely
+import typer.main
+
+from wijkprofiel.cli import app
+from wijkprofiel.ingest_rodedraden import HERKEND
+from wijkprofiel.publish.bespreektafel import FORMULIER
+from wijkprofiel.publish.downloads import KOLOMMEN, schrijf_downloads
+from wijkprofiel.publish.gegevens import RD_NEW, PubGegevens
+from wijkprofiel.publish.rapport import schrijf_wijkrapport
+from wijkprofiel.publish.trends import Reeks, trend_svg
+
+WIJK, ANDERE_WIJK, GEMEENTE = "WK034401", "WK034402", "GM0344"
+B1, B2, B3 = "BU03440101", "BU03440102", "BU03440201"
+
+#: (code, niveau, naam, ouder, jaar, indicator, waarde or None when hidden, reden, ind_wbi)
+WAARDEN = [
+    (GEMEENTE, "gemeente", "Utrecht", None, 2023, "aandeel_65_plus", 10.0, None, 1),
+    (GEMEENTE, "gemeente", "Utrecht", None, 2024, "aandeel_65_plus", 10.5, None, 1),
+    (WIJK, "wijk", "Wijk 01 West", GEMEENTE, 2023, "aandeel_65_plus", 12.5, None, 1),
+    (WIJK, "wijk", "Wijk 01 West", GEMEENTE, 2024, "aandeel_65_plus", 14.0, None, 2),
+    (B1, "buurt", "Lombok", WIJK, 2023, "aandeel_65_plus", 8.0, None, 1),
+    (B1, "buurt", "Lombok", WIJK, 2024, "aandeel_65_plus", 9.0, None, 1),
+    (B2, "buurt", "Oog in Al", WIJK, 2023, "aandeel_65_plus", 20.25, None, 1),
+    (B2, "buurt", "Oog in Al", WIJK, 2024, "aandeel_65_plus", None, "minder dan 8", 1),
+    (B3, "buurt", "Elders", ANDERE_WIJK, 2024, "aandeel_65_plus", 30.0, None, 1),
+    (ANDERE_WIJK, "wijk", "Wijk 02 Noord", GEMEENTE, 2024, "aandeel_65_plus", 30.0, None, 1),
+    (GEMEENTE, "gemeente", "Utrecht", None, 2023, "inwoners", 360000.0, None, 1),
+    (GEMEENTE, "gemeente", "Utrecht", None, 2024, "inwoners", 374238.0, None, 1),
+    (WIJK, "wijk", "Wijk 01 West", GEMEENTE, 2023, "inwoners", 1234.0, None, 1),
+    (WIJK, "wijk", "Wijk 01 West", GEMEENTE, 2024, "inwoners", 1250.0, None, 2),
+    (B1, "buurt", "Lombok", WIJK, 2024, "inwoners", 800.0, None, 1),
+    (B2, "buurt", "Oog in Al", WIJK, 2024, "inwoners", 450.0, None, 1),
+]
+LABELS = {"aandeel_65_plus": ("Aandeel 65-plussers", "%"), "inwoners": ("Aantal inwoners", "aantal")}
+
+
+def _waarden(significant: dict | None = None) -> pd.DataFrame:
+    rows = []
+    for code, niveau, naam, ouder, jaar, indicator, waarde, reden, wbi in WAARDEN:
+        label, eenheid = LABELS[indicator]
+        rows.append(
+            {
+                "gebied_code": code, "gebied_niveau": niveau, "gebied_naam": naam, "ouder_code": ouder,
+                "gemeente_code": GEMEENTE, "jaar": jaar, "indicator": indicator, "label": label, "waarde": waarde,
+                "eenheid": eenheid, "bron": "cbs", "tabel_id": "85984NED" if jaar == 2024 else "85618NED",
+                "ind_wbi": wbi, "onderdrukt": waarde is None,
+                "onderdrukt_reden": reden if waarde is None else None,
+            }
+        )
+    frame = pd.DataFrame(rows)
+    frame["ind_wbi"] = frame["ind_wbi"].astype("Int64")
+    if significant is not None:
+        frame["significant"] = [significant.get((r.gebied_code, r.indicator, r.jaar)) for r in frame.itertuples()]
+    return frame
+
+
+def _grenzen() -> gpd.GeoDataFrame:
+    vak = lambda x, y: shapely.box(x, y, x + 500, y + 500)  # noqa: E731  -- 500 m squares in RD near Utrecht
+    rows = [(B1, vak(134000, 455000)), (B2, vak(134500, 455000)), (B3, vak(135000, 455000))]
+    return gpd.GeoDataFrame(
+        {"jaar": 2024, "gebied_niveau": "buurt", "gebied_code": [c for c, _ in rows], "gebied_naam": "",
+         "gemeente_code": GEMEENTE},
+        geometry=[g for _, g in rows], crs=RD_NEW,
+    )  # fmt: skip
+
+
+def _bronnen(**extra) -> pd.DataFrame:
+    nu = datetime(2026, 1, 10, 9, 0)
+    rows = [
+        {"bron": "cbs_kwb", "tabel_id": "85984NED", "gemeente": GEMEENTE, "jaar": 2024, "bestand": "kwb-2024.xlsx",
+         "via": "bestand", "peildatum_bron": nu, "geladen_op": nu, "uit_snapshot": False, "verouderd": False},
+        {"bron": "beschikkingen", "tabel_id": "export", "gemeente": GEMEENTE, "jaar": None, "bestand": "export.csv",
+         "via": "bestand", "peildatum_bron": nu - timedelta(days=60), "geladen_op": nu, "uit_snapshot": False,
+         "verouderd": extra.get("verouderd", False)},
+        {"bron": "grenzen", "tabel_id": "buurt", "gemeente": GEMEENTE, "jaar": 2024, "bestand": "PDOK buurten 2024",
+         "via": "snapshot" if extra.get("snapshot") else "online", "peildatum_bron": datetime(2025, 12, 3),
+         "geladen_op": nu, "uit_snapshot": extra.get("snapshot", False), "verouderd": extra.get("snapshot", False)},
+    ]  # fmt: skip
+    frame = pd.DataFrame(rows)
+    frame["jaar"] = frame["jaar"].astype("Int64")
+    return frame
+
+
+KANS_KOLOMMEN = ["kans_id", "wijkcode", "buurtcode", "gemeente_code", "thema", "naam", "soort", "adres", "contact", "lat", "lon"]
+
+
+def gegevens(significant: dict | None = None, kansen: list[tuple] = (), **bronnen) -> PubGegevens:
+    leeg = lambda *k: pd.DataFrame(columns=list(k))  # noqa: E731
+    return PubGegevens(
+        waarden=_waarden(significant), grenzen=_grenzen(), bronnen=_bronnen(**bronnen),
+        kansen=pd.DataFrame(list(kansen), columns=KANS_KOLOMMEN),
+        besprekingen=leeg("wijkcode", "gemeente_code", "thema", "datum", "herkend", "verklaring", "actie", "eigenaar", "wanneer"),
+        vergelijkbaar=leeg("wijkcode", "scope", "rang", "vergelijkbare_wijkcode", "vergelijkbare_wijk_naam", "peiljaar"),
+        jaar=2024, grenzen_jaar=2024,
+    )
+
+
+def rapport(tmp_path: Path, g: PubGegevens | None = None, **kwargs) -> str:
+    path = schrijf_wijkrapport(g or gegevens(), WIJK, tmp_path, indicator="aandeel_65_plus", **kwargs)
+    return path.read_text(encoding="utf-8")
+
+
+def sectie(html: str, sectie_id: str) -> str:
+    start = html.index(f'<section id="{sectie_id}"')
+    return html[start : html.index("</section>", start)]
+
+
+class _Formulier(HTMLParser):
+    """Collects, per fieldset of the outcome form, the CLI option of each field and whether it is required."""
+
+    def __init__(self):
+        super().__init__()
+        self.blokken: list[dict[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "fieldset" and "uitkomst" in (a.get("class") or ""):
+            self.blokken.append({})
+        elif self.blokken and "data-optie" in a:
+            veld = self.blokken[-1].setdefault(a["data-optie"], {"verplicht": False, "keuzes": []})
+            veld["verplicht"] |= "required" in a or "data-verplicht" in a
+            if tag == "input" and a.get("type") == "radio":
+                veld["keuzes"].append(a["value"])
+
+
+# ------------------------------------------------------------------------------------------------ bespreektafel
+
+
+def test_outcome_form_fields_are_exactly_the_options_of_bespreking_add(tmp_path):
+    add = typer.main.get_command(app).commands["bespreking"].commands["add"]
+    cli = {p.opts[0]: p.required for p in add.params if p.opts[0] not in ("--taxonomie", "--db")}
+
+    parser = _Formulier()
+    parser.feed(sectie(rapport(tmp_path), "bespreektafel"))
+
+    assert len(parser.blokken) == 3
+    for blok in parser.blokken:
+        assert list(blok) == list(cli)  # same fields, same order as `wijkprofiel bespreking add --help`
+        assert {optie: v["verplicht"] for optie, v in blok.items()} == cli
+        assert blok["--herkend"]["keuzes"] == list(HERKEND)
+    assert [v.optie for v in FORMULIER] == list(cli)
+
+
+def test_bespreektafel_asks_the_four_questions_and_names_the_roles(tmp_path):
+    html = sectie(rapport(tmp_path), "bespreektafel")
+    assert re.findall(r"<dt>(\d\.\d \w+)</dt>", html) == ["2.1 Herkennen", "2.2 Verklaren", "3.1 Acties", "3.2 Toekomst"]
+    for rol in ("Wijkteam", "Huisarts", "Wijkagent", "Woningcorporatie", "Wmo-consulent", "Jongerenwerker", "GGZ",
+                "Klantmanager Werk &amp; Inkomen", "Meldpunt zorg &amp; overlast"):  # fmt: skip
+        assert f"<strong>{rol}" in html
+    assert f'value="{WIJK}"' in html  # the wijk is filled in on the paper already
+
+
+# ------------------------------------------------------------------------------------------------------- trends
+
+
+def test_trend_chart_breaks_the_line_at_a_hidden_year_and_marks_a_boundary_change():
+    svg = trend_svg(
+        "Aandeel 65-plussers", "%",
+        Reeks("Wijk 01", [(2021, 10.0), (2022, None), (2023, 12.5), (2024, 13.0)]),
+        Reeks("Utrecht", [(2021, 9.0), (2022, 9.5), (2023, 10.0), (2024, 10.5)]),
+        {2023}, "trend-x",
+    )  # fmt: skip
+    assert svg.count("<polyline") == 2  # wijk 2023–2024 (2021 stands alone), gemeente 2021–2024 in one line
+    assert svg.count("<circle") == 3 and svg.count("<rect") == 4
+    assert svg.count('class="grenswijziging"') == 1 and "grens gewijzigd" in svg
+    assert '<title id="trend-x-t">Aandeel 65-plussers</title>' in svg
+    assert (
+        '<desc id="trend-x-d">Wijk 01: 2021 10,0%; 2022 verborgen of onbekend; 2023 12,5%; 2024 13,0%. '
+        "Utrecht: 2021 9,0%; 2022 9,5%; 2023 10,0%; 2024 10,5%. Grens gewijzigd in 2023.</desc>"
+    ) in svg
+    assert 'role="img" aria-labelledby="trend-x-t trend-x-d"' in svg
+
+
+def test_trend_chart_leaves_out_years_in_which_nothing_is_published():
+    svg = trend_svg("x", "%", Reeks("Wijk", [(2021, None), (2022, 5.0), (2023, 6.0)]), None, set(), "t")
+    assert ">2021<" not in svg and ">2022<" in svg and ">2023<" in svg
+
+
+def test_trends_section_has_one_chart_per_indicator_with_the_boundary_change_from_ind_wbi(tmp_path):
+    html = sectie(rapport(tmp_path), "trends")
+    assert html.count('<svg class="trend"') == 2
+    assert html.count("grens gewijzigd in 2024") == 2  # ind_wbi 2 for the wijk in 2024
+    inwoners = html[html.index('id="trend-inwoners"') :]
+    assert "<rect" not in inwoners.split("</svg>")[0]  # a count gets no gemeente line
+
+
+# ---------------------------------------------------------------------------------------------------- downloads
+
+
+def test_csv_download_opens_in_dutch_excel_with_hidden_values_as_a_dot(tmp_path):
+    namen = schrijf_downloads(gegevens(), WIJK, tmp_path)
+    raw = (tmp_path / namen["csv"]).read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
+    rows = list(csv.reader(raw.decode("utf-8-sig").splitlines(), delimiter=";"))
+    assert rows[0] == KOLOMMEN
+    kort = [(r[0], r[3], r[4], r[6], r[10]) for r in rows[1:]]
+    assert kort == [
+        (WIJK, "2023", "aandeel_65_plus", "12,5", ""),
+        (WIJK, "2024", "aandeel_65_plus", "14", ""),
+        (WIJK, "2023", "inwoners", "1234", ""),
+        (WIJK, "2024", "inwoners", "1250", ""),
+        (B1, "2023", "aandeel_65_plus", "8", ""),
+        (B1, "2024", "aandeel_65_plus", "9", ""),
+        (B1, "2024", "inwoners", "800", ""),
+        (B2, "2023", "aandeel_65_plus", "20,25", ""),
+        (B2, "2024", "aandeel_65_plus", ".", "minder dan 8"),
+        (B2, "2024", "inwoners", "450", ""),
+    ]  # neither the gemeente nor the other wijk's buurt
+    assert namen == {"csv": f"{WIJK}-cijfers.csv", "xlsx": f"{WIJK}-cijfers.xlsx", "rijen": 10}
+
+
+def test_xlsx_download_has_numbers_as_numbers_and_hidden_values_as_a_dot(tmp_path):
+    from openpyxl import load_workbook
+
+    namen = schrijf_downloads(gegevens(), WIJK, tmp_path)
+    boek = load_workbook(tmp_path / namen["xlsx"])
+    rows = list(boek["Cijfers"].iter_rows(values_only=True))
+    assert list(rows[0]) == KOLOMMEN
+    assert [(r[0], r[3], r[6]) for r in rows[1:3]] == [(WIJK, 2023, 12.5), (WIJK, 2024, 14.0)]
+    assert [(r[0], r[3], r[6], r[10]) for r in rows[1:] if r[0] == B2 and r[4] == "aandeel_65_plus"] == [
+        (B2, 2023, 20.25, None), (B2, 2024, ".", "minder dan 8"),
+    ]  # fmt: skip
+    assert "CC-BY 4.0" in " ".join(str(r[0]) for r in boek["Toelichting"].iter_rows(values_only=True))
+
+
+def test_report_links_its_downloads_written_beside_it(tmp_path):
+    html = sectie(rapport(tmp_path), "downloads")
+    for naam in (f"{WIJK}-cijfers.csv", f"{WIJK}-cijfers.xlsx"):
+        assert f'href="{naam}"' in html
+        assert (tmp_path / naam).stat().st_size > 0
+
+
+# ------------------------------------------------------------------------------------------------------- header
+
+
+def test_header_warns_for_a_snapshot_and_for_a_stale_source(tmp_path):
+    html = rapport(tmp_path, gegevens(snapshot=True, verouderd=True))
+    kop = html[html.index('<header class="kop">') : html.index("</header>")]
+    assert "peiljaar 2024" in kop and "Utrecht" in kop
+    meldingen = re.findall(r'<p class="melding" role="note">(.*?)</p>', kop, flags=re.S)
+    assert len(meldingen) == 2
+    assert "CBS/Kadaster wijk- en buurtgrenzen 2024 kon niet vers worden opgehaald" in meldingen[0]
+    assert "3 december 2025" in meldingen[0]
+    assert "Beschikkingen van de gemeente (export) is verouderd" in " ".join(meldingen[1].split())
+    assert "<strong>uit bewaarde kopie</strong>" in kop and "<strong>verouderd</strong>" in kop
+
+
+def test_header_has_no_warning_when_every_source_is_fresh(tmp_path):
+    kop = rapport(tmp_path).split("</header>")[0]
+    assert 'class="melding"' not in kop
+    assert kop.count("<td>actueel</td>") == 3
+
+
+# ---------------------------------------------------------------------------------------------------------- map
+
+
+def test_map_tooltips_carry_value_index_and_whether_hidden_and_legend_explains_the_dot(tmp_path):
+    html = rapport(tmp_path)
+    assert '"verborgen_tekst": "ja (minder dan 8)"' in html  # Oog in Al, 2024
+    assert '"index_tekst": "86"' in html  # Lombok: 9,0 / 10,5
+    assert '"Index (gemeente = 100)"' in html and '"Verborgen"' in html
+    assert ". = verborgen om de privacy te beschermen, of onbekend" in sectie(html, "kaart")
+
+
+def test_kansen_are_drawn_in_their_own_pane_above_the_buurten(tmp_path):
+    kans = ("k1", WIJK, B1, GEMEENTE, "eenzaamheid", "Buurthuis De Kans", "buurthuis", None, None, None, None)
+    html = rapport(tmp_path, gegevens(kansen=[kans]))
+    boven = lambda pane: int(re.search(rf'createPane\(\s*"{pane}"\);\s*\w+\.style\.zIndex = (\d+)', html).group(1))  # noqa: E731
+    assert boven("kansen") > boven("buurten")
+    assert html.count('"pane": "kansen"') == 1 and "Buurthuis De Kans" in html
+
+
+def test_map_takes_extra_theme_layers_as_name_and_indicator(tmp_path):
+    html = rapport(tmp_path, themalagen=[("Thema: eenzaamheid", "aandeel_65_plus"), ("Thema: onbekend", "bestaat_niet")])
+    kaart = sectie(html, "kaart")
+    assert re.findall(r'data-laag="([^"]+)"', kaart) == ["Aandeel 65-plussers", "Thema: eenzaamheid"]
+    assert '"Thema: eenzaamheid"' in html  # a base layer in the layer control
+
+
+# ------------------------------------------------------------------------------------------------- in het kort
+
+
+def test_in_het_kort_colours_nothing_without_a_significance_column(tmp_path):
+    html = sectie(rapport(tmp_path), "in-het-kort")
+    assert 'class="getal hoger"' not in html and 'class="getal lager"' not in html
+    assert "niet getoetst" in html
+
+
+@pytest.mark.parametrize(("significant", "klasse"), [(True, "hoger"), (False, None), (None, None)])
+def test_in_het_kort_colours_a_difference_only_when_pub_says_it_is_significant(tmp_path, significant, klasse):
+    g = gegevens(significant={(WIJK, "aandeel_65_plus", 2024): significant})
+    html = sectie(rapport(tmp_path, g), "in-het-kort")
+    rij = next(r for r in html.split("<tr>") if "Aandeel 65-plussers" in r).split("</tr>")[0]
+    assert re.findall(r'class="getal (hoger|lager)"', html) == ([klasse] if klasse else [])
+    assert ("▲" in rij) == (klasse == "hoger")
+    assert "Alleen verschillen die groter zijn dan toeval" in html
