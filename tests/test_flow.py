@@ -57,5 +57,5 @@ def test_flow_run_leaves_a_readable_summary_artifact(prefect_harness, tmp_path: 
 
     artifact = Artifact.get("wijkprofiel-run")
 
-    assert "| cbs_kwb | kwb-2024-utrecht.xlsx | 122 | 122 | 0 | nee |" in artifact.data
+    assert "| cbs_kwb | kwb-2024-utrecht.xlsx | bestand | 122 | 122 | 0 | nee |" in artifact.data
     assert "- gepubliceerd: 10" in artifact.data
