@@ -62,7 +62,7 @@ def gemeente_bijwerken(gemeente: str, kwargs: dict) -> dict:
     """A task around the gemeente flow, so the parent's task runner (threads or Dask) fans gemeenten out."""
     return wijkprofiel_gemeente(gemeente=gemeente, **kwargs)
 
-@flow(name="wijkprofiel", log_prints=True)
+@flow(name="wijkprofiel", flow_run_name="wijkprofiel {gemeenten}", log_prints=True)
 def wijkprofiel(
     gemeenten: list[str],
     db_path: str,
