@@ -36,7 +36,8 @@ def wijkprofiel_gemeente(
     """One gemeente's chain; returns {"published": ..., "samenvatting": markdown}. Fails after writing its summary."""
     loads = ingest_cbs(db_path, gemeente, jaren, cbs_bestanden, grenzen_bestanden, snapshot_dir, offline, max_leeftijd_dagen)
     per_soort = orkestratie.bestanden_per_soort(exports or [])
-    if per_soort.get("beschikkingen") or koppeltabel:
+    # The postcode table places beschikkingen and cases; it is loaded (first) only where there are exports.
+    if per_soort.get("beschikkingen") or (koppeltabel and per_soort):
         profiel = orkestratie.profiel_van(exports or [], "beschikkingen") or "auto"
         loads += ingest_beschikkingen(db_path, gemeente, per_soort.pop("beschikkingen", []), profiel, koppeltabel, pseudo_key_block)
     if per_soort.get("casuistiek"):

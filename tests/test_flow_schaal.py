@@ -7,6 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from conftest import KWB_2024
 from synthetische_gemeenten import synthetische_release
 from flows.wijkprofiel import BronBestand, wijkprofiel
 from wijkprofiel import orkestratie
@@ -15,10 +16,18 @@ from wijkprofiel.errors import WijkprofielError
 GEMEENTEN = ["GM0344", "GM9901", "GM9902"]
 
 
-def test_three_gemeenten_run_on_a_dask_localcluster_each_in_its_own_database(prefect_harness, tmp_path: Path):
+def test_three_gemeenten_run_on_a_dask_localcluster_each_in_its_own_database(prefect_harness, tmp_path: Path, monkeypatch):
     from distributed import LocalCluster, get_task_stream, Client
 
+    from wijkprofiel.config import Export
+    from wijkprofiel.pseudoniem import DEMO_SLEUTEL, ENV_KEY
+    from wijkprofiel.synth import synth_beschikkingen
+
     release = synthetische_release(tmp_path, ["9901", "9902"])
+    # SYNTHETIC beschikkingen for Utrecht (made from its real CBS figures), pseudonymised on the Dask workers
+    # with the demo's throw-away key, which the worker processes inherit from this environment.
+    monkeypatch.setenv(ENV_KEY, DEMO_SLEUTEL)
+    synth = synth_beschikkingen("GM0344", 1500, tmp_path / "exports")
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
             Client(cluster) as client:
         parent = orkestratie.met_runner(wijkprofiel, cluster.scheduler_address)
@@ -29,6 +38,8 @@ def test_three_gemeenten_run_on_a_dask_localcluster_each_in_its_own_database(pre
                 out_dir=str(tmp_path / "rapporten" / "{gemeente}"),
                 cbs_bestanden=[BronBestand(pad=str(release), jaar=2024)],
                 landelijk_db=str(tmp_path / "landelijk.duckdb"),
+                koppeltabel=str(KWB_2024.parent / "pc6-buurt-2023-utrecht-approx.csv"),
+                exports=[Export(gemeente="GM0344", soort="beschikkingen", pad=str(tmp_path / "exports" / "*-beschikkingen.*"))],
             )
         workers = {t["worker"] for t in stream.data}
 
@@ -39,7 +50,13 @@ def test_three_gemeenten_run_on_a_dask_localcluster_each_in_its_own_database(pre
     assert published["mislukt"] == {}
     for gemeente in GEMEENTEN:
         with duckdb.connect(str(tmp_path / gemeente / "wijkprofiel.duckdb"), read_only=True) as con:
-            assert con.execute("select distinct gemeente from meta.loads").fetchall() == [(gemeente,)]
+            assert con.execute("select distinct gemeente from meta.loads where bron = 'cbs_kwb'").fetchall() == [(gemeente,)]
+            exports = con.execute("select count(*), sum(loaded) from meta.loads where bestand like '%beschikkingen.%'").fetchone()
+        # Only Utrecht has exports (and so the postcode table); its three synthetic files were loaded.
+        if gemeente == "GM0344":
+            assert exports[0] == len(synth.bestanden) and exports[1] > 1000
+        else:
+            assert exports == (0, None)
         assert (tmp_path / "rapporten" / gemeente / "index.html").is_file()
     with duckdb.connect(str(tmp_path / "landelijk.duckdb"), read_only=True) as con:
         per_gemeente = con.execute(
