@@ -72,3 +72,22 @@ def test_three_gemeenten_run_on_a_dask_localcluster_each_in_its_own_database(pre
 def test_several_gemeenten_need_one_database_each(tmp_path: Path):
     with pytest.raises(WijkprofielError, match=r"db_path: with several gemeenten it must contain \{gemeente\}"):
         orkestratie.plan(["GM0344", "GM9901"], str(tmp_path / "een.duckdb"), str(tmp_path / "{gemeente}"))
+
+
+def test_one_failing_gemeente_fails_the_run_but_not_the_others(prefect_harness, tmp_path: Path):
+    from prefect.artifacts import Artifact
+
+    state = wijkprofiel(
+        gemeenten=["GM0344", "GM9903"],  # GM9903 is in no file: its ingest fails
+        db_path=str(tmp_path / "{gemeente}.duckdb"),
+        out_dir=str(tmp_path / "rapporten" / "{gemeente}"),
+        cbs_bestanden=[BronBestand(pad=str(KWB_2024), jaar=2024)],
+        return_state=True,
+    )
+
+    assert state.is_failed()
+    assert "no areas of GM9903 in this file" in state.message
+    assert len(list((tmp_path / "rapporten" / "GM0344").glob("WK*.html"))) == 10
+    artifact = Artifact.get("wijkprofiel-run").data
+    assert "| GM0344 | gelukt | 10 | 0 |" in artifact
+    assert "| GM9903 | mislukt: SourceError: kwb-2024-utrecht.xlsx: no areas of GM9903 in this file | 0 | - |" in artifact
