@@ -59,5 +59,44 @@ def test_flow_run_leaves_a_readable_summary_artifact(prefect_harness, tmp_path: 
 
     artifact = Artifact.get("wijkprofiel-run")
 
-    assert "| cbs_kwb | kwb-2024-utrecht.xlsx | 122 | 122 | 0 | nee |" in artifact.data
+    assert "| cbs_kwb | kwb-2024-utrecht.xlsx | bestand | 122 | 122 | 0 | nee |" in artifact.data
     assert "- gepubliceerd: 10" in artifact.data
+
+
+def test_export_locations_go_through_their_ingest_flows_and_into_the_summary(prefect_harness, tmp_path: Path, monkeypatch):
+    from prefect.artifacts import Artifact
+
+    from wijkprofiel.config import Export
+    from wijkprofiel.pseudoniem import DEMO_SLEUTEL, ENV_KEY
+    from wijkprofiel.synth import synth_beschikkingen
+    from wijkprofiel.synth_rodedraden import synth_rodedraden
+
+    monkeypatch.setenv(ENV_KEY, DEMO_SLEUTEL)  # SYNTHETIC people, the demo's throw-away key
+    synth = synth_beschikkingen(GEMEENTE, 2000, tmp_path / "beschikkingen")
+    rodedraden = synth_rodedraden(GEMEENTE, tmp_path / "rodedraden", casussen=300)
+    db = tmp_path / "GM0344.duckdb"
+
+    wijkprofiel(
+        gemeenten=[GEMEENTE],
+        db_path=str(tmp_path / "{gemeente}.duckdb"),
+        out_dir=str(tmp_path / "rapporten"),
+        cbs_bestanden=[BronBestand(pad=str(KWB_2024), jaar=2024)],
+        koppeltabel=str(KWB_2024.parent / "pc6-buurt-2023-utrecht-approx.csv"),
+        exports=[
+            Export(gemeente=GEMEENTE, soort="beschikkingen", pad=str(tmp_path / "beschikkingen" / "*-beschikkingen.*")),
+            Export(gemeente=GEMEENTE, soort="casuistiek", pad=str(rodedraden.casuistiek[0])),
+            Export(gemeente=GEMEENTE, soort="signalen", pad=str(rodedraden.signalen)),
+        ],
+    )
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        per_bron = dict(con.execute("select bron, sum(rows_in) from meta.loads group by 1").fetchall())
+        exports = con.execute("select bestand from meta.loads where bestand like '%beschikkingen.%' order by 1").fetchall()
+        clienten = con.execute("select count(*) from intermediate.beschikkingen_per_periode").fetchone()[0]
+    artifact = Artifact.get("wijkprofiel-run").data
+    assert sorted(Path(b).name for (b,) in exports) == sorted(p.name for p in synth.bestanden)
+    assert {"cbs_kwb", "koppeltabel", "casuistiek", "signalen"} <= set(per_bron)
+    assert clienten > 0
+    for bestand in [rodedraden.casuistiek[0], rodedraden.signalen]:
+        assert f"| {Path(bestand).name} |" in artifact
+    assert "## Niet-gekoppelde tags" in artifact and "| GM0344 | gelukt | 10 | 0 |" in artifact

@@ -381,6 +381,66 @@ def demo_cmd(
     run_demo(out, console)
 
 
+ConfigOpt = typer.Option(None, "--config", help="wijkprofiel.toml (default: $WIJKPROFIEL_CONFIG or ./wijkprofiel.toml).")
+RunnerOpt = typer.Option("local", "--runner", help="local (Prefect's thread pool) or dask (an existing Dask cluster).")
+AddressOpt = typer.Option(None, "--address", help="Dask scheduler address for --runner dask, e.g. tcp://10.0.0.5:8786.")
+
+
+def _dask_address(runner: str, address: Optional[str]) -> Optional[str]:
+    if runner not in ("local", "dask"):
+        raise WijkprofielError(f"--runner must be local or dask, not {runner!r}")
+    if runner == "dask" and not address:
+        raise WijkprofielError("--runner dask needs --address tcp://HOST:PORT of the Dask scheduler")
+    if runner == "local" and address:
+        raise WijkprofielError("--address is only for --runner dask")
+    return address
+
+
+@app.command("run")
+def run_cmd(
+    config: Optional[Path] = ConfigOpt,
+    bronnen: list[str] = typer.Option(["cbs", "gemeente"], "--bron", help="cbs and/or gemeente (repeat the option)."),
+    runner: str = RunnerOpt,
+    address: Optional[str] = AddressOpt,
+) -> None:
+    """Run the whole refresh from the configuration once: ingest, build and publish every gemeente."""
+    from flows.wijkprofiel import wijkprofiel_verversen
+
+    from .config import config_pad, load_config
+
+    dask_address = _dask_address(runner, address)
+    load_config(config)  # a wrong setting is one line here, before Prefect starts
+    published = wijkprofiel_verversen(config=str(config_pad(config).resolve()), bronnen=bronnen, dask_address=dask_address)
+    console.print(f"{len(published['rapporten'])} reports published, {len(published['mislukt'])} failed")
+
+
+@app.command("serve")
+def serve_cmd(
+    config: Optional[Path] = ConfigOpt,
+    runner: str = RunnerOpt,
+    address: Optional[str] = AddressOpt,
+) -> None:
+    """Register the deployments (monthly CBS, weekly gemeente, on demand) and run their flow runs until stopped."""
+    from prefect import serve
+
+    from .config import config_pad
+    from .deployments import maak_deployments
+
+    serve(*maak_deployments(config_pad(config), _dask_address(runner, address)))
+
+
+config_app = typer.Typer(help="The configuration file (wijkprofiel.toml).", no_args_is_help=True)
+app.add_typer(config_app, name="config")
+
+
+@config_app.command("check")
+def config_check_cmd(config: Optional[Path] = ConfigOpt) -> None:
+    """Read the configuration file and the environment; print the result, or one line naming a wrong setting."""
+    from .config import load_config
+
+    print(load_config(config).model_dump_json(indent=2))
+
+
 def _report(results, as_json: bool, errors: dict[str, str] | None = None) -> None:
     if as_json:
         files = [

@@ -54,7 +54,9 @@ def ingest_cbs_online(
     return load_release(db_path, release, gemeente, sha256=digest, via=via)
 
 
-def load_release(db_path: str | Path, release: CbsRelease, gemeente: str, *, sha256: str, via: str) -> LoadResult:
+def load_release(db_path: str | Path, release: CbsRelease, gemeente: str, *, sha256: str, via: str,
+                 toelichting: str = "", opgehaald_op: datetime | None = None) -> LoadResult:
+    """`toelichting` goes first in meta.loads.toelichting (a stale fallback starts it with 'verouderd:')."""
     rijen = release.rijen
     # A national file serves every gemeente: other gemeenten's rows (and NL00) are not this load's input.
     # Records without any area code cannot belong elsewhere, so they are this load's to quarantine.
@@ -83,11 +85,11 @@ def load_release(db_path: str | Path, release: CbsRelease, gemeente: str, *, sha
             tabel_id=release.tabel_id,
             gemeente=gemeente,
             jaar=release.jaar,
-            opgehaald_op=_opgehaald_op(release),
+            opgehaald_op=opgehaald_op or _opgehaald_op(release),
             rows_in=len(rows),
             loaded=len(good),
             quarantined=len(bad),
-            toelichting=_toelichting(release),
+            toelichting="; ".join(t for t in (toelichting, _toelichting(release)) if t),
         )
         quarantine(
             con,

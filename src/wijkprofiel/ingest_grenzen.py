@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from pathlib import Path
 
 import geopandas as gpd
@@ -48,7 +49,8 @@ def ingest_grenzen_online(
 
 
 def load_grenzen(
-    db_path: str | Path, frame: gpd.GeoDataFrame, gemeente: str, jaar: int, *, bestand: str, sha256: str, via: str
+    db_path: str | Path, frame: gpd.GeoDataFrame, gemeente: str, jaar: int, *, bestand: str, sha256: str, via: str,
+    toelichting: str = "", opgehaald_op: datetime | None = None,
 ) -> LoadResult:
     frame = frame.to_crs(RD_NEW) if frame.crs is not None and frame.crs.to_epsg() != RD_NEW else frame
     rows = pd.DataFrame(
@@ -70,7 +72,7 @@ def load_grenzen(
         load_id = register_load(
             con, bron=BRON, bestand=bestand, sha256=sha256, via=via, gemeente=gemeente, jaar=jaar,
             tabel_id="/".join(sorted(set(rows["niveau"]))) or None,
-            rows_in=len(rows), loaded=len(rows), quarantined=0,
+            rows_in=len(rows), loaded=len(rows), quarantined=0, toelichting=toelichting, opgehaald_op=opgehaald_op,
         )
         rows.insert(0, "load_id", load_id)
         con.register("grenzen_rows", rows)

@@ -10,10 +10,15 @@ from pathlib import Path
 
 from prefect import task
 from prefect.artifacts import create_markdown_artifact
+from prefect.tasks import exponential_backoff
 
-from . import build, ingest_beschikkingen, ingest_cbs, ingest_grenzen, ingest_rodedraden, koppeltabel
+from . import build, ingest_beschikkingen, ingest_cbs, ingest_grenzen, ingest_rodedraden, koppeltabel, landelijk, verversen
 from . import publish as publish_stage
 from .loads import LoadResult
+from .samenvatting import run_samenvatting
+
+#: Prefect retries of an HTTP task once the client's own backoff (1, 2, 4, 8 s) gave up: 30 s, then 60 s.
+HTTP_RETRIES = dict(retries=2, retry_delay_seconds=exponential_backoff(backoff_factor=30), retry_jitter_factor=0.2)
 
 
 @task(name="verzamel CBS-kerncijfers (bestand)", task_run_name="CBS {jaar} uit {pad}")
@@ -24,8 +29,7 @@ def ingest_cbs_bestand(db_path: str, pad: str, gemeente: str, jaar: int) -> dict
 @task(
     name="verzamel CBS-kerncijfers (OData)",
     task_run_name="CBS {jaar} {gemeente} online",
-    retries=2,
-    retry_delay_seconds=[30, 120],
+    **HTTP_RETRIES,
 )
 def ingest_cbs_online(db_path: str, gemeente: str, jaar: int, snapshot_dir: str, offline: bool = False) -> dict:
     return ingest_cbs.ingest_cbs_online(db_path, gemeente, jaar, snapshot_dir=Path(snapshot_dir), offline=offline).as_dict()
@@ -39,29 +43,46 @@ def ingest_grenzen_bestand(db_path: str, pad: str, gemeente: str, jaar: int) -> 
 @task(
     name="verzamel grenzen (PDOK)",
     task_run_name="grenzen {jaar} {gemeente} online",
-    retries=2,
-    retry_delay_seconds=[30, 120],
+    **HTTP_RETRIES,
 )
 def ingest_grenzen_online(db_path: str, gemeente: str, jaar: int, snapshot_dir: str, offline: bool = False) -> list[dict]:
     results = ingest_grenzen.ingest_grenzen_online(db_path, gemeente, jaar, snapshot_dir=Path(snapshot_dir), offline=offline)
     return [r.as_dict() for r in results]
 
 
+@task(name="ververs CBS-kerncijfers (cache of OData)", task_run_name="CBS {jaar} {gemeente} verversen", **HTTP_RETRIES)
+def cbs_verversen(db_path: str, gemeente: str, jaar: int, snapshot_dir: str, max_leeftijd_dagen: float) -> dict:
+    """A snapshot younger than the maximum age is reused; a failed fetch falls back to the last one (stale)."""
+    return verversen.cbs_verversen(
+        db_path, gemeente, jaar, snapshot_dir=Path(snapshot_dir), max_leeftijd_dagen=max_leeftijd_dagen
+    ).as_dict()
+
+
+@task(name="ververs grenzen (cache of PDOK)", task_run_name="grenzen {jaar} {gemeente} verversen", **HTTP_RETRIES)
+def grenzen_verversen(db_path: str, gemeente: str, jaar: int, snapshot_dir: str, max_leeftijd_dagen: float) -> list[dict]:
+    results = verversen.grenzen_verversen(
+        db_path, gemeente, jaar, snapshot_dir=Path(snapshot_dir), max_leeftijd_dagen=max_leeftijd_dagen
+    )
+    return [r.as_dict() for r in results]
+
+
 @task(name="verzamel postcodetabel", task_run_name="koppeltabel {pad}")
-def ingest_koppeltabel(db_path: str, pad: str) -> dict:
-    return koppeltabel.ingest_koppeltabel(db_path, pad).as_dict()
+def ingest_koppeltabel(db_path: str, pad: str, gemeente: str | None = None) -> dict:
+    return koppeltabel.ingest_koppeltabel(db_path, pad, gemeente).as_dict()
 
 
 @task(name="verzamel beschikkingen", task_run_name="beschikkingen uit {pad}")
-def ingest_beschikking_bestand(db_path: str, pad: str, profiel: str = "auto") -> dict:
+def ingest_beschikking_bestand(db_path: str, pad: str, profiel: str = "auto", gemeente: str | None = None) -> dict:
     """One export file; the pseudonymisation key comes from the environment or a Prefect Secret block."""
-    return ingest_beschikkingen.ingest_beschikkingen(db_path, pad, profiel=profiel).as_load()
+    return ingest_beschikkingen.ingest_beschikkingen(db_path, pad, profiel=profiel, gemeente=gemeente).as_load()
 
 
 @task(name="verzamel rode-draden-bron", task_run_name="{soort} uit {pad}")
-def ingest_rodedraden_bestand(db_path: str, soort: str, pad: str, taxonomie: str | None = None) -> dict:
+def ingest_rodedraden_bestand(
+    db_path: str, soort: str, pad: str, taxonomie: str | None = None, profiel: str | None = None
+) -> dict:
     """Casuïstiek, signalen, enquête, kansen or besprekingen; case ids are pseudonymised like BSNs."""
-    return ingest_rodedraden.ingest_bron(db_path, soort, pad, taxonomie=taxonomie).as_load()
+    return ingest_rodedraden.ingest_bron(db_path, soort, pad, taxonomie=taxonomie, profiel=profiel).as_load()
 
 
 @task(name="analyseer: bouw marts")
@@ -79,18 +100,21 @@ def publish_reports(db_path: str, out_dir: str, indicator: str = publish_stage.S
     }
 
 
+@task(name="samenvatting per gemeente", task_run_name="samenvatting {gemeente}")
+def summarise_gemeente(db_path: str, gemeente: str, loads: list[dict], published: dict) -> str:
+    """The Markdown section of one gemeente: files, unmapped tags, stale sources, reports."""
+    return run_samenvatting(db_path, gemeente, [LoadResult(**load) for load in loads], published)
+
+
 @task(name="samenvatting van de run")
-def summarise_run(loads: list[dict], published: dict) -> str:
-    """A Markdown artifact a data team reads in the Prefect UI: every file's rows, and the reports."""
-    lines = ["## Geladen bestanden", "", "| bron | bestand | rows_in | loaded | quarantined | duplicate |", "|---|---|---:|---:|---:|---|"]
-    for load in loads:
-        r = LoadResult(**load)
-        lines.append(f"| {r.bron} | {Path(r.bestand).name} | {r.rows_in} | {r.loaded} | {r.quarantined} | {'ja' if r.duplicate else 'nee'} |")
-    lines += ["", "## Rapporten", "", f"- gepubliceerd: {len(published['rapporten'])}"]
-    if published["mislukt"]:
-        lines.append(f"- mislukt: {len(published['mislukt'])}")
-        lines += [f"  - {wijk}: {reden}" for wijk, reden in sorted(published["mislukt"].items())]
-    lines += [f"- index: {p}" for p in published["index"]]
-    markdown = "\n".join(lines)
-    create_markdown_artifact(markdown=markdown, key="wijkprofiel-run", description="Rows in/loaded/quarantined and reports")
+def summarise_run(secties: list[str], key: str = "wijkprofiel-run") -> str:
+    """One Markdown artifact a data team reads in the Prefect UI, with a section per gemeente."""
+    markdown = "\n\n".join(secties)
+    create_markdown_artifact(markdown=markdown, key=key, description="Rows in/loaded/quarantined, unmapped tags, stale sources, reports")
     return markdown
+
+
+@task(name="landelijke database", task_run_name="landelijke database uit {aantal} gemeenten")
+def landelijke_database(db_paths: dict[str, str], doel: str, aantal: int = 0) -> str:
+    """Every gemeente's marts and pub tables in one read-only file, replaced as a whole."""
+    return str(landelijk.bouw_landelijk(db_paths, doel))

@@ -1,0 +1,16 @@
+"""Build and publish flows for one gemeente's database."""
+
+from prefect import flow
+
+from wijkprofiel import tasks
+from wijkprofiel.publish import STANDAARD_INDICATOR
+
+@flow(name="build_marts", flow_run_name="build_marts {db_path}", log_prints=True)
+def build_marts(db_path: str) -> list[str]:
+    """staging → intermediate → marts → pub in one transaction: a failed or killed build leaves the previous state."""
+    return tasks.build_marts(db_path)
+
+@flow(name="publish_reports", flow_run_name="publish_reports {out_dir}", log_prints=True)
+def publish_reports(db_path: str, out_dir: str, indicator: str = STANDAARD_INDICATOR) -> dict:
+    """One HTML report per wijk and an index, from the pub schema only."""
+    return tasks.publish_reports(db_path, out_dir, indicator)

@@ -1,0 +1,77 @@
+"""wijkprofiel.toml + environment: one Config; a wrong setting is one line naming it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from wijkprofiel.config import load_config
+from wijkprofiel.errors import WijkprofielError
+from wijkprofiel.orkestratie import parameters_uit_config
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _schrijf(tmp_path: Path, tekst: str) -> Path:
+    pad = tmp_path / "wijkprofiel.toml"
+    pad.write_text(tekst, encoding="utf-8")
+    return pad
+
+
+def test_the_example_file_is_valid_and_relative_paths_follow_the_file(monkeypatch):
+    for naam in ("WIJKPROFIEL_GEMEENTEN", "WIJKPROFIEL_PSEUDO_KEY_BLOCK"):
+        monkeypatch.delenv(naam, raising=False)
+    cfg = load_config(REPO / "wijkprofiel.example.toml")
+
+    assert cfg.gemeenten == ["GM0344"] and cfg.jaren == [2023, 2024]
+    assert cfg.database("GM0344") == str(REPO / "data" / "GM0344" / "wijkprofiel.duckdb")
+    assert cfg.paden.snapshots == REPO / "data" / "snapshots"
+    assert cfg.drempels.snapshot_max_leeftijd_dagen == 25
+
+
+def test_the_environment_wins_over_the_file(tmp_path, monkeypatch):
+    pad = _schrijf(tmp_path, 'gemeenten = ["GM0344"]\njaren = [2024]\n[drempels]\nsnapshot_max_leeftijd_dagen = 25\n')
+    monkeypatch.setenv("WIJKPROFIEL_GEMEENTEN", '["gm344", "GM0363"]')
+    monkeypatch.setenv("WIJKPROFIEL_DREMPELS__SNAPSHOT_MAX_LEEFTIJD_DAGEN", "7")
+    monkeypatch.setenv("WIJKPROFIEL_PSEUDO_KEY_BLOCK", "wijkprofiel-sleutel")
+
+    cfg = load_config(pad)
+
+    assert cfg.gemeenten == ["GM0344", "GM0363"]
+    assert cfg.drempels.snapshot_max_leeftijd_dagen == 7
+    assert cfg.pseudo_key_block == "wijkprofiel-sleutel"
+    params = parameters_uit_config(cfg, ["cbs"])
+    assert params["online_jaren"] == [2024] and params["exports"] is None and params["max_leeftijd_dagen"] == 7
+
+
+@pytest.mark.parametrize(
+    ("tekst", "melding"),
+    [
+        ('gemeenten = ["Utrecht"]\n', r"setting gemeenten: not a gemeentecode: 'Utrecht'"),
+        ('gemeenten = []\n', r"setting gemeenten: List should have at least 1 item"),
+        ('gemeenten = ["GM0344"]\n[drempels]\nsnapshot_max_leeftijd_dagen = -1\n',
+         r"setting drempels\.snapshot_max_leeftijd_dagen: Input should be greater than or equal to 0"),
+        ('gemeenten = ["GM0344"]\ngemeentes = ["GM0363"]\n', r"setting gemeentes: Extra inputs are not permitted"),
+        ('gemeenten = ["GM0344", "GM0363"]\n[paden]\ndatabase = "een.duckdb"\n',
+         r"setting paden\.database: with several gemeenten it must contain \{gemeente\}"),
+        ('gemeenten = ["GM0344"]\n[[exports]]\ngemeente = "GM0363"\nsoort = "beschikkingen"\npad = "x.csv"\n',
+         r"setting exports: gemeente GM0363 is not in gemeenten"),
+        ('gemeenten = ["GM0344"]\n[[exports]]\ngemeente = "GM0344"\nsoort = "facturen"\npad = "x.csv"\n',
+         r"setting exports\.0\.soort: Input should be 'beschikkingen'"),
+        ('gemeenten = ["GM0344"\n', r"not valid TOML"),
+    ],
+)
+def test_a_wrong_setting_gives_one_line_naming_it(tmp_path, monkeypatch, tekst, melding):
+    monkeypatch.delenv("WIJKPROFIEL_GEMEENTEN", raising=False)
+    pad = _schrijf(tmp_path, tekst)
+
+    with pytest.raises(WijkprofielError, match=melding) as info:
+        load_config(pad)
+
+    assert "\n" not in str(info.value) and str(info.value).startswith(str(pad))
+
+
+def test_a_missing_file_says_where_to_start(tmp_path):
+    with pytest.raises(WijkprofielError, match="configuration file not found .*wijkprofiel.example.toml"):
+        load_config(tmp_path / "nergens.toml")

@@ -1,0 +1,30 @@
+"""The run artifact's Markdown: files with their counts, unmapped tags, stale sources, reports."""
+
+from __future__ import annotations
+
+from wijkprofiel.db import connect, init_database
+from wijkprofiel.loads import LoadResult, register_load
+from wijkprofiel.samenvatting import run_samenvatting
+
+
+def test_summary_lists_files_unmapped_tags_stale_sources_and_failed_reports(tmp_path):
+    db = tmp_path / "w.duckdb"
+    con = connect(db)
+    init_database(con)
+    casus = register_load(con, bron="casuistiek", bestand="/x/cases|2025.csv", sha256="a", via="bestand",
+                          rows_in=12, loaded=10, quarantined=2, gemeente="GM0344")
+    oud = register_load(con, bron="cbs_kwb", bestand="https://cbs/85984NED", sha256="b", via="snapshot", tabel_id="85984NED",
+                        rows_in=122, loaded=122, quarantined=0, gemeente="GM0344", jaar=2024,
+                        toelichting="verouderd: ophalen mislukt (HTTP 503)")
+    con.execute("insert into meta.unmapped_tags values (?, 'cases|2025.csv', 'straatvrees', 3, 'eenzaamheid')", [casus])
+    con.close()
+    loads = [LoadResult("casuistiek", "/x/cases|2025.csv", 12, 10, 2, load_id=casus),
+             LoadResult("cbs_kwb", "https://cbs/85984NED", 122, 122, 0, load_id=oud)]
+
+    md = run_samenvatting(db, "GM0344", loads, {"rapporten": {"WK034401": "a.html"}, "mislukt": {"WK034402": "no map"}, "index": ["i.html"]})
+
+    assert "| casuistiek | cases\\|2025.csv | bestand | 12 | 10 | 2 | nee |" in md
+    assert "| cbs_kwb | 85984NED | snapshot | 122 | 122 | 0 | nee |" in md
+    assert "| cases\\|2025.csv | straatvrees | 3 | eenzaamheid |" in md
+    assert "| cbs_kwb | 2024 | 85984NED | verouderd: ophalen mislukt (HTTP 503) |" in md
+    assert "- gepubliceerd: 1\n- mislukt: 1\n  - WK034402: no map\n- index: i.html" in md
