@@ -103,3 +103,43 @@ def test_index_map_links_every_wijk_offline(browser, rapporten):
     assert browser.evaluate("document.querySelectorAll('.leaflet-overlay-pane path').length") == 10
     links = browser.evaluate("[...document.querySelectorAll('#wijkenlijst a')].map(a => a.getAttribute('href'))")
     assert links == [f"WK0344{n:02d}.html" for n in range(1, 11)]
+
+
+@pytest.fixture(scope="module")
+def rapporten_volledig(demo_volledig, tmp_path_factory) -> Path:
+    """Reports of the demo with every source, so the rode draden have casuïstiek, signals and beschikkingen."""
+    out = tmp_path_factory.mktemp("browser-volledig") / "rapporten"
+    resultaat = publish_reports(demo_volledig, out)
+    assert resultaat.mislukt == {}
+    return out
+
+
+def test_wijk_report_shows_rode_draden_with_evidence_questions_and_layers(browser, rapporten_volledig, demo_volledig):
+    import duckdb
+
+    with duckdb.connect(str(demo_volledig), read_only=True) as con:
+        draden = con.execute(
+            """select thema_label, len(bewijs), herkennen from pub.rode_draden
+               where wijkcode = 'WK034403' and status = 'rode draad' order by rang"""
+        ).fetchall()
+        signalen = con.execute(
+            "select count(*) from pub.rode_draden where wijkcode = 'WK034403' and status = 'signaal om te toetsen'"
+        ).fetchone()[0]
+    visit = browser.open_offline(rapporten_volledig / "WK034403.html")
+    browser.evaluate("document.getElementById('rode-draden').scrollIntoView()")
+    browser.screenshot(ARTIFACTS / "WK034403-rode-draden.png")
+
+    assert visit.console_errors == [] and visit.failed_requests == [] and visit.outside_requests == []
+    koppen = browser.evaluate("[...document.querySelectorAll('main > section > h2')].map(h => h.textContent)")
+    assert (koppen.index("In het kort") < koppen.index("Rode draden") < koppen.index("Signalen om te toetsen")
+            < koppen.index("Bespreektafel"))
+    assert draden and draden[0][0] == "Geldzorgen en schulden"
+    getoond = browser.evaluate(
+        "[...document.querySelectorAll('#rode-draden article')].map(a => [a.querySelector('h3').textContent,"
+        " a.querySelectorAll('ul li').length, a.querySelector('dd').textContent])"
+    )
+    assert getoond == [[f"{i}. {label}", aantal, vraag] for i, (label, aantal, vraag) in enumerate(draden, start=1)]
+    assert browser.evaluate("document.querySelectorAll('#signalen tbody tr').length") == signalen > 0
+    # one map layer per rode draad that has a published figure for the buurten
+    lagen = browser.evaluate("[...document.querySelectorAll('.leaflet-control-layers-base label')].map(l => l.textContent.trim())")
+    assert any(laag.startswith("Rode draad geldzorgen en schulden") for laag in lagen)

@@ -32,7 +32,9 @@ bewijs as (
     -- the sentences: the sources that point at the theme first (strongest first), then the rest
     select b.wijkcode, b.thema,
            list(b.zin order by (p.bron_sterkte >= 0.15) desc nulls last, p.bron_sterkte desc nulls last, b.bewijsbron,
-                               b.sterkte desc nulls last, b.indicator) as bewijs
+                               b.sterkte desc nulls last, b.indicator) as bewijs,
+           list(b.indicator order by (p.bron_sterkte >= 0.15) desc nulls last, p.bron_sterkte desc nulls last, b.bewijsbron,
+                                     b.sterkte desc nulls last, b.indicator) as indicatoren
     from marts.rode_draden_bewijs b
     left join per_bron p using (wijkcode, thema, bewijsbron)
     where b.zin is not null
@@ -63,6 +65,7 @@ select
     case when t.wijzende_bronnen >= 2 and t.sterkte >= 0.5 then 'rode draad' else 'signaal om te toetsen' end as status,
     t.bronnen,
     b.bewijs,
+    b.indicatoren,
     th.herkennen,
     th.verklaren,
     coalesce(k.kansen, []) as kansen,
@@ -92,6 +95,7 @@ comment on column marts.rode_draden.sterkte is 'Combined strength: the sum of th
 comment on column marts.rode_draden.status is '''rode draad'' (at least two independent sources point at the theme and sterkte >= 0.5) or ''signaal om te toetsen''.';
 comment on column marts.rode_draden.bronnen is 'The independent sources that point at the theme, strongest first: casuistiek, voorzieningen, cbs_context, signalen, enquete.';
 comment on column marts.rode_draden.bewijs is 'The evidence as plain Dutch sentences citing published figures; the supporting sources first.';
+comment on column marts.rode_draden.indicatoren is 'The indicators the evidence sentences cite, in the same order as bewijs (a report can map the first one per buurt).';
 comment on column marts.rode_draden.herkennen is 'The bespreektafel question for herkennen (2.1) for this theme.';
 comment on column marts.rode_draden.verklaren is 'The bespreektafel question for verklaren (2.2) for this theme.';
 comment on column marts.rode_draden.kansen is 'What already exists in the wijk for this theme (name, kind, address).';

@@ -13,6 +13,7 @@ comment on column pub.rode_draden.sterkte is 'Combined strength: the sum of the 
 comment on column pub.rode_draden.status is '''rode draad'' (at least two independent sources point at the theme and sterkte >= 0.5) or ''signaal om te toetsen''.';
 comment on column pub.rode_draden.bronnen is 'The independent sources that point at the theme, strongest first: casuistiek, voorzieningen, cbs_context, signalen, enquete.';
 comment on column pub.rode_draden.bewijs is 'The evidence as plain Dutch sentences citing published figures; the supporting sources first.';
+comment on column pub.rode_draden.indicatoren is 'The indicators the evidence sentences cite, in the same order as bewijs (a report can map the first one per buurt).';
 comment on column pub.rode_draden.herkennen is 'The bespreektafel question for herkennen (2.1) for this theme.';
 comment on column pub.rode_draden.verklaren is 'The bespreektafel question for verklaren (2.2) for this theme.';
 comment on column pub.rode_draden.kansen is 'What already exists in the wijk for this theme (name, kind, address).';

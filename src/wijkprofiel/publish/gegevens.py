@@ -23,6 +23,7 @@ class PubGegevens:
     vergelijkbaar: pd.DataFrame  # pub.vergelijkbare_wijken
     jaar: int                    # peiljaar of the reports: the latest year with figures
     grenzen_jaar: int | None
+    rode_draden: list[dict] = field(default_factory=list)  # pub.rode_draden, per wijk in rang order
     _waarden_index: dict = field(default_factory=dict, repr=False)
     _namen: dict = field(default_factory=dict, repr=False)
     _redenen: dict = field(default_factory=dict, repr=False)
@@ -173,10 +174,13 @@ def lees_pub(con, *, jaar: int | None = None) -> PubGegevens:
     kansen = con.execute("select * from pub.kansen order by wijkcode, naam, thema").df()
     besprekingen = con.execute("select * from pub.besprekingen order by wijkcode, datum desc, thema").df()
     vergelijkbaar = con.execute("select * from pub.vergelijkbare_wijken order by wijkcode, scope, rang").df()
+    resultaat = con.execute("select * from pub.rode_draden order by wijkcode, rang")
+    kolommen = [d[0] for d in resultaat.description]
+    rode_draden = [dict(zip(kolommen, rij)) for rij in resultaat.fetchall()]  # lists and structs stay Python lists
     return PubGegevens(
         waarden=waarden, grenzen=grenzen, bronnen=bronnen, kansen=kansen, besprekingen=besprekingen,
         vergelijkbaar=vergelijkbaar,
-        jaar=jaar, grenzen_jaar=grenzen_jaar,
+        jaar=jaar, grenzen_jaar=grenzen_jaar, rode_draden=rode_draden,
     )
 
 

@@ -186,6 +186,46 @@ def _kansen(gegevens: PubGegevens, wijk: str, web_buurten: gpd.GeoDataFrame | No
     return sorted(kansen, key=lambda k: k["naam"])
 
 
+#: The independent sources of the rode-draden method (docs/rode-draden.md), as the report names them.
+BEWIJSBRONNEN = {
+    "casuistiek": "casuïstiek van het wijkteam",
+    "voorzieningen": "beschikkingen en uitkeringen",
+    "cbs_context": "CBS-cijfers over de bewoners",
+    "signalen": "signalen van partners",
+    "enquete": "enquête",
+}
+
+
+def _rode_draden(gegevens: PubGegevens, wijk: str) -> dict[str, list[dict]]:
+    """The wijk's themes from pub.rode_draden, split into rode draden and signalen om te toetsen."""
+    uit: dict[str, list[dict]] = {"rode_draden": [], "signalen": []}
+    for r in gegevens.rode_draden:
+        if r["wijkcode"] != wijk:
+            continue
+        thema = {
+            **r,
+            "bronnen_tekst": [BEWIJSBRONNEN.get(b, b) for b in r["bronnen"] or []],
+            "kansen": [k for k in r["kansen"] or []],
+            "bewijs": list(r["bewijs"] or []),
+        }
+        uit["rode_draden" if r["status"] == "rode draad" else "signalen"].append(thema)
+    return uit
+
+
+def _themalagen(gegevens: PubGegevens, wijk: str) -> list[tuple[str, str]]:
+    """One map layer per rode draad: the first figure of its evidence that is published for a buurt of the wijk."""
+    buurten = gegevens.gebieden("buurt", ouder=wijk)
+    lagen = []
+    for r in gegevens.rode_draden:
+        if r["wijkcode"] != wijk or r["status"] != "rode draad":
+            continue
+        for indicator in r["indicatoren"] or []:
+            if any(gegevens.waarde(b, indicator) is not None for b in buurten):
+                lagen.append((f"Rode draad {r['thema_label'].lower()}: {gegevens.indicator_info(indicator)[0]}", indicator))
+                break
+    return lagen
+
+
 def _vergelijkbare_wijken(gegevens: PubGegevens, wijk: str) -> dict | None:
     """The wijken most like this one on the CBS profile: within the gemeente, and nationally when loaded."""
     rows = gegevens.vergelijkbaar[gegevens.vergelijkbaar.wijkcode == wijk]
@@ -333,9 +373,10 @@ def _algemeen(gegevens: PubGegevens, gemeente: str) -> dict:
 def schrijf_wijkrapport(
     gegevens: PubGegevens, wijk: str, out_dir: Path, *, indicator: str, themalagen: list[tuple[str, str]] = ()
 ) -> Path:
-    """Write {wijk}.html and its downloads into out_dir. themalagen: extra map layers as (name, indicator)."""
+    """Write {wijk}.html and its downloads into out_dir. themalagen: extra map layers as (name, indicator);
+    by default one per rode draad of the wijk."""
     gemeente = "GM" + wijk[2:6]
-    lagen = _kaartlagen(gegevens, gemeente, indicator, list(themalagen))
+    lagen = _kaartlagen(gegevens, gemeente, indicator, list(themalagen) or _themalagen(gegevens, wijk))
     buurt_codes = gegevens.gebieden("buurt", ouder=wijk)
     buurten = _kaart_gebieden(gegevens, buurt_codes, lagen)
 
@@ -369,6 +410,7 @@ def schrijf_wijkrapport(
         buurten=buurtrijen,
         beschikkingen=_beschikkingen(gegevens, wijk, gemeente),
         kansen=kansen,
+        **_rode_draden(gegevens, wijk),
         vorige_bespreking=_vorige_bespreking(gegevens, wijk),
         vergelijkbaar=_vergelijkbare_wijken(gegevens, wijk),
         significantie_bekend=gegevens.heeft_significantie,
