@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 
+from .build import maak_macros
 from .db import connect
 from .errors import WijkprofielError
 
@@ -46,6 +47,8 @@ def bouw_landelijk(db_paths: dict[str, str | Path], doel: str | Path) -> Path:
             con.execute(f"attach '{_sql_tekst(pad)}' as {alias} (read_only)")
             aliassen[gemeente] = alias
         tabellen = _tabellen(con, aliassen)
+        # pub views call the shared SQL macros unqualified; reading them from here resolves them in this file.
+        maak_macros(con)
         for schema in SCHEMAS:
             con.execute(f"create schema {schema}")
         for (schema, tabel), bronnen in sorted(tabellen.items()):
