@@ -4,6 +4,7 @@ neighbouring wijk, two years. Each test renders the report (or a part) and check
 from __future__ import annotations
 
 import csv
+from dataclasses import replace
 import re
 from datetime import datetime, timedelta
 from html.parser import HTMLParser
@@ -300,6 +301,44 @@ def test_in_het_kort_colours_nothing_without_a_significance_column(tmp_path):
     assert "niet getoetst" in html
 
 
+def _kort_rij(html: str, label: str) -> list[str]:
+    """The cells of one row of In het kort, as text."""
+    rij = next(r for r in sectie(html, "in-het-kort").split("<tr>") if label in r).split("</tr>")[0]
+    return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", rij, re.S)]
+
+
+def test_in_het_kort_takes_each_figure_from_its_latest_year_with_a_wijk_value(tmp_path):
+    g = gegevens()
+    w = g.waarden
+    # CBS has not yet published the wijk's 2024 figure (as with income and care): the row shows 2023, for the
+    # wijk and the gemeente alike, not a '.' beside the gemeente's 2024 value
+    w.loc[(w.gebied_code == WIJK) & (w.indicator == "aandeel_65_plus") & (w.jaar == 2024), ["waarde", "onderdrukt"]] = [None, True]
+    cellen = _kort_rij(rapport(tmp_path, replace(g, waarden=w)), "Aandeel 65-plussers")
+    assert cellen[:3] == ["2023", "12,5%", "10,0%"]
+    assert cellen[-1] == ""  # no year before 2023
+    assert _kort_rij(rapport(tmp_path, gegevens()), "Aandeel 65-plussers")[:3] == ["2024", "14,0%", "10,5%"]
+
+
+def test_in_het_kort_sets_the_wijk_beside_the_median_of_its_similar_wijken(tmp_path):
+    g = gegevens()
+    extra = [(f"WK03440{i}", v) for i, v in ((3, 11.0), (4, 13.0), (5, 40.0))]
+    rijen = [{**g.waarden.iloc[0].to_dict(), "gebied_code": c, "gebied_niveau": "wijk", "gebied_naam": c,
+              "ouder_code": GEMEENTE, "jaar": 2024, "waarde": v} for c, v in extra]
+    vergelijkbaar = pd.DataFrame(
+        [{"wijkcode": WIJK, "scope": "gemeente", "rang": r, "vergelijkbare_wijkcode": c, "vergelijkbare_wijk_naam": c,
+          "vergelijkbare_gemeente_code": GEMEENTE, "gemeente_code": GEMEENTE, "peiljaar": 2024}
+         for r, (c, _) in enumerate(extra, start=1)]
+    )  # fmt: skip
+    g = replace(g, waarden=pd.concat([g.waarden, pd.DataFrame(rijen)], ignore_index=True), vergelijkbaar=vergelijkbaar)
+    html = rapport(tmp_path, g)
+    assert "Vergelijkbare wijken (mediaan)" in sectie(html, "in-het-kort")
+    cellen = _kort_rij(html, "Aandeel 65-plussers")
+    assert cellen[:3] == ["2024", "14,0%", "10,5%"] and cellen[4] == "13,0%"  # the median of 11, 13 and 40
+    assert cellen[-1] == "12,5% (2023)"
+    # fewer than three similar wijken with a value: no median, which would be one wijk's figure
+    assert _kort_rij(html, "Aantal inwoners")[4] == "."
+
+
 @pytest.mark.parametrize(("significant", "klasse"), [(True, "hoger"), (False, None), (None, None)])
 def test_in_het_kort_colours_a_difference_only_when_pub_says_it_is_significant(tmp_path, significant, klasse):
     g = gegevens(significant={(WIJK, "aandeel_65_plus", 2024): significant})
@@ -308,3 +347,14 @@ def test_in_het_kort_colours_a_difference_only_when_pub_says_it_is_significant(t
     assert re.findall(r'class="getal (hoger|lager)"', html) == ([klasse] if klasse else [])
     assert ("▲" in rij) == (klasse == "hoger")
     assert "Alleen verschillen die groter zijn dan toeval" in html
+
+
+@pytest.mark.parametrize(
+    ("tekst", "verwacht"),
+    [("2024-10-01", "1 oktober 2024"), ("voor 2025-03-12", "voor 12 maart 2025"), ("Q2 2025", "Q2 2025"),
+     ("2024-13-45", "2024-13-45"), (None, "")],
+)  # fmt: skip
+def test_a_bespreking_moment_reads_as_a_dutch_date_where_it_is_one(tekst, verwacht):
+    from wijkprofiel.publish.opmaak import tijdstip
+
+    assert tijdstip(tekst) == verwacht

@@ -74,11 +74,29 @@ def voor_het_web(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 def nieuwe_kaart(bounds) -> folium.Map:
     """An empty map without CDN assets and without background tiles (they would need internet)."""
-    kaart = folium.Map(tiles=None, control_scale=True, prefer_canvas=False, zoom_snap=0.25)
+    kaart = folium.Map(tiles=None, control_scale=False, zoom_control=False, prefer_canvas=False, zoom_snap=0.25)
     kaart.default_js = []
     kaart.default_css = []
     minx, miny, maxx, maxy = bounds
-    kaart.fit_bounds([[miny, minx], [maxy, maxx]])
+    grenzen = [[miny, minx], [maxy, maxx]]
+    kaart.fit_bounds(grenzen)
+    # Dutch controls and a metric scale only; and fit the whole area again when the page is printed, because the
+    # printed map has another size than the one on screen and Leaflet would otherwise cut it off.
+    kaart.get_root().script.add_child(
+        folium.Element(
+            "document.addEventListener('DOMContentLoaded', function () {"
+            f" var m = {kaart.get_name()}, b = {json.dumps(grenzen)};"
+            " L.control.zoom({zoomInTitle: 'Inzoomen', zoomOutTitle: 'Uitzoomen'}).addTo(m);"
+            " L.control.scale({imperial: false}).addTo(m);"
+            " m.attributionControl.setPrefix('<a href=\"https://leafletjs.com\" title=\"Leaflet: bibliotheek voor"
+            " interactieve kaarten\">Leaflet</a>');"
+            " document.querySelectorAll('.leaflet-control-layers-toggle').forEach(function (a) {"
+            " a.title = 'Kaartlagen'; a.setAttribute('aria-label', 'Kaartlagen'); });"
+            " function passend() { m.invalidateSize({pan: false}); m.fitBounds(b, {animate: false}); }"
+            " window.matchMedia('print').addEventListener('change', passend);"
+            " window.addEventListener('beforeprint', passend); window.addEventListener('afterprint', passend); });"
+        )
+    )
     return kaart
 
 
@@ -138,7 +156,7 @@ def wijk_kaart(
     if kansen:
         voeg_kansen_toe(kaart, kansen)
     if len(lagen) > 1 or kansen:
-        folium.LayerControl(collapsed=False).add_to(kaart)
+        folium.LayerControl(collapsed=True).add_to(kaart)  # expanded, ten layers cover the wijk
         # Show the legend of the chosen layer (the page has one <ul class="legenda" data-laag=...> per layer).
         kaart.get_root().script.add_child(
             folium.Element(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from datetime import date, datetime
 
 MAANDEN = [
@@ -39,3 +40,17 @@ def datum(value: date | datetime | None) -> str:
     if value is None:
         return "onbekend"
     return f"{value.day} {MAANDEN[value.month - 1]} {value.year}"
+
+
+def tijdstip(text: str | None) -> str:
+    """Free text such as a bespreking's 'wanneer' as given, but an ISO date in it as '1 oktober 2024'."""
+    if not text:
+        return ""
+    return re.sub(r"\b(\d{4})-(\d{2})-(\d{2})\b", _iso_datum, str(text))
+
+
+def _iso_datum(m: re.Match) -> str:
+    try:
+        return datum(date(int(m[1]), int(m[2]), int(m[3])))
+    except ValueError:
+        return m[0]  # not a real date: leave it as written

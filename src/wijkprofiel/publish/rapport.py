@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from statistics import median
 
 import geopandas as gpd
 import pandas as pd
@@ -75,6 +76,7 @@ BRONNAMEN = {
 _env = Environment(loader=PackageLoader("wijkprofiel.publish", "templates"), autoescape=select_autoescape(["html", "j2"]))
 _env.filters["getal"] = opmaak.getal
 _env.filters["datum"] = opmaak.datum
+_env.filters["tijdstip"] = opmaak.tijdstip
 
 
 @lru_cache(maxsize=64)
@@ -84,26 +86,33 @@ def _kaartlaag(gegevens: PubGegevens, indicator: str, gemeente: str, niveau: str
     return KaartLaag(indicator, label, eenheid, klassegrenzen(values))
 
 
-def _kerncijfers(gegevens: PubGegevens, wijk: str, gemeente: str) -> list[dict]:
-    vorig = max((j for j in gegevens.jaren() if j < gegevens.jaar), default=None)
+def _kerncijfers(gegevens: PubGegevens, wijk: str, gemeente: str, vergelijkbare: list[str]) -> list[dict]:
+    """Per key figure its latest year with a published wijk value (CBS publishes income and care figures a year
+    later), the gemeente and the median of the similar wijken in that same year, and the year before."""
     rows = []
     for indicator in KERNCIJFERS:
         if indicator not in gegevens.indicatoren:
             continue
         label, eenheid = gegevens.indicator_info(indicator)
-        w = gegevens.waarde(wijk, indicator)
-        g = gegevens.waarde(gemeente, indicator)
-        index = gegevens.index(wijk, indicator)
-        w_vorig = gegevens.waarde(wijk, indicator, vorig) if vorig else None
+        jaren = [j for j in gegevens.jaren_van(indicator) if j <= gegevens.jaar]
+        jaar = next((j for j in reversed(jaren) if gegevens.waarde(wijk, indicator, j) is not None), gegevens.jaar)
+        vorig = max((j for j in jaren if j < jaar), default=None)
+        w = gegevens.waarde(wijk, indicator, jaar)
+        g = gegevens.waarde(gemeente, indicator, jaar)
+        soortgelijk = [v for c in vergelijkbare if (v := gegevens.waarde(c, indicator, jaar)) is not None]
         rows.append(
             {
                 "label": label,
                 "eenheid": eenheid,
+                "jaar": jaar,
                 "wijk": opmaak.waarde(w, eenheid),
                 "gemeente": opmaak.waarde(g, eenheid),
-                "index": "" if index is None else opmaak.getal(index),
-                "index_klasse": _verschil_klasse(gegevens.significant(wijk, indicator), w, g),
-                "vorig": opmaak.waarde(w_vorig, eenheid) if vorig else "",
+                # a median of fewer than three wijken would be one wijk's figure under another name
+                "vergelijkbaar": opmaak.waarde(median(soortgelijk) if len(soortgelijk) >= 3 else None, eenheid),
+                "index": "" if (index := gegevens.index(wijk, indicator, jaar)) is None else opmaak.getal(index),
+                "index_klasse": _verschil_klasse(gegevens.significant(wijk, indicator, jaar), w, g),
+                "vorig": opmaak.waarde(gegevens.waarde(wijk, indicator, vorig), eenheid) if vorig else "",
+                "vorig_jaar": vorig,
             }
         )
     return rows
@@ -314,7 +323,11 @@ def _kaart_gebieden(gegevens: PubGegevens, codes: list[str], lagen: list[KaartLa
 def _kaartlagen(gegevens: PubGegevens, gemeente: str, indicator: str, themalagen: list[tuple[str, str]]) -> list[KaartLaag]:
     """The chosen indicator first, then the other key indicators, then one layer per (name, indicator) theme."""
     aanwezig = gegevens.indicatoren
-    volgorde = [indicator] + [i for i in KAARTLAGEN if i != indicator]
+    buurten = gegevens.gebieden("buurt", gemeente=gemeente)
+    # An extra layer without one published buurt value of the peiljaar would be all grey with a "0,0 – 0,0" legend.
+    volgorde = [indicator] + [
+        i for i in KAARTLAGEN if i != indicator and any(gegevens.waarde(c, i) is not None for c in buurten)
+    ]
     lagen = [_kaartlaag(gegevens, i, gemeente) for i in volgorde if i in aanwezig]
     for naam, thema_indicator in themalagen:
         if thema_indicator in aanwezig:
@@ -396,6 +409,7 @@ def schrijf_wijkrapport(
         kaart = kaart_onderdelen(wijk_kaart(web_buurten, context, omtrek, lagen, op_de_kaart))
 
     koppen, buurtrijen = _buurttabel(gegevens, wijk)
+    vergelijkbaar = _vergelijkbare_wijken(gegevens, wijk)
     downloads = schrijf_downloads(gegevens, wijk, out_dir)
     html = _env.get_template("wijk.html.j2").render(
         **_algemeen(gegevens, gemeente),
@@ -404,15 +418,14 @@ def schrijf_wijkrapport(
         kaart=kaart,
         lagen=lagen,
         aantal_buurten=len(buurt_codes),
-        kerncijfers=_kerncijfers(gegevens, wijk, gemeente),
-        vorig_jaar=max((j for j in gegevens.jaren() if j < gegevens.jaar), default=None),
+        kerncijfers=_kerncijfers(gegevens, wijk, gemeente, [w["code"] for w in (vergelijkbaar or {}).get("gemeente", [])]),
         buurt_koppen=koppen,
         buurten=buurtrijen,
         beschikkingen=_beschikkingen(gegevens, wijk, gemeente),
         kansen=kansen,
         **_rode_draden(gegevens, wijk),
         vorige_bespreking=_vorige_bespreking(gegevens, wijk),
-        vergelijkbaar=_vergelijkbare_wijken(gegevens, wijk),
+        vergelijkbaar=vergelijkbaar,
         significantie_bekend=gegevens.heeft_significantie,
         vragen=bespreektafel.VRAGEN,
         rollen=bespreektafel.ROLLEN,
