@@ -263,6 +263,32 @@ def test_verhouding_volgt_een_secundair_onderdrukte_teller():
     assert uit[("BU00010103", WMO_PER_1000)] == (15.0, None)  # 1000 × 15 / 1000
 
 
+def test_verhouding_met_een_gemeentelijke_noemer_uit_de_gepubliceerde_noemer_en_verborgen_met_haar():
+    """A share of casussen: rate and published numerator must not give back the unrounded or hidden number of
+    casussen (10 / 58,8% = 17 recovered a secondarily suppressed buurt in the demo)."""
+    casussen, geld, pct = "casuistiek_casussen", "casuistiek_geldzorgen", "casuistiek_geldzorgen_pct"
+    catalogus = pd.DataFrame(
+        [
+            {"indicator": casussen, "teller": None, "noemer": None, "factor": None},
+            {"indicator": geld, "teller": None, "noemer": None, "factor": None},
+            {"indicator": pct, "teller": geld, "noemer": casussen, "factor": 100.0},
+        ]
+    )
+    v = dict(indicator=pct, openbaarmaking="verhouding")
+    waarden = [
+        rij("WK000101", 62, casussen), rij("BU00010101", 3, casussen), rij("BU00010102", 17, casussen),
+        rij("BU00010103", 42, casussen),
+        rij("BU00010102", 10, geld), rij("BU00010103", 12, geld),
+        rij("BU00010102", 58.8, noemer=17, **v), rij("BU00010103", 28.6, noemer=42, **v),
+    ]  # fmt: skip
+    gebieden = [gebied("WK000101"), gebied("BU00010101"), gebied("BU00010102"), gebied("BU00010103")]
+    uit = besluit(waarden, gebieden, catalogus)
+    assert uit[("BU00010102", casussen)] == (None, SECUNDAIR)
+    assert uit[("BU00010102", geld)] == (10.0, None)
+    assert uit[("BU00010102", pct)] == (None, f"noemer verborgen ({SECUNDAIR})")
+    assert uit[("BU00010103", casussen)] == (40.0, None)
+    assert uit[("BU00010103", pct)] == (25.0, None)  # 100 × 10 / 40, not 100 × 10 / 42 = 23.8
+
 def test_andere_klassen_van_gemeentecijfers():
     waarden = [
         rij("BU00010101", 4.2, "gemiddelde_duur", openbaarmaking="gemiddelde"),  # no rule yet: never published

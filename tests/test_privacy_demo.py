@@ -77,3 +77,25 @@ def test_verhouding_verborgen_met_haar_teller(gepubliceerd):
     for code, _, _, jaar, indicator, rate, _, _, teller in verhoudingen:
         if waarde.get((code, jaar, teller)) is None:
             assert rate is None, (code, jaar, indicator)
+
+
+def test_verhouding_met_gemeentelijke_noemer_uit_de_gepubliceerde_noemer(demo_volledig):
+    """A share of casussen (or of enquête respondents) is computed from the published numerator AND the
+    published denominator: otherwise rate and numerator give back the unrounded or hidden denominator."""
+    con = connect(demo_volledig, read_only=True)
+    try:
+        rows = con.execute(
+            """select p.gebied_code, p.jaar, p.indicator, p.waarde, t.waarde, d.waarde, c.factor
+               from pub.indicator_waarden p
+               join raw.indicator_catalogus c using (indicator)
+               join raw.indicator_catalogus dc on dc.indicator = c.noemer and dc.bron = 'gemeente'
+               left join pub.indicator_waarden t on t.gebied_code = p.gebied_code and t.jaar = p.jaar and t.indicator = c.teller
+               left join pub.indicator_waarden d on d.gebied_code = p.gebied_code and d.jaar = p.jaar and d.indicator = c.noemer
+               where p.bron = 'gemeente' and p.waarde is not null"""
+        ).fetchall()
+    finally:
+        con.close()
+    assert rows
+    for code, jaar, indicator, rate, teller, noemer, factor in rows:
+        assert noemer is not None, (code, jaar, indicator, rate)  # a published rate never has a hidden denominator
+        assert abs(rate - factor * teller / noemer) <= 0.05 + 1e-9, (code, jaar, indicator, rate, teller, noemer)

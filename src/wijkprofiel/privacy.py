@@ -4,7 +4,9 @@ Figures CBS has already published pass through unchanged (CBS applied its own ru
 For figures with bron = 'gemeente' (DESIGN §8):
 
 - a person count of 0–7 is hidden; any other count is rounded to the nearest 5;
-- a rate is computed from its rounded numerator and hidden with it;
+- a rate is computed from its rounded numerator and hidden with it; when its denominator is (partly) a
+  gemeente count, from the published (rounded) denominator too, and hidden with it, so that rate and
+  numerator do not give back the unrounded or hidden denominator;
 - an area with fewer than 50 inhabitants (or an unknown number) shows no person-based figure;
 - secondary suppression: where a parent's figure is published and exactly one of its children is hidden,
   the next-smallest published child is hidden too, repeated until stable, so that subtracting published
@@ -39,15 +41,21 @@ def openbaar_maken(waarden: pd.DataFrame, gebieden: pd.DataFrame, catalogus: pd.
 
     waarden: gebied_code, gebied_niveau, ouder_code, jaar, indicator, waarde, bron, openbaarmaking, noemer.
     gebieden: gebied_code, gebied_niveau, ouder_code, jaar, inwoners (the areas that exist, with CBS inwoners).
-    catalogus: indicator, teller, factor (raw.indicator_catalogus).
+    catalogus: indicator, teller, factor and optionally noemer (raw.indicator_catalogus).
     Returns gebied_code, jaar, indicator, waarde (published), onderdrukt, reden.
     """
     uit: dict[tuple, tuple[float | None, str | None]] = {}
     teller_van = {r.indicator: r.teller for r in catalogus.itertuples() if isinstance(r.teller, str) and r.teller}
+    noemer_van = {
+        r.indicator: [d.strip() for d in r.noemer.split("+") if d.strip()]
+        for r in catalogus.itertuples()
+        if isinstance(getattr(r, "noemer", None), str) and r.noemer
+    }
     factor_van = {r.indicator: r.factor for r in catalogus.itertuples()}
     inwoners = _inwoners_per_jaar(gebieden)
 
     gemeente = waarden[waarden.bron == "gemeente"]
+    gemeente_aantallen = set(gemeente.loc[gemeente.openbaarmaking == "aantal_personen", "indicator"])
     for r in waarden[waarden.bron != "gemeente"].itertuples(index=False):
         uit[(r.gebied_code, r.jaar, r.indicator)] = (None, "onbekend of geheim (CBS)") if _leeg(r.waarde) else (r.waarde, None)
 
@@ -78,7 +86,11 @@ def openbaar_maken(waarden: pd.DataFrame, gebieden: pd.DataFrame, catalogus: pd.
             elif _leeg(r.noemer) or not r.noemer:
                 uit[key] = (None, "noemer onbekend")
             else:
-                uit[key] = (round(factor_van[r.indicator] * teller_uit[0] / r.noemer, 1), None)
+                noemer, reden = _gepubliceerde_noemer(r, noemer_van.get(r.indicator, []), gemeente_aantallen, uit, waar)
+                if noemer is None or not noemer:
+                    uit[key] = (None, reden or "noemer onbekend")
+                else:
+                    uit[key] = (round(factor_van[r.indicator] * teller_uit[0] / noemer, 1), None)
         elif r.openbaarmaking == "niet_persoonsgebonden":
             uit[key] = (r.waarde, None) if not _leeg(r.waarde) else (None, "onbekend")
         else:  # an average or an unknown class of a person-based figure: not published until it has a rule
@@ -88,6 +100,21 @@ def openbaar_maken(waarden: pd.DataFrame, gebieden: pd.DataFrame, catalogus: pd.
         [(c, j, i, w, w is None, reden) for (c, j, i), (w, reden) in uit.items()],
         columns=["gebied_code", "jaar", "indicator", "waarde", "onderdrukt", "reden"],
     )
+
+
+def _gepubliceerde_noemer(r, delen: list[str], gemeente_aantallen: set[str], uit: dict, waar: dict):
+    """The denominator a reader may see: the true one with every gemeente count in it replaced by its published
+    (rounded) value; None with the part's reason when such a part is hidden (or has no row: a true 0)."""
+    noemer = r.noemer
+    for deel in delen:
+        if deel not in gemeente_aantallen:
+            continue  # a CBS figure: public as it is
+        sleutel = (r.gebied_code, r.jaar, deel)
+        gepubliceerd, reden = uit.get(sleutel, (None, f"minder dan {ONDERGRENS}"))
+        if gepubliceerd is None:
+            return None, f"noemer verborgen ({reden})"
+        noemer = noemer - (waar.get(sleutel) or 0) + gepubliceerd
+    return noemer, None
 
 
 def _secundair(uit: dict, waar: dict, aantallen: pd.DataFrame, gebieden: pd.DataFrame) -> None:
@@ -176,7 +203,7 @@ def schrijf_openbaarmaking(con) -> None:
              on i.gebied_code = g.gebied_code and i.indicator = 'inwoners' and i.jaar = g.jaar
            order by j.jaar, g.gebied_code"""
     ).df()
-    catalogus = con.execute("select indicator, teller, factor from raw.indicator_catalogus").df()
+    catalogus = con.execute("select indicator, teller, noemer, factor from raw.indicator_catalogus").df()
     besluit = openbaar_maken(waarden, gebieden, catalogus)
     con.register("_openbaarmaking", besluit)
     con.execute("create or replace table marts.openbaarmaking as select * from _openbaarmaking")
