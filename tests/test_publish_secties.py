@@ -358,3 +358,18 @@ def test_a_bespreking_moment_reads_as_a_dutch_date_where_it_is_one(tekst, verwac
     from wijkprofiel.publish.opmaak import tijdstip
 
     assert tijdstip(tekst) == verwacht
+
+
+def test_a_new_set_of_reports_replaces_the_old_one_in_one_step(tmp_path):
+    from wijkprofiel.publish import _swap_in
+
+    target, new = tmp_path / "rapporten", tmp_path / ".rapporten-nieuw"
+    target.mkdir()
+    (target / "WK034401.html").write_text("oud")
+    (target / "WK034499.html").write_text("vervallen wijk")
+    new.mkdir()
+    (new / "WK034401.html").write_text("nieuw")
+    _swap_in(new, target)
+    assert sorted(p.name for p in target.iterdir()) == ["WK034401.html"]
+    assert (target / "WK034401.html").read_text() == "nieuw"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rapporten"]  # no folder of the old set is left

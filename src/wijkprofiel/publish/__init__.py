@@ -6,8 +6,11 @@ at the end, so a wijkteam never opens half a set; one failing wijk is reported a
 
 from __future__ import annotations
 
+import ctypes
 import logging
+import os
 import shutil
+import sys
 import tempfile
 import traceback
 from dataclasses import dataclass, field
@@ -64,13 +67,30 @@ def publish_reports(
 
 
 def _swap_in(new: Path, target: Path) -> None:
-    """Replace `target` by `new` with two renames, so readers see the old set or the new one."""
+    """Replace `target` by `new`. Where the system can exchange two folders in one step (Linux), a reader sees
+    the old set or the new one and nothing in between; elsewhere two renames leave a moment without a folder,
+    never a half set."""
+    if target.exists() and _wissel_mappen(new, target):
+        shutil.rmtree(new, ignore_errors=True)  # `new` now holds the previous set
+        return
     old = target.with_name(f".{target.name}-old")
     shutil.rmtree(old, ignore_errors=True)
     if target.exists():
         target.rename(old)
     new.rename(target)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _wissel_mappen(a: Path, b: Path) -> bool:
+    """Exchange two folders atomically with renameat2(RENAME_EXCHANGE); False where that is not available."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):  # a C library without renameat2 (glibc < 2.28, musl)
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
 
 
 __all__ = ["PublishResult", "PubGegevens", "publish_reports"]
