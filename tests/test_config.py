@@ -60,6 +60,11 @@ def test_the_environment_wins_over_the_file(tmp_path, monkeypatch):
         ('gemeenten = ["GM0344"]\n[[exports]]\ngemeente = "GM0344"\nsoort = "facturen"\npad = "x.csv"\n',
          r"setting exports\.0\.soort: Input should be 'beschikkingen'"),
         ('gemeenten = ["GM0344"\n', r"not valid TOML"),
+        ('gemeenten = ["GM0344"]\n[[cbs_bestanden]]\npad = "kwb-2024-WEG.xlsx"\njaar = 2024\n',
+         r"setting cbs_bestanden\.0\.pad: file not found: .*kwb-2024-WEG\.xlsx"),
+        ('gemeenten = ["GM0344"]\n[[exports]]\ngemeente = "GM0344"\nsoort = "beschikkingen"\npad = "x.csv"\nprofiel = "bogus"\n',
+         r"setting exports\.0\.profiel: .*bogus"),
+        ('gemeenten = ["GM0344"]\n[paden]\nkoppeltabel = "pc6-WEG.csv"\n', r"setting paden\.koppeltabel: file not found"),
     ],
 )
 def test_a_wrong_setting_gives_one_line_naming_it(tmp_path, monkeypatch, tekst, melding):

@@ -21,6 +21,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from .codes import gemeentecode
 from .errors import WijkprofielError
+from .profielen import laad_profiel
 
 ENV_CONFIG = "WIJKPROFIEL_CONFIG"
 DEFAULT_CONFIG = Path("wijkprofiel.toml")
@@ -40,6 +41,14 @@ class Bestand(_Strikt):
     pad: Path
     jaar: int = Field(ge=1990, le=2100)
 
+    @field_validator("pad")
+    @classmethod
+    def _bestaat(cls, v: Path) -> Path:
+        # A release file is there when the run is configured; a typo should fail `config check`, not the run.
+        if not v.is_file():
+            raise ValueError(f"file not found: {v}")
+        return v
+
 
 class Export(_Strikt):
     """One export location of the gemeente: a file, a folder or a glob, read through a mapping profile."""
@@ -50,6 +59,17 @@ class Export(_Strikt):
     profiel: str | None = None
 
     _gemeente = field_validator("gemeente")(lambda cls, v: _code(v))
+
+    @field_validator("profiel")
+    @classmethod
+    def _bekend_profiel(cls, v: str | None) -> str | None:
+        # (The export files themselves may arrive later: a folder or glob can be empty when it is configured.)
+        if v is not None:
+            try:
+                laad_profiel(v)
+            except WijkprofielError as exc:
+                raise ValueError(str(exc)) from None
+        return v
 
     def bestanden(self) -> list[str]:
         """The files now at this location, sorted (a folder gives its files, a glob its matches)."""
@@ -70,6 +90,13 @@ class Paden(_Strikt):
     #: CBS postcode → buurt table used to place beschikkingen and cases.
     koppeltabel: Path | None = None
     taxonomie: Path | None = None
+
+    @field_validator("koppeltabel", "taxonomie")
+    @classmethod
+    def _bestaat(cls, v: Path | None) -> Path | None:
+        if v is not None and not v.is_file():
+            raise ValueError(f"file not found: {v}")
+        return v
 
 
 class Drempels(_Strikt):
