@@ -237,3 +237,115 @@ def test_elke_waarde_van_de_later_release_staat_in_de_mart(mart, load_ids):
     assert vergeleken == AANTAL_GEBIEDEN * len(LATER_KOLOMMEN) == 3172
     assert bekend > 0
     assert komma > 0  # decimal commas ('0,7') were among the values compared
+
+
+# ------------------------------------------------------------------------------------ every CBS indicator
+
+INDICATOREN_CSV = CATALOGUS_CSV.with_name("indicatoren.csv")
+#: The bundled release files per year, oldest release first: a later release fills in cells the earlier one
+#: left '.', and among known values the later release wins (intermediate.cbs_waarden).
+RELEASES = {2023: (KWB_2023, KWB_2023_LATER), 2024: (KWB_2024,)}
+
+
+def _csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+#: CBS cell per indicator: indicator → kwb_kort (short column name in the release files).
+CBS_CELLEN = {r["indicator"]: r["kwb_kort"] for r in _csv(CATALOGUS_CSV) if r["kwb_kort"]}
+#: Every catalogue row with bron = 'cbs'.
+CBS_INDICATOREN = {r["indicator"]: r for r in _csv(INDICATOREN_CSV) if r["bron"] == "cbs"}
+#: bron = 'cbs' indicators that CBS publishes as a cell of the KWB files.
+DIRECT = sorted(i for i in CBS_INDICATOREN if i in CBS_CELLEN)
+#: bron = 'cbs' indicators the build derives from two CBS cells (teller, noemer, factor in the catalogue;
+#: intermediate.verhoudingen rounds factor × teller / noemer to one decimal).
+AFGELEID = sorted(
+    i for i, r in CBS_INDICATOREN.items() if i not in CBS_CELLEN and r["teller"] in CBS_CELLEN and r["noemer"] in CBS_CELLEN
+)
+TOLERANTIE = 0.05  # half the last decimal of the rounded ratio
+
+
+def brondata(jaar: int) -> dict[str, dict[str, tuple[float | None, str]]]:
+    """{area: {indicator: (value, file name)}} for every direct indicator of the year, merged over the year's
+    releases the way CBS means them: a later release's known value replaces the earlier one, its '.' does not."""
+    uit: dict[str, dict[str, tuple[float | None, str]]] = {}
+    for path in RELEASES[jaar]:
+        header, bron = lees_xlsx(path)
+        for code, record in bron.items():
+            rij = uit.setdefault(code, {})
+            for indicator in DIRECT:
+                kort = CBS_CELLEN[indicator]
+                if kort not in header:
+                    continue
+                waarde = bronwaarde(record[kort])
+                if waarde is not None or indicator not in rij:
+                    rij[indicator] = (waarde, path.name)
+    return uit
+
+
+def test_elke_cbs_indicator_van_de_catalogus_wordt_vergeleken():
+    """Nothing with bron = 'cbs' escapes the comparison below: each is a KWB cell or a ratio of two."""
+    assert set(DIRECT) | set(AFGELEID) == set(CBS_INDICATOREN)
+    assert len(DIRECT) == 39
+    assert AFGELEID == ["aandeel_0_14", "aandeel_65_plus", "aandeel_eenpersoonshuishoudens", "bijstand_per_1000_inwoners"]
+    # every cell is in both years' main release
+    for jaar, (eerste, *_) in RELEASES.items():
+        header, _ = lees_xlsx(eerste)
+        assert {CBS_CELLEN[i] for i in DIRECT} <= set(header), jaar
+
+
+def _beschrijf(verschillen: list[tuple], kop: str) -> str:
+    regels = [f"{len(verschillen)} {kop}:"] + [" | ".join(map(str, v)) for v in verschillen[:25]]
+    if len(verschillen) > 25:
+        regels.append(f"... and {len(verschillen) - 25} more")
+    return "\n".join(regels)
+
+
+@pytest.mark.parametrize("indicator", DIRECT)
+@pytest.mark.parametrize("jaar", sorted(RELEASES))
+def test_cbs_cel_gelijk_aan_mart_alle_gebieden(mart, load_ids, jaar, indicator):
+    """Every area (gemeente, 10 wijken, 111 buurten): the mart holds the source cell, '.' as NULL (never 0),
+    and names the release the known value came from."""
+    bron = brondata(jaar)
+    assert len(bron) == AANTAL_GEBIEDEN
+    verschillen = []
+    for code, waarden in sorted(bron.items()):
+        verwacht, bestand = waarden[indicator]
+        if (code, jaar, indicator) not in mart:
+            verschillen.append((code, "no row in the mart", f"source {verwacht}"))
+            continue
+        waarde, release = mart[(code, jaar, indicator)]
+        if (waarde is None) != (verwacht is None) or waarde != verwacht:
+            verschillen.append((code, f"mart {waarde}", f"source {verwacht} ({bestand})"))
+        elif verwacht is not None and release != load_ids[bestand]:
+            verschillen.append((code, f"release_load_id {release}", f"source {bestand} = load {load_ids[bestand]}"))
+    assert not verschillen, _beschrijf(verschillen, f"differences for {indicator} in {jaar}")
+
+
+@pytest.mark.parametrize("indicator", AFGELEID)
+@pytest.mark.parametrize("jaar", sorted(RELEASES))
+def test_afgeleid_aandeel_gelijk_aan_verhouding_van_de_cellen(mart, jaar, indicator):
+    """A share the build derives (aandeel_65_plus = 100 × a_65_oo / a_inw, ...) against the ratio of the
+    source cells, within 0.05 (the mart rounds to one decimal); NULL where a cell is '.' or the noemer is 0."""
+    rij = CBS_INDICATOREN[indicator]
+    factor = float(rij["factor"])
+    bron = brondata(jaar)
+    verschillen = []
+    berekend = 0
+    for code, waarden in sorted(bron.items()):
+        teller, noemer = waarden[rij["teller"]][0], waarden[rij["noemer"]][0]
+        verwacht = None if teller is None or not noemer else factor * teller / noemer
+        if (code, jaar, indicator) not in mart:
+            verschillen.append((code, "no row in the mart", f"teller {teller}, noemer {noemer}"))
+            continue
+        waarde, _ = mart[(code, jaar, indicator)]
+        if (waarde is None) != (verwacht is None) or (
+            verwacht is not None and abs(waarde - verwacht) > TOLERANTIE + 1e-9
+        ):
+            verschillen.append((code, f"mart {waarde}", f"{factor:g} × {teller} / {noemer} = {verwacht}"))
+        berekend += verwacht is not None
+    assert not verschillen, _beschrijf(verschillen, f"differences for {indicator} in {jaar}")
+    # Something was computed, unless CBS has not published the teller at all (personen_bijstand is '.' for
+    # every area in the early 2024 release): then every value is NULL, which the loop above checked.
+    assert berekend > 0 or all(w[rij["teller"]][0] is None for w in bron.values())
