@@ -41,6 +41,7 @@ BESCHIKKINGEN = Bronsoort(
     velden=VELDEN,
     valideren="beschikkingen_valideren.sql",
     pseudonimiseren=True,
+    tekstvelden=("bsn", "beschikking_id"),
     voorbereiden=_opzoektabellen,
 )
 

@@ -71,6 +71,7 @@ def _soort(naam: str, taxonomie: Taxonomie) -> Bronsoort:
             standaard_profiel="casuistiek",
             pseudonimiseren=True,
             rijen_per_record=True,
+            tekstvelden=("casus_id",),
             voorbereiden=partial(_casuistiek_voorbereiden, taxonomie=taxonomie),
             na_schrijven=partial(_onbekende_tags, taxonomie=taxonomie),
         )

@@ -48,6 +48,7 @@ class Bronsoort:
     standaard_profiel: str = "auto"
     pseudonimiseren: bool = False               # the SQL uses $hmac(x): a key is required
     rijen_per_record: bool = False              # one record may give several rows (a case with several tags)
+    tekstvelden: tuple[str, ...] = ()           # identifiers with about one value per record: read as text, not coded
     voorbereiden: Callable[[duckdb.DuckDBPyConnection, Profiel], None] | None = None  # lookup tables
     na_schrijven: Callable[[duckdb.DuckDBPyConnection, int, str], None] | None = None  # inside the transaction
 
@@ -94,7 +95,7 @@ def laad_export(
     # as written: the small table is always the build side.
     mem.execute("set disabled_optimizers = 'join_order,build_side_probe_side'")
     try:
-        invoer = lees_invoer(mem, pad, prof, list(soort.velden))
+        invoer = lees_invoer(mem, pad, prof, list(soort.velden), tekstvelden=soort.tekstvelden)
         bron = bron or bron_uit_bestandsnaam(invoer)
         if invoer.soort == "301":
             periode = f"bericht-{invoer.sha256[:12]}"  # 301 messages add up; each is its own period
@@ -181,12 +182,15 @@ def _schrijf(mem, db_path, soort: Bronsoort, invoer: Invoer, bron: str, periode:
                 where g.in_orde""",
             {"load_id": load_id, "bron": bron, "periode": periode, "gemeente": gemeente, "bestand": bestand},
         ).fetchone()[0]
-        mem.execute(
-            """insert into doel.meta.quarantine
-               select $load_id, $bestand, bron_rij, p.kolom, p.reden, p.waarde
-               from (select bron_rij, unnest(problemen) as p from gecontroleerd where not in_orde)""",
-            {"load_id": load_id, "bestand": bestand},
-        )
+        # A second pass over the records finds the faulty ones; when every record was written there are none
+        # (one row per record, except for sources with several rows per record), so a clean export skips it.
+        if soort.rijen_per_record or loaded < mem.execute(f"select count(*) from {invoer.tabel}").fetchone()[0]:
+            mem.execute(
+                """insert into doel.meta.quarantine
+                   select $load_id, $bestand, bron_rij, p.kolom, p.reden, p.waarde
+                   from (select bron_rij, unnest(problemen) as p from gecontroleerd where not in_orde)""",
+                {"load_id": load_id, "bestand": bestand},
+            )
         if invoer.afgewezen:
             mem.executemany(
                 "insert into doel.meta.quarantine values (?, ?, ?, null, ?, null)",

@@ -19,6 +19,7 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Callable
 
 import duckdb
 import pandas as pd
@@ -73,8 +74,10 @@ def herken_soort(pad: Path) -> str:
     return "csv"
 
 
-def lees_invoer(con: duckdb.DuckDBPyConnection, pad: str | Path, profiel: Profiel, velden: list[str], tabel: str = "invoer") -> Invoer:
-    """Read `pad` into `tabel` (in `con`, an in-memory connection) with columns bron_rij + `velden`."""
+def lees_invoer(con: duckdb.DuckDBPyConnection, pad: str | Path, profiel: Profiel, velden: list[str], tabel: str = "invoer",
+                tekstvelden: tuple[str, ...] = ()) -> Invoer:
+    """Read `pad` into `tabel` (in `con`, an in-memory connection) with columns bron_rij + `velden` (all text).
+    tekstvelden: identifiers with about as many values as records, held as text rather than coded."""
     pad = Path(pad)
     soort = herken_soort(pad)
     if soort == "301":
@@ -82,7 +85,7 @@ def lees_invoer(con: duckdb.DuckDBPyConnection, pad: str | Path, profiel: Profie
     elif soort == "xlsx":
         invoer = _lees_xlsx(con, pad, profiel, velden, tabel)
     else:
-        invoer = _lees_csv(con, pad, profiel, velden, tabel)
+        invoer = _lees_csv(con, pad, profiel, velden, tabel, tekstvelden)
     ontbrekend = [v for v in profiel.verplicht if v in velden and v not in invoer.kolommen]
     if ontbrekend:
         raise SourceError(
@@ -130,7 +133,7 @@ def _zoek_header(lines: list[str], profiel: Profiel) -> tuple[str, int, list[str
     return delimiter, index, cells
 
 
-def _lees_csv(con, pad: Path, profiel: Profiel, velden: list[str], tabel: str) -> Invoer:
+def _lees_csv(con, pad: Path, profiel: Profiel, velden: list[str], tabel: str, tekstvelden: tuple[str, ...]) -> Invoer:
     with pad.open("rb") as fh:
         raw = fh.read(_SAMPLE_BYTES)
     encoding, sample = _decodeer_sample(raw)
@@ -144,10 +147,10 @@ def _lees_csv(con, pad: Path, profiel: Profiel, velden: list[str], tabel: str) -
     kolommen, ongebruikt, posities = _koppel_headers(headers, profiel, velden)
 
     try:
-        afgewezen = _lees_csv_bestand(con, pad, encoding, header_index, delimiter, headers, posities, velden)
+        afgewezen = _lees_csv_bestand(con, pad, encoding, header_index, delimiter, headers, posities, velden, tekstvelden)
         if any(r["soort"] in ("INVALID UNICODE", "INVALID ENCODING") for r in afgewezen) and encoding == "utf-8":
             # The sample looked like UTF-8 but a later line is not: the file is cp1252 after all.
-            afgewezen = _lees_csv_bestand(con, pad, "cp1252", header_index, delimiter, headers, posities, velden)
+            afgewezen = _lees_csv_bestand(con, pad, "cp1252", header_index, delimiter, headers, posities, velden, tekstvelden)
     except duckdb.Error as exc:
         raise SourceError(f"{pad.name}: cannot be read as a {delimiter!r}-separated file: {str(exc).splitlines()[0]}") from exc
     open_quote = next((r for r in afgewezen if r["soort"] == "UNQUOTED VALUE"), None)
@@ -164,18 +167,20 @@ def _lees_csv(con, pad: Path, profiel: Profiel, velden: list[str], tabel: str) -
     if afgewezen:
         voor = [r["rij"] - j for j, r in enumerate(afgewezen, start=1)]
         con.execute("create or replace table _afgewezen_voor as select unnest(?::bigint[]) as voor", [voor])
-        nummer = "rowid + 1 + (select count(*) from _afgewezen_voor where voor < _csv.rowid + 1)"
+        nummer = "rowid + 1 + (select count(*) from _afgewezen_voor where voor < _invoer._csv.rowid + 1)"
     else:
         nummer = "rowid + 1"
     # A view, not a copy: a large export is held in memory once. (Regular in-memory tables are used rather
     # than temp tables, which DuckDB fills several times slower.)
-    con.execute(f"create or replace view {tabel} as select {nummer} as bron_rij, * exclude (_leeg) from _csv where not _leeg")
+    # Coded fields are text again here, so every source's validation SQL reads plain strings.
+    tekst = ", ".join(f"{v}::varchar as {v}" if v in posities else f"null::varchar as {v}" for v in velden)
+    con.execute(f"create or replace view {tabel} as select {nummer} as bron_rij, {tekst} from _invoer._csv where not _leeg")
     rows_in = con.execute(f"select count(*) from {tabel}").fetchone()[0] + len(afgewezen)
     return Invoer(pad, "csv", sha256_file(pad), tabel, kolommen, ongebruikt, rows_in, afgewezen)
 
 
 def _lees_csv_bestand(con, pad: Path, encoding: str, header_index: int, delimiter: str, headers: list[str],
-                      posities: dict[str, int], velden: list[str]) -> list[dict]:
+                      posities: dict[str, int], velden: list[str], tekstvelden: tuple[str, ...]) -> list[dict]:
     """Read the data lines into table _csv (mapped columns only); returns the lines DuckDB could not read."""
     con.execute("drop table if exists _csv_fouten")
     con.execute("drop table if exists _csv_scans")
@@ -191,21 +196,33 @@ def _lees_csv_bestand(con, pad: Path, encoding: str, header_index: int, delimite
         bron = Path(tijdelijk.name)
     try:
         columns = {f"k{i}": "VARCHAR" for i in range(len(headers))}
-        selectie = ", ".join(f"k{posities[v]} as {v}" if v in posities else f"null::varchar as {v}" for v in velden)
+        # A line with too few or too many fields is rejected, not padded: its values would sit in the wrong
+        # columns (a BSN where the wet should be). Both passes below reject the same lines.
+        def bestand(fouten: str, scans: str) -> str:
+            return (
+                f"read_csv(?, auto_detect = false, header = false, skip = ?, delim = ?, quote = '\"', escape = '\"', "
+                f"columns = {columns!r}, null_padding = false, max_line_size = 10000000, store_rejects = true, "
+                f"rejects_table = '{fouten}', rejects_scan = '{scans}')"
+            )
+
+        parameters = [str(bron), header_index + 1, delimiter]
+        gecodeerd = _codeer_velden(con, bestand, parameters, [v for v in velden if v in posities and v not in tekstvelden], posities)
+        selectie = ", ".join(
+            f"k{posities[v]}::_invoer.{gecodeerd[v]} as {v}" if v in gecodeerd else f"k{posities[v]} as {v}"
+            for v in velden if v in posities
+        )
         # A line of only separators is no record; marking it here, in the parallel read, keeps later scans cheap.
         leeg = "coalesce(" + ", ".join(f"nullif(k{posities[v]}, '')" for v in velden if v in posities) + ") is null"
         selectie += f", {leeg} as _leeg"
-        # One pass that keeps only the mapped columns; the table's rowid is the record's order in the file.
-        # A line with too few or too many fields is rejected, not padded: its values would sit in the wrong
-        # columns (a BSN where the wet should be).
-        con.execute(
-            f"""create or replace table _csv as
-                select {selectie}
-                from read_csv(?, auto_detect = false, header = false, skip = ?, delim = ?, quote = '"', escape = '"',
-                              columns = {columns!r}, null_padding = false, max_line_size = 10000000,
-                              store_rejects = true, rejects_table = '_csv_fouten', rejects_scan = '_csv_scans')""",
-            [str(bron), header_index + 1, delimiter],
+        # One pass that keeps only the mapped columns; the table's rowid is the record's order in the file
+        # (a projection keeps DuckDB's insertion order; a join would not).
+        # Text fields are stored uncompressed: compressing nearly unique strings costs more time than it saves.
+        kolomtypen = ", ".join(
+            f"{v} _invoer.{gecodeerd[v]}" if v in gecodeerd else f"{v} varchar using compression uncompressed"
+            for v in velden if v in posities
         )
+        con.execute(f"create or replace table _invoer._csv ({kolomtypen}, _leeg boolean)")
+        con.execute(f"insert into _invoer._csv select {selectie} from {bestand('_csv_fouten', '_csv_scans')}", parameters)
     finally:
         if tijdelijk is not None:
             Path(tijdelijk.name).unlink(missing_ok=True)
@@ -215,6 +232,37 @@ def _lees_csv_bestand(con, pad: Path, encoding: str, header_index: int, delimite
         # one line per record: DuckDB reports a line with two surplus fields twice
         for line, soort in con.execute("select line, min(error_type) from _csv_fouten group by line order by line").fetchall()
     ]
+
+
+def _codeer_velden(con, bestand: Callable[[str, str], str], parameters: list, velden: list[str], posities: dict[str, int]) -> dict[str, str]:
+    """An ENUM type per field holding that field's distinct values (first pass over the file), so that the
+    second pass stores each value as a small code instead of a string: a 10-million-row export then fits in
+    well under 2 GB. Identifiers with nearly as many values as rows (tekstvelden) stay text. Returns the
+    type name per field; a field without any value keeps VARCHAR."""
+    # The coded records live in a compressed in-memory catalog of their own: a tenth of the memory (10 million
+    # records in about 0.2 GB instead of 1.1 GB), for about a quarter more reading time.
+    con.execute("detach database if exists _invoer")  # also drops the types of an earlier read (cp1252 reads twice)
+    con.execute("attach ':memory:' as _invoer (compress)")
+    if not velden:
+        return {}
+    kolommen = [f"k{posities[v]}" for v in velden]
+    con.execute(
+        f"create or replace table _waarden as select grouping_id({', '.join(kolommen)}) as _groep, {', '.join(kolommen)} "
+        f"from {bestand('_waarden_fouten', '_waarden_scans')} "
+        f"group by grouping sets ({', '.join(f'({k})' for k in kolommen)})",
+        parameters,
+    )
+    typen = {}
+    alle = (1 << len(kolommen)) - 1
+    for i, (veld, kolom) in enumerate(zip(velden, kolommen)):
+        groep = alle ^ (1 << (len(kolommen) - 1 - i))  # grouping_id: a bit per column, 1 = not grouped on it
+        waarden = f"select {kolom} from _waarden where _groep = {groep} and {kolom} is not null"
+        if con.execute(f"select count(*) > 0 from ({waarden})").fetchone()[0]:
+            con.execute(f"create type _invoer._e_{veld} as enum ({waarden})")
+            typen[veld] = f"_e_{veld}"
+    for tabel in ("_waarden", "_waarden_fouten", "_waarden_scans"):
+        con.execute(f"drop table if exists {tabel}")
+    return typen
 
 
 def _reden_afgewezen(soort: str, line: int, velden: int) -> str:
