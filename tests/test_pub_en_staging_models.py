@@ -174,10 +174,6 @@ def test_staging_signalen_nieuwste_export_van_bron_en_periode_vervangt_de_oudere
     ]  # fmt: skip
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: raw.signalen holds two kinds of source (partner signals, meta.loads.bron "
-                   "'signalen', and enquête results, 'enquete'), but staging.signalen keeps only max(load_id) per (bron, periode): "
-                   "an enquête file with the same bron label and periode (the default label is the file name without its date, "
-                   "e.g. signalen/noord-2024.csv and enquete/noord-2024.csv are both 'noord') silently drops every partner signal")
 def test_staging_signalen_enquete_vervangt_geen_partnersignalen_met_hetzelfde_bronlabel(con):
     s = laad(con, "signalen", bestand="/data/signalen/noord-2024.csv")
     signaal(con, s, "huisarts", "2024", "eenzaamheid", wijk=WK_AB, aantal=12, bron="noord", bron_rij=1)
@@ -191,10 +187,6 @@ def test_staging_signalen_enquete_vervangt_geen_partnersignalen_met_hetzelfde_br
         ("huisarts", "eenzaamheid", s), ("wijkagent", "overlast_en_veiligheid", s), ("enquete", "eenzaamheid", e)]
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError, reason="BUG: an enquête without a period (signaal_periode 'onbekend', "
-                   "jaar NULL in staging.signalen) and no casuïstiek or signals to take the year from: the build crashes in "
-                   "privacy._secundair with 'TypeError: boolean value of NA is ambiguous' (intermediate.thema_aantallen "
-                   "leaves jaar NULL)")
 def test_staging_signalen_enquete_zonder_periode_en_zonder_signalen_bouwt(con):
     cbs(con, 2024, [(GM, "Utrecht", "inwoners", "1000"), (WK_AB, "Wijk 03", "inwoners", "500"),
                     (WK_C, "Wijk 01", "inwoners", "500")])
@@ -292,9 +284,6 @@ def test_staging_kansen_kans_id_onderscheidt_gelijknamige_kansen(con):
     assert rijen(con, "select count(distinct kans_id) from staging.kansen") == [(3,)]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: kans_id is md5(bron|naam|adres|buurtcode|lat|lon|bron_rij) without the periode, "
-                   "while staging.kansen keeps the newest file of every (bron, periode): the same kans in two periods of "
-                   "one bron gets the same kans_id twice and is listed twice in pub.kansen")
 def test_staging_kansen_kans_id_uniek_ook_met_twee_perioden(con):
     a = laad(con, "kansen")
     b = laad(con, "kansen")

@@ -23,9 +23,12 @@ casuistiek as (
 ),
 
 huidig_jaar as (
-    select gemeentecode, max(jaar) as jaar
-    from (select gemeentecode, jaar from staging.signalen union all
-          select gemeentecode, year(registratiedatum) from staging.casuistiek)
+    -- A signal or enquête without a period counts in the latest year of the gemeente's other sources, or else
+    -- in its latest CBS year (an enquête may be the only gemeente source).
+    select gemeentecode, coalesce(max(jaar) filter (where bron <> 'cbs'), max(jaar)) as jaar
+    from (select gemeentecode, jaar, 'gemeente' as bron from staging.signalen union all
+          select gemeentecode, year(registratiedatum), 'gemeente' from staging.casuistiek union all
+          select gemeente_code, jaar, 'cbs' from intermediate.cbs_gebieden)
     group by gemeentecode
 ),
 
@@ -35,6 +38,7 @@ signalen as (
     from staging.signalen s
     left join huidig_jaar h using (gemeentecode)
     where s.wijkcode is not null and s.thema in (select thema from themas)
+      and coalesce(s.jaar, h.jaar) is not null
 ),
 
 signaal_waarden as (

@@ -1,4 +1,5 @@
--- The current kansen (facilities and initiatives): per source the newest file. A kans that has only
+-- The current kansen (facilities and initiatives): per source the newest file, whatever period it names
+-- (the social map as it is now; a facility is listed once, not once per delivered period). A kans that has only
 -- coordinates is placed in the buurt whose boundary holds it (intermediate step kansen_op_de_kaart, written
 -- by the build from the boundaries).
 with source as (
@@ -10,4 +11,4 @@ select
     naam, soort, themas, adres, lat, lon, contact, buurtcode, wijkcode, gemeentecode, plaatsing,
     bron, periode, bron_bestand, bron_rij, load_id
 from source
-qualify load_id = max(load_id) over (partition by bron, periode)
+qualify load_id = max(load_id) over (partition by bron)

@@ -1,6 +1,8 @@
--- The current partner signals and enquête results: per source the newest file of each period.
+-- The current partner signals and enquête results: per kind of source (meta.loads.bron: signalen or enquete),
+-- source label and period the newest file. (An enquête file is not a newer export of the partner signals that
+-- happen to carry the same label.)
 with source as (
-    select * from raw.signalen
+    select s.*, l.bron as bronsoort from raw.signalen s join meta.loads l using (load_id)
 )
 
 select
@@ -8,4 +10,4 @@ select
     aantal, percentage, n, vraag, toelichting, publiceerbaar,
     buurtcode, wijkcode, gemeentecode, plaatsing, bron, periode, bron_bestand, bron_rij, load_id
 from source
-qualify load_id = max(load_id) over (partition by bron, periode)
+qualify load_id = max(load_id) over (partition by bronsoort, bron, periode)
