@@ -4,8 +4,10 @@ For each size (default 1M and 10M rows) it writes a SYNTHETIC ';' export (about 
 exports where clients return), then runs, each in a fresh process so peak memory is its own:
 - the baseline: DuckDB `select count(*) from read_csv(...)` of the file;
 - wijkprofiel's ingest: read, validate, pseudonymise, place and write to a new database.
-It prints rows per second, peak RSS and the ratio to the baseline, and writes benchmarks/results/ingest.json
-and ingest.md. Usage: python benchmarks/bench_ingest.py [ROWS ...]
+- a second reference: DuckDB copying the file as it is (every column as text) into a table of a database
+  file, the least any load that stores the records must do (SYNTHETIC data, so no BSN is at stake here);
+It prints rows per second, peak RSS and the ratios to both, and writes benchmarks/results/ingest.json and
+ingest.md. Usage: python benchmarks/bench_ingest.py [ROWS ...]
 """
 
 from __future__ import annotations
@@ -37,6 +39,12 @@ def _child(mode: str, csv: str, db: str) -> None:
         con.execute("set enable_progress_bar = false")
         rows = con.execute("select count(*) from read_csv(?, delim = ';', header = true)", [csv]).fetchone()[0]
         extra = {"rows": rows}
+    elif mode == "copy":
+        con = duckdb.connect(db)
+        con.execute("set enable_progress_bar = false")
+        con.execute("create table kopie as select * from read_csv(?, delim = ';', header = true, all_varchar = true)", [csv])
+        extra = {"rows": con.execute("select count(*) from kopie").fetchone()[0]}
+        con.close()
     else:
         os.environ["WIJKPROFIEL_PSEUDO_KEY"] = SLEUTEL
         from wijkprofiel.ingest_beschikkingen import ingest_beschikkingen
@@ -74,13 +82,17 @@ def main(sizes: list[int]) -> list[dict]:
             genereer(csv, rows)
         db = Path(tempfile.gettempdir()) / f"wijkprofiel-bench-{rows}.duckdb"
         scan = _measure("scan", csv, db)
+        kopie = _measure("copy", csv, db)
         ingest = _measure("ingest", csv, db)
         result = {
             "rows": rows,
             "file_mb": round(csv.stat().st_size / 2**20),
             "scan_s": round(scan["seconds"], 2),
+            "copy_s": round(kopie["seconds"], 2),
+            "copy_rss_mb": round(kopie["rss_mb"]),
             "ingest_s": round(ingest["seconds"], 2),
             "ratio_to_scan": round(ingest["seconds"] / scan["seconds"], 1),
+            "ratio_to_copy": round(ingest["seconds"] / kopie["seconds"], 1),
             "rows_per_s": round(rows / ingest["seconds"]),
             "peak_rss_mb": round(ingest["rss_mb"]),
             "loaded": ingest["loaded"],
@@ -89,7 +101,8 @@ def main(sizes: list[int]) -> list[dict]:
         results.append(result)
         print(
             f"{rows:>11,} rows  {result['file_mb']:>5} MB  scan {result['scan_s']:6.2f} s  ingest {result['ingest_s']:6.2f} s"
-            f"  = {result['ratio_to_scan']:4.1f}x scan  {result['rows_per_s']:>9,} rows/s  peak RSS {result['peak_rss_mb']:,} MB",
+            f"  = {result['ratio_to_scan']:4.1f}x scan, {result['ratio_to_copy']:3.1f}x copy ({result['copy_s']:.2f} s)"
+            f"  {result['rows_per_s']:>9,} rows/s  peak RSS {result['peak_rss_mb']:,} MB",
             flush=True,
         )
         db.unlink(missing_ok=True)
@@ -109,14 +122,26 @@ def _write(results: list[dict]) -> None:
         "",
         f"Measured {meta['measured_at']} on {meta['machine']}. Target: {meta['target']}.",
         "",
-        "| rows | file MB | bare scan s | ingest s | ratio | rows/s | peak RSS MB | loaded | quarantined |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "The second reference, *copy*, is DuckDB storing the file as it is (all columns as text) in a table of a",
+        "database file: what any load that keeps the records pays at least.",
+        "",
+        "| rows | file MB | bare scan s | copy s (peak RSS MB) | ingest s | ratio to scan | ratio to copy | rows/s | peak RSS MB | loaded | quarantined |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         lines.append(
-            f"| {r['rows']:,} | {r['file_mb']} | {r['scan_s']} | {r['ingest_s']} | {r['ratio_to_scan']}x | "
-            f"{r['rows_per_s']:,} | {r['peak_rss_mb']:,} | {r['loaded']:,} | {r['quarantined']:,} |"
+            f"| {r['rows']:,} | {r['file_mb']} | {r['scan_s']} | {r['copy_s']} ({r['copy_rss_mb']:,}) | {r['ingest_s']} | "
+            f"{r['ratio_to_scan']}x | {r['ratio_to_copy']}x | {r['rows_per_s']:,} | {r['peak_rss_mb']:,} | {r['loaded']:,} | "
+            f"{r['quarantined']:,} |"
         )
+    groot = max(results, key=lambda r: r["rows"])
+    tijd_ok, geheugen_ok = groot["ratio_to_scan"] <= 6, groot["peak_rss_mb"] <= 2048
+    lines += [
+        "",
+        f"At {groot['rows']:,} rows: time target (at most 6x the scan) {'met' if tijd_ok else 'NOT met'} "
+        f"({groot['ratio_to_scan']}x); memory target (at most 2 GB) {'met' if geheugen_ok else 'NOT met'} "
+        f"({groot['peak_rss_mb']:,} MB).",
+    ]
     (RESULTS / "ingest.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
