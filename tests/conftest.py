@@ -23,6 +23,17 @@ WIJKEN_2024 = DATA / "geo" / "wijken-2024-utrecht.geojson"
 STATLINE_85830 = FIXTURES / "cbs" / "statline-85830NED-utrecht.csv"
 
 
+@pytest.fixture
+def con(tmp_path):
+    """A fresh database file with every schema and raw table, for SQL model tests on hand-made rows."""
+    from wijkprofiel.db import connect, init_database
+
+    connection = connect(tmp_path / "modellen.duckdb")
+    init_database(connection)
+    yield connection
+    connection.close()
+
+
 @pytest.fixture(scope="session")
 def prefect_harness():
     """One temporary Prefect API for the whole session (starting one takes several seconds)."""

@@ -10,10 +10,9 @@ from __future__ import annotations
 import itertools
 from datetime import date
 
-import pytest
 
 from wijkprofiel.build import bouw_modellen, ververs_indicator_catalogus
-from wijkprofiel.db import connect, init_database
+from modeltest import rijen
 
 _sha = itertools.count(1)
 _rij = itertools.count(1)
@@ -22,14 +21,6 @@ D = date.fromisoformat
 
 
 # ------------------------------------------------------------------------------------------------ helpers
-
-
-@pytest.fixture
-def con(tmp_path):
-    connection = connect(tmp_path / "beschikkingen.duckdb")
-    init_database(connection)
-    yield connection
-    connection.close()
 
 
 def b(
@@ -100,10 +91,6 @@ def bouw(con) -> None:
     """The real build on the rows a test wrote (indicator catalogue from the package)."""
     ververs_indicator_catalogus(con)
     bouw_modellen(con, catalogi=False)
-
-
-def rijen(con, sql: str, params=None) -> list[tuple]:
-    return con.execute(sql, params or []).fetchall()
 
 
 # ------------------------------------------------------------------------------------ staging.beschikkingen

@@ -16,12 +16,11 @@ import math
 import re
 from datetime import date, datetime
 
-import pytest
 import shapely
 from pyproj import Transformer
 
 from wijkprofiel.build import bouw_modellen
-from wijkprofiel.db import connect, init_database
+from modeltest import rijen, kolommen
 
 GM = "GM0344"
 BU_A, BU_B, BU_C = "BU03440311", "BU03440312", "BU03440100"  # A and B in WK034403, C in WK034401
@@ -33,25 +32,9 @@ _rij = itertools.count(1)
 # ------------------------------------------------------------------------------------------------ helpers
 
 
-@pytest.fixture
-def con(tmp_path):
-    connection = connect(tmp_path / "modellen.duckdb")
-    init_database(connection)
-    yield connection
-    connection.close()
-
-
 def bouw(con) -> None:
     """The real build on the rows the test wrote, with the packaged catalogue, themes and koppelingen."""
     bouw_modellen(con)
-
-
-def rijen(con, sql: str, params=None) -> list[tuple]:
-    return con.execute(sql, params or []).fetchall()
-
-
-def kolommen(con, relation: str) -> list[str]:
-    return [d[0] for d in con.execute(f"select * from {relation} limit 0").description]
 
 
 def laad(con, bron: str, *, tabel_id: str | None = "export", jaar: int | None = None, bestand: str = "/data/export.csv") -> int:

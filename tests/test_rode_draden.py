@@ -15,26 +15,14 @@ import math
 import re
 from datetime import date, datetime
 
-import pytest
 
 from wijkprofiel.build import bouw_modellen
-from wijkprofiel.db import connect, init_database
+from wijkprofiel.db import connect
+from modeltest import rijen
 
 GM, WK1, WK2 = "GM0344", "WK034401", "WK034402"
 _sha = itertools.count(1)
 _rij = itertools.count(1)
-
-
-@pytest.fixture
-def con(tmp_path):
-    connection = connect(tmp_path / "rode_draden.duckdb")
-    init_database(connection)
-    yield connection
-    connection.close()
-
-
-def rijen(con, sql: str, params=None) -> list[tuple]:
-    return con.execute(sql, params or []).fetchall()
 
 
 def laad(con, bron: str, *, jaar: int | None = None, tabel_id: str = "export") -> int:

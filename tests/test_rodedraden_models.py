@@ -11,12 +11,11 @@ from __future__ import annotations
 import itertools
 from datetime import date, datetime
 
-import pytest
 import shapely
 from pyproj import Transformer
 
 from wijkprofiel.build import bouw_modellen, ververs_indicator_catalogus
-from wijkprofiel.db import connect, init_database
+from modeltest import rijen
 
 _sha = itertools.count(1)
 GM = "GM0344"
@@ -27,22 +26,10 @@ WK_AB, WK_C = "WK034403", "WK034401"
 # ------------------------------------------------------------------------------------------------ helpers
 
 
-@pytest.fixture
-def con(tmp_path):
-    connection = connect(tmp_path / "rodedraden.duckdb")
-    init_database(connection)
-    yield connection
-    connection.close()
-
-
 def bouw(con) -> None:
     """The real build on the rows a test wrote (as tests/test_sql_models.py does)."""
     ververs_indicator_catalogus(con)
     bouw_modellen(con, catalogi=False)
-
-
-def rijen(con, sql: str, params=None) -> list[tuple]:
-    return con.execute(sql, params or []).fetchall()
 
 
 def laad(con, bron: str, *, tabel_id: str = "export", bestand: str = "/data/export.csv", via: str = "bestand",

@@ -24,6 +24,7 @@ from wijkprofiel.db import (
     split_statements,
 )
 from wijkprofiel.errors import WijkprofielError
+from modeltest import rijen, kolommen
 
 _sha = itertools.count(1)
 
@@ -55,14 +56,6 @@ PYTHON_STAPPEN = ["intermediate.kansen_op_de_kaart", "marts.openbaarmaking"]
 
 
 # ------------------------------------------------------------------------------------------------ helpers
-
-
-@pytest.fixture
-def con(tmp_path):
-    connection = connect(tmp_path / "model.duckdb")
-    init_database(connection)
-    yield connection
-    connection.close()
 
 
 def laad(
@@ -110,14 +103,6 @@ def bouw(con) -> None:
     comes from the package, raw.cbs_variabelen stays as the test wrote it."""
     ververs_indicator_catalogus(con)
     bouw_modellen(con, catalogi=False)
-
-
-def rijen(con, sql: str, params=None) -> list[tuple]:
-    return con.execute(sql, params or []).fetchall()
-
-
-def kolommen(con, relation: str) -> list[str]:
-    return [d[0] for d in con.execute(f"select * from {relation} limit 0").description]
 
 
 # ------------------------------------------------------------------------------------------ staging.cbs_kwb

@@ -12,10 +12,10 @@ import shutil
 import statistics
 from datetime import datetime
 
-import pytest
 
 from wijkprofiel.build import bouw_modellen, ververs_indicator_catalogus
-from wijkprofiel.db import connect, init_database
+from wijkprofiel.db import connect
+from modeltest import rijen
 
 _sha = itertools.count(1)
 
@@ -52,14 +52,6 @@ NAMEN = {"WK034401": "Noord", "WK034402": "Oost", "WK034403": "Zuid", "WK034404"
 
 
 # ------------------------------------------------------------------------------------------------ helpers
-
-
-@pytest.fixture
-def con(tmp_path):
-    connection = connect(tmp_path / "model.duckdb")
-    init_database(connection)
-    yield connection
-    connection.close()
 
 
 def laad(con, *, jaar: int = 2023, tabel_id: str = "85618NED", gemeente: str = "GM0344") -> int:
@@ -108,10 +100,6 @@ def bouw(con) -> None:
     """The real build on the rows the test wrote; the indicator catalogue comes from the package."""
     ververs_indicator_catalogus(con)
     bouw_modellen(con, catalogi=False)
-
-
-def rijen(con, sql: str, params=None) -> list[tuple]:
-    return con.execute(sql, params or []).fetchall()
 
 
 def resultaat(con) -> list[tuple]:
