@@ -20,7 +20,7 @@ import shapely
 from pyproj import Transformer
 
 from wijkprofiel.build import bouw_modellen
-from modeltest import rijen, kolommen
+from modeltest import rijen, kolommen, gebied_kolommen, schrijf_rij
 
 GM = "GM0344"
 BU_A, BU_B, BU_C = "BU03440311", "BU03440312", "BU03440100"  # A and B in WK034403, C in WK034401
@@ -54,27 +54,14 @@ def cbs(con, jaar: int, rijen_: list[tuple[str, str | None, str, str]]) -> int:
     return load_id
 
 
-def _schrijf(con, tabel: str, rij: dict) -> None:
-    con.execute(f"insert into raw.{tabel} ({', '.join(rij)}) values ({', '.join('?' * len(rij))})", list(rij.values()))
-
-
-def _gebied(buurt: str | None, wijk: str | None = None) -> dict:
-    """Area columns as the loader writes them: a buurt names its wijk and gemeente; nothing given: gemeente only."""
-    if buurt:
-        return {"buurtcode": buurt, "wijkcode": "WK" + buurt[2:8], "gemeentecode": GM, "plaatsing": "buurtcode"}
-    if wijk:
-        return {"buurtcode": None, "wijkcode": wijk, "gemeentecode": GM, "plaatsing": "wijkcode"}
-    return {"buurtcode": None, "wijkcode": None, "gemeentecode": GM, "plaatsing": "geen"}
-
-
 def signaal(con, load_id: int, partner: str, periode: str | None, thema: str, *, buurt: str | None = None,
             wijk: str | None = None, aantal: int | None = None, percentage: float | None = None, n: int | None = None,
             vraag: str | None = None, toelichting: str | None = None, publiceerbaar: bool = False,
             bron: str = "partners", bron_periode: str = "volledig", bron_rij: int | None = None) -> None:
-    _schrijf(con, "signalen", {
+    schrijf_rij(con, "signalen", {
         "load_id": load_id, "bron": bron, "periode": bron_periode, "partner": partner, "signaal_periode": periode,
         "thema": thema, "aantal": aantal, "percentage": percentage, "n": n, "vraag": vraag, "toelichting": toelichting,
-        "publiceerbaar": publiceerbaar, **_gebied(buurt, wijk), "bron_bestand": f"/data/{bron}.csv",
+        "publiceerbaar": publiceerbaar, **gebied_kolommen(buurt, wijk), "bron_bestand": f"/data/{bron}.csv",
         "bron_rij": bron_rij if bron_rij is not None else next(_rij),
     })  # fmt: skip
 
@@ -83,10 +70,10 @@ def kans(con, load_id: int, naam: str, themas: list[str], *, buurt: str | None =
          adres: str | None = None, lat: float | None = None, lon: float | None = None, soort: str = "buurthuis",
          contact: str | None = None, plaatsing: str | None = None, bron: str = "kansen", periode: str = "volledig",
          bron_rij: int | None = None) -> None:
-    gebied = _gebied(buurt, wijk)
+    gebied = gebied_kolommen(buurt, wijk)
     if plaatsing:
         gebied["plaatsing"] = plaatsing
-    _schrijf(con, "kansen", {
+    schrijf_rij(con, "kansen", {
         "load_id": load_id, "bron": bron, "periode": periode, "naam": naam, "soort": soort, "themas": themas,
         "adres": adres, "lat": lat, "lon": lon, "contact": contact, **gebied, "bron_bestand": f"/data/{bron}.csv",
         "bron_rij": bron_rij if bron_rij is not None else next(_rij),
@@ -421,19 +408,19 @@ WK1, WK2 = "WK034401", "WK034402"
 def casussen(con, load_id: int, wijk: str, aantal: int, thema: str, *, eerste: int) -> None:
     """`aantal` cases in the wijk (no buurt known), one theme each, with keys CASUS-GEHEIM-<n> from `eerste`."""
     for i in range(eerste, eerste + aantal):
-        _schrijf(con, "casuistiek", {
+        schrijf_rij(con, "casuistiek", {
             "load_id": load_id, "bron": "wijkteam", "periode": "volledig", "casus_key": f"CASUS-GEHEIM-{i:03d}",
-            "wijkteam": "Noord", "registratiedatum": date(2024, 3, 1), "thema": thema, **_gebied(None, wijk),
+            "wijkteam": "Noord", "registratiedatum": date(2024, 3, 1), "thema": thema, **gebied_kolommen(None, wijk),
             "bron_bestand": "/data/casuistiek.csv", "bron_rij": next(_rij),
         })  # fmt: skip
 
 
 def bespreking(con, load_id: int, wijk: str, datum: date, thema: str, herkend: str, verklaring: str, actie: str,
                eigenaar: str, wanneer: str) -> None:
-    _schrijf(con, "besprekingen", {
+    schrijf_rij(con, "besprekingen", {
         "load_id": load_id, "bron": "bespreking", "periode": "volledig", "datum": datum, "thema": thema,
         "herkend": herkend, "verklaring": verklaring, "actie": actie, "eigenaar": eigenaar, "wanneer": wanneer,
-        **_gebied(None, wijk), "bron_bestand": "/data/bespreking.csv", "bron_rij": next(_rij),
+        **gebied_kolommen(None, wijk), "bron_bestand": "/data/bespreking.csv", "bron_rij": next(_rij),
     })  # fmt: skip
 
 

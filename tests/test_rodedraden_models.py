@@ -15,7 +15,7 @@ import shapely
 from pyproj import Transformer
 
 from wijkprofiel.build import bouw_modellen, ververs_indicator_catalogus
-from modeltest import rijen
+from modeltest import rijen, gebied_kolommen, schrijf_rij
 
 _sha = itertools.count(1)
 GM = "GM0344"
@@ -42,28 +42,14 @@ def laad(con, bron: str, *, tabel_id: str = "export", bestand: str = "/data/expo
     ).fetchone()[0]
 
 
-def _schrijf(con, tabel: str, rij: dict) -> None:
-    kolommen = ", ".join(rij)
-    con.execute(f"insert into raw.{tabel} ({kolommen}) values ({', '.join('?' * len(rij))})", list(rij.values()))
-
-
-def _gebied(buurt: str | None, wijk: str | None = None) -> dict:
-    """Area columns as the loader writes them: a buurt names its wijk and gemeente; nothing given: gemeente only."""
-    if buurt:
-        return {"buurtcode": buurt, "wijkcode": "WK" + buurt[2:8], "gemeentecode": GM, "plaatsing": "buurtcode"}
-    if wijk:
-        return {"buurtcode": None, "wijkcode": wijk, "gemeentecode": GM, "plaatsing": "wijkcode"}
-    return {"buurtcode": None, "wijkcode": None, "gemeentecode": GM, "plaatsing": "geen"}
-
-
 _rij = itertools.count(1)
 
 
 def casus(con, load_id: int, key: str, datum: date, thema: str, buurt: str | None = None, *, bron: str = "wijkteam",
           periode: str = "volledig") -> None:
-    _schrijf(con, "casuistiek", {
+    schrijf_rij(con, "casuistiek", {
         "load_id": load_id, "bron": bron, "periode": periode, "casus_key": key, "wijkteam": "Noord",
-        "registratiedatum": datum, "thema": thema, **_gebied(buurt), "bron_bestand": "/data/export.csv",
+        "registratiedatum": datum, "thema": thema, **gebied_kolommen(buurt), "bron_bestand": "/data/export.csv",
         "bron_rij": next(_rij),
     })
 
@@ -71,19 +57,19 @@ def casus(con, load_id: int, key: str, datum: date, thema: str, buurt: str | Non
 def signaal(con, load_id: int, partner: str, periode: str, thema: str, *, buurt: str | None = None, wijk: str | None = None,
             aantal: int | None = None, percentage: float | None = None, n: int | None = None, toelichting: str | None = None,
             publiceerbaar: bool = False, bron: str = "partners", bron_periode: str = "volledig") -> None:
-    _schrijf(con, "signalen", {
+    schrijf_rij(con, "signalen", {
         "load_id": load_id, "bron": bron, "periode": bron_periode, "partner": partner, "signaal_periode": periode,
         "thema": thema, "aantal": aantal, "percentage": percentage, "n": n, "vraag": None, "toelichting": toelichting,
-        "publiceerbaar": publiceerbaar, **_gebied(buurt, wijk), "bron_bestand": "/data/signalen.csv", "bron_rij": next(_rij),
+        "publiceerbaar": publiceerbaar, **gebied_kolommen(buurt, wijk), "bron_bestand": "/data/signalen.csv", "bron_rij": next(_rij),
     })
 
 
 def kans(con, load_id: int, naam: str, themas: list[str], *, buurt: str | None = None, adres: str | None = None,
          lat: float | None = None, lon: float | None = None, plaatsing: str | None = None, bron: str = "kansen") -> None:
-    gebied = _gebied(buurt)
+    gebied = gebied_kolommen(buurt)
     if plaatsing:
         gebied["plaatsing"] = plaatsing
-    _schrijf(con, "kansen", {
+    schrijf_rij(con, "kansen", {
         "load_id": load_id, "bron": bron, "periode": "volledig", "naam": naam, "soort": "buurthuis", "themas": themas,
         "adres": adres, "lat": lat, "lon": lon, "contact": None, **gebied, "bron_bestand": "/data/kansen.csv",
         "bron_rij": next(_rij),
@@ -97,9 +83,9 @@ def kans_ids(con) -> dict[str, str]:
 
 def bespreking(con, load_id: int, wijk: str, datum: date, thema: str, herkend: str, actie: str | None = None, *,
                bron: str = "bespreking", periode: str = "volledig") -> None:
-    _schrijf(con, "besprekingen", {
+    schrijf_rij(con, "besprekingen", {
         "load_id": load_id, "bron": bron, "periode": periode, "datum": datum, "thema": thema, "herkend": herkend,
-        "verklaring": None, "actie": actie, "eigenaar": None, "wanneer": None, **_gebied(None, wijk),
+        "verklaring": None, "actie": actie, "eigenaar": None, "wanneer": None, **gebied_kolommen(None, wijk),
         "bron_bestand": "/data/bespreking.csv", "bron_rij": next(_rij),
     })
 
