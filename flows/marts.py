@@ -11,6 +11,6 @@ def build_marts(db_path: str) -> list[str]:
     return tasks.build_marts(db_path)
 
 @flow(name="publish_reports", flow_run_name="publish_reports {out_dir}", log_prints=True)
-def publish_reports(db_path: str, out_dir: str, indicator: str = STANDAARD_INDICATOR) -> dict:
+def publish_reports(db_path: str, out_dir: str, indicator: str = STANDAARD_INDICATOR, achtergrond: bool = False) -> dict:
     """One HTML report per wijk and an index, from the pub schema only."""
-    return tasks.publish_reports(db_path, out_dir, indicator)
+    return tasks.publish_reports(db_path, out_dir, indicator, achtergrond)

@@ -32,6 +32,7 @@ def wijkprofiel_gemeente(
     taxonomie: str | None = None,
     pseudo_key_block: str | None = None,
     indicator: str = STANDAARD_INDICATOR,
+    achtergrond: bool = False,
 ) -> dict:
     """One gemeente's chain; returns {"published": ..., "samenvatting": markdown}. Fails after writing its summary."""
     loads = ingest_cbs(db_path, gemeente, jaren, cbs_bestanden, grenzen_bestanden, snapshot_dir, offline, max_leeftijd_dagen)
@@ -48,7 +49,7 @@ def wijkprofiel_gemeente(
     fout = None
     try:
         build_marts(db_path)
-        published = publish_reports(db_path, out_dir, indicator)
+        published = publish_reports(db_path, out_dir, indicator, achtergrond)
     except Exception as exc:  # reported in the summary, then the run fails
         fout = exc
         published = {"rapporten": {}, "mislukt": {"*": f"{type(exc).__name__}: {exc}"}, "index": []}
@@ -83,6 +84,7 @@ def wijkprofiel(
     landelijk_db: str | None = None,
     pseudo_key_block: str | None = None,
     indicator: str = STANDAARD_INDICATOR,
+    achtergrond: bool = False,
 ) -> dict:
     """Ingest, build and publish for each gemeente (and each of `online_jaren` from CBS and PDOK).
 
@@ -99,7 +101,7 @@ def wijkprofiel(
     gedeeld = dict(
         jaren=online_jaren, cbs_bestanden=cbs_bestanden, grenzen_bestanden=grenzen_bestanden, snapshot_dir=snapshot_dir,
         offline=offline, max_leeftijd_dagen=max_leeftijd_dagen, koppeltabel=koppeltabel, taxonomie=taxonomie,
-        pseudo_key_block=pseudo_key_block, indicator=indicator,
+        pseudo_key_block=pseudo_key_block, indicator=indicator, achtergrond=achtergrond,
     )
     futures = {
         g.gemeente: gemeente_bijwerken.submit(g.gemeente, {**gedeeld, "db_path": g.db_path, "out_dir": g.out_dir, "exports": g.exports})

@@ -373,3 +373,16 @@ def test_a_new_set_of_reports_replaces_the_old_one_in_one_step(tmp_path):
     assert sorted(p.name for p in target.iterdir()) == ["WK034401.html"]
     assert (target / "WK034401.html").read_text() == "nieuw"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["rapporten"]  # no folder of the old set is left
+
+
+def test_a_report_asks_for_no_background_map_unless_told_and_then_only_shows_one_that_arrives(tmp_path):
+    from wijkprofiel.publish.kaart import ACHTERGROND_URL
+
+    zonder = rapport(tmp_path)
+    assert ACHTERGROND_URL not in zonder and "L.tileLayer(" not in zonder  # no request may leave the file
+    met = rapport(tmp_path, achtergrond=True)
+    assert ACHTERGROND_URL in met
+    # one probe tile first; the layer is added in its onload, so offline the map is the same as without
+    script = met[met.index("proef = new Image()"):]
+    assert script.index("proef.onload") < script.index("L.tileLayer") < script.index("proef.src")
+    assert "Kadaster" in met

@@ -359,11 +359,16 @@ def publish_cmd(
     out: Path = typer.Option(Path("out/rapporten"), "--out", help="Folder for the reports (replaced as a whole)."),
     indicator: str = typer.Option("aandeel_65_plus", "--indicator", help="Indicator key that colours the maps."),
     jaar: Optional[int] = typer.Option(None, "--jaar", help="Peiljaar (default: the latest year with figures)."),
+    achtergrond: bool = typer.Option(
+        False, "--achtergrond",
+        help="Show PDOK's background map where it can be reached (the report then asks PDOK for tiles; "
+        "without this option a report makes no request at all).",
+    ),
 ) -> None:
     """Write one HTML report per wijk and an index.html, from the pub schema only."""
     from .publish import publish_reports
 
-    result = publish_reports(db, out, indicator=indicator, jaar=jaar)
+    result = publish_reports(db, out, indicator=indicator, jaar=jaar, achtergrond=achtergrond)
     for path in result.index:
         print(path)
     for path in result.rapporten.values():

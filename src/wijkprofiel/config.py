@@ -124,6 +124,9 @@ class Config(BaseSettings):
     #: Name of a Prefect Secret block holding the pseudonymisation key (else env WIJKPROFIEL_PSEUDO_KEY).
     pseudo_key_block: str | None = None
     indicator: str = "aandeel_65_plus"
+    #: A background map in the reports where PDOK can be reached (the page then asks PDOK for tiles); off, a
+    #: report makes no request at all.
+    achtergrondkaart: bool = False
 
     _gemeenten = field_validator("gemeenten")(lambda cls, v: [_code(g) for g in v])
 

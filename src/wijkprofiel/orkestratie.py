@@ -151,4 +151,5 @@ def parameters_uit_config(cfg: Config, bronnen: list[str] | None) -> dict:
         landelijk_db=str(cfg.paden.landelijk) if cfg.paden.landelijk else None,
         pseudo_key_block=cfg.pseudo_key_block,
         indicator=cfg.indicator,
+        achtergrond=cfg.achtergrondkaart,
     )

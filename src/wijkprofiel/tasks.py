@@ -91,8 +91,10 @@ def build_marts(db_path: str) -> list[str]:
 
 
 @task(name="publiceer wijkrapporten")
-def publish_reports(db_path: str, out_dir: str, indicator: str = publish_stage.STANDAARD_INDICATOR) -> dict:
-    result = publish_stage.publish_reports(db_path, out_dir, indicator=indicator)
+def publish_reports(
+    db_path: str, out_dir: str, indicator: str = publish_stage.STANDAARD_INDICATOR, achtergrond: bool = False
+) -> dict:
+    result = publish_stage.publish_reports(db_path, out_dir, indicator=indicator, achtergrond=achtergrond)
     return {
         "index": [str(p) for p in result.index],
         "rapporten": {k: str(v) for k, v in result.rapporten.items()},

@@ -34,7 +34,8 @@ class PublishResult:
 
 
 def publish_reports(
-    db_path: str | Path, out_dir: str | Path, *, indicator: str = STANDAARD_INDICATOR, jaar: int | None = None
+    db_path: str | Path, out_dir: str | Path, *, indicator: str = STANDAARD_INDICATOR, jaar: int | None = None,
+    achtergrond: bool = False,
 ) -> PublishResult:
     out_dir = Path(out_dir)
     con = connect(db_path, read_only=True)
@@ -51,13 +52,15 @@ def publish_reports(
         for gemeente in gegevens.gemeenten():
             for wijk in gegevens.wijken(gemeente):
                 try:
-                    path = schrijf_wijkrapport(gegevens, wijk, staging, indicator=indicator)
+                    path = schrijf_wijkrapport(gegevens, wijk, staging, indicator=indicator, achtergrond=achtergrond)
                     result.rapporten[wijk] = out_dir / path.name
                 except Exception as exc:  # one wijk must not stop the others; the run reports it
                     log.error("report for %s failed: %s", wijk, exc)
                     log.debug("%s", traceback.format_exc())
                     result.mislukt[wijk] = str(exc)
-            index = schrijf_index(gegevens, gemeente, staging, indicator=indicator, mislukt=result.mislukt)
+            index = schrijf_index(
+                gegevens, gemeente, staging, indicator=indicator, mislukt=result.mislukt, achtergrond=achtergrond
+            )
             result.index.append(out_dir / index.name)
         _swap_in(staging, out_dir)
     except BaseException:

@@ -72,8 +72,15 @@ def voor_het_web(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return frame.to_crs(WEB)
 
 
-def nieuwe_kaart(bounds) -> folium.Map:
-    """An empty map without CDN assets and without background tiles (they would need internet)."""
+#: Optional background: PDOK's grey BRT-Achtergrondkaart (Kadaster), open data without a key.
+ACHTERGROND_URL = "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/grijs/EPSG:3857/{z}/{x}/{y}.png"
+ACHTERGROND_BRON = 'Achtergrond: <a href="https://www.pdok.nl">PDOK</a> BRT-Achtergrondkaart, Kadaster'
+
+
+def nieuwe_kaart(bounds, *, achtergrond: bool = False) -> folium.Map:
+    """An empty map without CDN assets. Without `achtergrond` it has no background tiles and the page makes no
+    request at all; with it, the page asks for one tile first and shows the background only when that arrives,
+    so offline the map looks as it does without."""
     kaart = folium.Map(tiles=None, control_scale=False, zoom_control=False, prefer_canvas=False, zoom_snap=0.25)
     kaart.default_js = []
     kaart.default_css = []
@@ -97,6 +104,17 @@ def nieuwe_kaart(bounds) -> folium.Map:
             " window.addEventListener('beforeprint', passend); window.addEventListener('afterprint', passend); });"
         )
     )
+    if achtergrond:
+        kaart.get_root().script.add_child(
+            folium.Element(
+                "document.addEventListener('DOMContentLoaded', function () {"
+                f" var m = {kaart.get_name()}, url = {json.dumps(ACHTERGROND_URL)}, proef = new Image();"
+                " proef.onload = function () { L.tileLayer(url, {attribution: "
+                f"{json.dumps(ACHTERGROND_BRON)}, maxZoom: 19, opacity: 0.7"
+                " }).addTo(m).bringToBack(); };"
+                " proef.src = url.replace('{z}', '8').replace('{x}', '131').replace('{y}', '84'); });"
+            )
+        )
     return kaart
 
 
@@ -106,6 +124,8 @@ def wijk_kaart(
     wijk_omtrek: gpd.GeoDataFrame,
     lagen: list[KaartLaag],
     kansen: list[dict] | None = None,
+    *,
+    achtergrond: bool = False,
 ) -> folium.Map:
     """The wijk's buurten coloured per indicator (one base layer each), the rest of the gemeente in grey.
 
@@ -113,7 +133,7 @@ def wijk_kaart(
     optionally `{indicator}__index` (index against the gemeente) and `{indicator}__verborgen` (why it is hidden).
     Layers are Leaflet base layers: one shows at a time, and the legend below the map follows the choice.
     """
-    kaart = nieuwe_kaart(buurten.total_bounds)
+    kaart = nieuwe_kaart(buurten.total_bounds, achtergrond=achtergrond)
     folium.map.CustomPane(BUURT_PANE, z_index=420).add_to(kaart)
 
     if not context.empty:
@@ -224,9 +244,9 @@ def _html(text: str) -> str:
     return html.escape(str(text))
 
 
-def gemeente_kaart(wijken: gpd.GeoDataFrame, laag: KaartLaag) -> folium.Map:
+def gemeente_kaart(wijken: gpd.GeoDataFrame, laag: KaartLaag, *, achtergrond: bool = False) -> folium.Map:
     """All wijken of the gemeente; a click opens the wijk's report."""
-    kaart = nieuwe_kaart(wijken.total_bounds)
+    kaart = nieuwe_kaart(wijken.total_bounds, achtergrond=achtergrond)
     features = wijken[["gebied_code", "gebied_naam", "geometry"]].copy()
     features["kleur"] = [laag.kleur(v) for v in wijken[laag.indicator]]
     features["waarde_tekst"] = [opmaak.waarde(v, laag.eenheid) for v in wijken[laag.indicator]]

@@ -384,10 +384,11 @@ def _algemeen(gegevens: PubGegevens, gemeente: str) -> dict:
 
 
 def schrijf_wijkrapport(
-    gegevens: PubGegevens, wijk: str, out_dir: Path, *, indicator: str, themalagen: list[tuple[str, str]] = ()
+    gegevens: PubGegevens, wijk: str, out_dir: Path, *, indicator: str, themalagen: list[tuple[str, str]] = (),
+    achtergrond: bool = False,
 ) -> Path:
     """Write {wijk}.html and its downloads into out_dir. themalagen: extra map layers as (name, indicator);
-    by default one per rode draad of the wijk."""
+    by default one per rode draad of the wijk. achtergrond: a background map where it can be reached."""
     gemeente = "GM" + wijk[2:6]
     lagen = _kaartlagen(gegevens, gemeente, indicator, list(themalagen) or _themalagen(gegevens, wijk))
     buurt_codes = gegevens.gebieden("buurt", ouder=wijk)
@@ -406,7 +407,7 @@ def schrijf_wijkrapport(
     kansen = _kansen(gegevens, wijk, web_wijk)
     if web_wijk is not None:
         op_de_kaart = [k for k in kansen if k["lat"] is not None]
-        kaart = kaart_onderdelen(wijk_kaart(web_buurten, context, omtrek, lagen, op_de_kaart))
+        kaart = kaart_onderdelen(wijk_kaart(web_buurten, context, omtrek, lagen, op_de_kaart, achtergrond=achtergrond))
 
     koppen, buurtrijen = _buurttabel(gegevens, wijk)
     vergelijkbaar = _vergelijkbare_wijken(gegevens, wijk)
@@ -439,7 +440,9 @@ def schrijf_wijkrapport(
     return path
 
 
-def schrijf_index(gegevens: PubGegevens, gemeente: str, out_dir: Path, *, indicator: str, mislukt: dict[str, str]) -> Path:
+def schrijf_index(
+    gegevens: PubGegevens, gemeente: str, out_dir: Path, *, indicator: str, mislukt: dict[str, str], achtergrond: bool = False
+) -> Path:
     wijk_codes = gegevens.wijken(gemeente)
     laag = _kaartlaag(gegevens, indicator, gemeente, niveau="wijk")
     kaart = None
@@ -451,7 +454,7 @@ def schrijf_index(gegevens: PubGegevens, gemeente: str, out_dir: Path, *, indica
         wijken = voor_het_web(wijken[["gebied_code", "geometry"]])
         wijken["gebied_naam"] = [gegevens.naam(c) for c in wijken.gebied_code]
         wijken[indicator] = [gegevens.waarde(c, indicator) for c in wijken.gebied_code]
-        kaart = kaart_onderdelen(gemeente_kaart(wijken, laag))
+        kaart = kaart_onderdelen(gemeente_kaart(wijken, laag, achtergrond=achtergrond))
     _, eenheid = gegevens.indicator_info(indicator)
     rows = [
         {
