@@ -223,12 +223,15 @@ def test_demo_rode_draden_volgen_de_ingebouwde_oorzaken(demo_volledig):
     con = connect(demo_volledig, read_only=True)
     try:
         eerste = dict(rijen(con, "select wijknaam, thema from marts.rode_draden where rang = 1 and status = 'rode draad'"))
+        rode_draden = set(rijen(con, "select wijkcode, thema from marts.rode_draden where status = 'rode draad'"))
         bronnen = dict(rijen(con, "select wijkcode, bronnen from marts.rode_draden where thema = 'geldzorgen' and wijkcode = 'WK034403'"))
     finally:
         con.close()
     # synth_rodedraden: geldzorgen rises with low income and bijstand (Overvecht), eenzaamheid with one-person
     # households and 65+ (Oost, Binnenstad), opvoeding with the share of 0-14 year olds (Leidsche Rijn, Vleuten-De Meern)
-    assert eerste["Wijk 03 Overvecht"] == "geldzorgen"
+    assert eerste["Wijk 03 Overvecht"] == eerste["Wijk 07 Zuid"] == eerste["Wijk 08 Zuidwest"] == "geldzorgen"
+    # ... and dementie and zelfstandig wonen with the 65-plussers of Overvecht
+    assert {("WK034403", "dementie"), ("WK034403", "zelfstandig_wonen")} <= rode_draden
     assert eerste["Wijk 05 Oost"] == "eenzaamheid"
     assert eerste["Wijk 06 Binnenstad"] == "eenzaamheid"
     assert eerste["Wijk 09 Leidsche Rijn"] == "opvoeding"
