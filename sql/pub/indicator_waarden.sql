@@ -4,7 +4,9 @@
 -- the published (rounded) numerator. CBS's own figures pass through unchanged, so for them this gives the
 -- comparisons of marts.indicator_waarden; for gemeente figures it gives what a reader could compute from the
 -- report, so nothing hidden or unrounded leaks through a comparison. The arithmetic is the macros of
--- sql/macros/vergelijking.sql, shared with the mart. Counts behind ratios (teller, noemer) are not published.
+-- sql/macros/vergelijking.sql, shared with the mart. Counts behind ratios (teller, noemer) are not published;
+-- nor are openbaarmaking (the rule class; the result is in onderdrukt and onderdrukt_reden) and release_load_id
+-- (a meta.loads row, internal lineage: the CBS table is tabel_id).
 --
 -- * A hidden value (waarde NULL) gets no index, z-score, verschil, interval or significance; gemeente_waarde,
 --   vorige_jaar and vorige_waarde are other published cells and stay.
