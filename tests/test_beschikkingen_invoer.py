@@ -688,3 +688,44 @@ def test_regel_met_een_veld_te_weinig(tmp_path, db):
     assert (r.rows_in, r.loaded, r.quarantined) == (3, 2, 1)
     assert quarantaine(db, r.load_id) == [(2, None, TE_WEINIG.format(regel=3), None)]
     assert [x["bron_rij"] for x in geladen(db, r.load_id)] == [1, 3]
+
+
+def test_a_profile_that_describes_a_national_code_itself_neither_doubles_nor_loses_records(tmp_path, db):
+    """A gemeente's own description of a national code replaces the national one: two rows for (wmo, 02) would
+    give every 02 record twice, and then a faulty record could go missing without a trace."""
+    profiel = tmp_path / "eigen.yaml"
+    profiel.write_text('extends: auto\nnaam: eigen\nlokale_codes:\n  wmo:\n    "02": Begeleiding (lokaal)\n', encoding="utf-8")
+    pad = schrijf(tmp_path, "export.csv", csv_bytes([rij(maak_bsn(90), product=""), rij(maak_bsn(91), wet="")]))
+    r = laad(db, pad, profiel=profiel)
+    assert (r.rows_in, r.loaded, r.quarantined) == (2, 1, 1)
+    assert [(x["bron_rij"], x["voorziening"]) for x in geladen(db, r.load_id)] == [(1, "Begeleiding (lokaal)")]
+    assert quarantaine(db, r.load_id) == [(2, "wet", "wet is empty", None)]
+
+
+def test_a_profile_spelling_that_stands_for_two_values_is_refused_in_one_line(tmp_path, db):
+    profiel = tmp_path / "dubbel.yaml"
+    profiel.write_text("extends: auto\nnaam: dubbel\nwaarden:\n  wet:\n    jeugdwet: [Wmo 2015]\n", encoding="utf-8")
+    pad = schrijf(tmp_path, "export.csv", csv_bytes([rij(maak_bsn(92))]))
+    with pytest.raises(WijkprofielError, match=r"profile dubbel: the spelling 'Wmo 2015' of wet stands for both '\w+' and '\w+'"):
+        ingest_beschikkingen(db, pad, profiel=profiel)
+
+
+def test_a_file_too_large_for_memory_stops_clearly_and_nothing_is_spilled_to_disk(tmp_path, db, monkeypatch):
+    """DuckDB would spill to a temporary folder when memory runs short; that folder would hold BSNs."""
+    from wijkprofiel import laden
+    from wijkprofiel.sources import export
+
+    def krappe_verbinding():
+        con = export.prive_verbinding()
+        assert con.execute("select current_setting('temp_directory')").fetchone() == ("",)
+        con.execute("set memory_limit = '8MB'")
+        return con
+
+    monkeypatch.setattr(laden, "prive_verbinding", krappe_verbinding)
+    monkeypatch.chdir(tmp_path)  # DuckDB's default spill folder is .tmp in the working folder
+    rows = [rij(maak_bsn(i % 5_000), geb=f"{1 + i % 28:02d}-{1 + i % 12:02d}-{1940 + i % 60}") for i in range(60_000)]
+    pad = schrijf(tmp_path, "groot.csv", csv_bytes(rows))
+    with pytest.raises(WijkprofielError, match="too large to check in this machine's memory"):
+        ingest_beschikkingen(db, pad)
+    assert not (tmp_path / ".tmp").exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name not in ("groot.csv", db.name, db.name + ".wal")] == []

@@ -123,7 +123,7 @@ FilesArg = typer.Argument(..., help="Export files: CSV or XLSX (recognised from 
 ProfileOpt = typer.Option(None, "--profile", help="Mapping profile: a built-in name or a YAML file (default: the source's own).")
 KoppeltabelOpt = typer.Option(None, "--koppeltabel", help="CBS postcode table to load first (placement in buurten).")
 BronOpt = typer.Option(None, "--bron", help="Source label (default: the file name without a trailing date).")
-PeriodeOpt = typer.Option("volledig", "--periode", help="Period the file covers; a newer file of the same bron and periode replaces the older.")
+PeriodeOpt = typer.Option("volledig", "--periode", help="Period the file covers; a newer file of the same bron and periode replaces the older (kansen: the newest file of a bron replaces all its older ones).")
 JsonOpt = typer.Option(False, "--json", help='Print {"files": [{"file", "rows_in", "loaded", "quarantined", "duplicate"}]}.')
 TaxonomieOpt = typer.Option(None, "--taxonomie", help="The gemeente's own theme taxonomy (YAML), extending the default.")
 

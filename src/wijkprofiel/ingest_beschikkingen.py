@@ -26,14 +26,16 @@ _WET_PER_STANDAARD = {"iWmo3.2": "wmo", "iJw3.2": "jeugdwet"}
 def _opzoektabellen(mem, prof: Profiel) -> None:
     for veld, tabel in (("wet", "wet_spellingen"), ("leveringsvorm", "leveringsvorm_spellingen"), ("geslacht", "geslacht_spellingen")):
         tabel_uit_rijen(mem, tabel, ["spelling", veld], prof.waarde_spellingen(veld))
-    rows = []
+    # One row per (wet, code): a profile's own description of a national code replaces the national one (two
+    # rows would give every record with that code twice).
+    omschrijvingen: dict[tuple[str, str], str] = {}
     with resources.files("wijkprofiel.data").joinpath("istandaarden/codelists_iwmo_ijw_3_2.csv").open(encoding="utf-8") as fh:
         for r in csv.DictReader(fh):
             if r["type"] == "LDT_ProductCategorie" and r["standard"] in _WET_PER_STANDAARD:
-                rows.append((_WET_PER_STANDAARD[r["standard"]], r["code"], r["label"]))
+                omschrijvingen[(_WET_PER_STANDAARD[r["standard"]], r["code"])] = r["label"]
     for wet, codes in prof.lokale_codes.items():
-        rows.extend((wet, str(code).upper(), omschrijving) for code, omschrijving in codes.items())
-    tabel_uit_rijen(mem, "categorieen", ["wet", "code", "omschrijving"], rows)
+        omschrijvingen.update({(wet, str(code).upper()): omschrijving for code, omschrijving in codes.items()})
+    tabel_uit_rijen(mem, "categorieen", ["wet", "code", "omschrijving"], [(*k, v) for k, v in omschrijvingen.items()])
 
 
 BESCHIKKINGEN = Bronsoort(

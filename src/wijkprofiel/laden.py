@@ -12,7 +12,8 @@ sql/ingest/, whether identifiers must be pseudonymised); `laad_export` does the 
    masked to meta.quarantine, and rows_in = loaded + quarantined to meta.loads.
 
 Re-loading the same content changes nothing. A newer export of the same `bron` label and `periode` replaces
-the older one in staging (docs/beschikkingen.md).
+the older one in staging (docs/beschikkingen.md); signalen and enquête files each replace only their own kind,
+and for kansen the newest file of a `bron` replaces all older ones, whatever their period.
 """
 
 from __future__ import annotations
@@ -27,11 +28,12 @@ import duckdb
 
 from . import pseudoniem
 from .db import connect, init_database, split_statements
+from .errors import SourceError
 from .koppeltabel import heeft_koppeltabel, ingest_koppeltabel
 from .loads import LoadResult, previous_load, register_load
 from .paths import sql_dir
 from .profielen import Profiel, laad_profiel
-from .sources.export import Invoer, lees_invoer
+from .sources.export import TE_GROOT, Invoer, lees_invoer, prive_verbinding
 
 log = logging.getLogger(__name__)
 
@@ -88,8 +90,7 @@ def laad_export(
     if koppeltabel is not None:
         ingest_koppeltabel(db_path, koppeltabel)
 
-    mem = duckdb.connect()  # private and in memory: identifiers never reach the database file
-    mem.execute("set enable_progress_bar = false")
+    mem = prive_verbinding()  # private and in memory: identifiers never reach the database file
     # Every join here is a large export against a small table of distinct values. DuckDB's cost model
     # sometimes builds its hash table on the export instead (several times slower), so keep the order
     # as written: the small table is always the build side.
@@ -109,6 +110,8 @@ def laad_export(
             for statement in split_statements(script):
                 mem.execute(statement)
         return _schrijf(mem, db_path, soort, invoer, bron, periode, gemeente)
+    except duckdb.OutOfMemoryException as exc:  # checking, placing or writing: nothing of this load is kept
+        raise SourceError(f"{pad.name}: {TE_GROOT}") from exc
     finally:
         mem.close()
 
@@ -182,9 +185,13 @@ def _schrijf(mem, db_path, soort: Bronsoort, invoer: Invoer, bron: str, periode:
                 where g.in_orde""",
             {"load_id": load_id, "bron": bron, "periode": periode, "gemeente": gemeente, "bestand": bestand},
         ).fetchone()[0]
-        # A second pass over the records finds the faulty ones; when every record was written there are none
-        # (one row per record, except for sources with several rows per record), so a clean export skips it.
-        if soort.rijen_per_record or loaded < mem.execute(f"select count(*) from {invoer.tabel}").fetchone()[0]:
+        # A second pass over the records finds the faulty ones. When every record was written there are none, so
+        # a clean export skips it. (Counted by record number, so a lookup that doubled a record cannot hide a
+        # missing one; a source with several rows per record, each checked on its own, always makes the pass.)
+        geschreven = mem.execute(
+            f"select count(distinct bron_rij) from doel.raw.{soort.raw_tabel} where load_id = ?", [load_id]
+        ).fetchone()[0]
+        if soort.rijen_per_record or geschreven < mem.execute(f"select count(*) from {invoer.tabel}").fetchone()[0]:
             mem.execute(
                 """insert into doel.meta.quarantine
                    select $load_id, $bestand, bron_rij, p.kolom, p.reden, p.waarde

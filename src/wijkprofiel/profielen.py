@@ -44,11 +44,15 @@ class Profiel:
 
     def waarde_spellingen(self, veld: str) -> list[tuple[str, str]]:
         """(comparable spelling, canonical value) pairs for a field, for a lookup table in SQL."""
-        pairs = []
+        canoniek_van: dict[str, str] = {}
         for canoniek, spellingen in self.waarden.get(veld, {}).items():
             for s in [canoniek, *spellingen]:
-                pairs.append((sleutel(s), canoniek))
-        return sorted(set(pairs))
+                eerder = canoniek_van.setdefault(sleutel(s), canoniek)
+                if eerder != canoniek:
+                    raise WijkprofielError(
+                        f"profile {self.naam}: the spelling {s!r} of {veld} stands for both {eerder!r} and {canoniek!r}"
+                    )
+        return sorted(canoniek_van.items())
 
 
 def _lees_yaml(text: str, bron: str) -> dict:

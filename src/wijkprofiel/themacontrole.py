@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
-
 from .profielen import laad_profiel
-from .sources.export import lees_invoer
+from .sources.export import lees_invoer, prive_verbinding
 from .taxonomie import split_tags
 
 
@@ -15,9 +13,8 @@ def tags_uit_bestand(pad: str | Path, profiel: str = "casuistiek") -> list[str]:
     """Every tag in the file's theme column, one entry per tag per record."""
     prof = laad_profiel(profiel)
     veld = "themas" if "themas" in prof.kolommen else "thema"
-    mem = duckdb.connect()
+    mem = prive_verbinding()
     try:
-        mem.execute("set enable_progress_bar = false")
         lees_invoer(mem, pad, prof, [veld])
         cellen = [c for (c,) in mem.execute(f"select {veld} from invoer").fetchall()]
     finally:

@@ -31,6 +31,11 @@ from ..profielen import Profiel
 log = logging.getLogger(__name__)
 
 DELIMITERS = (";", ",", "\t", "|")
+#: Why a file stops when memory runs out (nothing of it is written to disk instead, see prive_verbinding).
+TE_GROOT = (
+    "too large to check in this machine's memory (it is never spilled to disk, where it would hold BSNs); "
+    "load it on a machine with more memory, or split the export by period"
+)
 HEADER_ZOEKRIJEN = 50
 _SAMPLE_BYTES = 256 * 1024
 
@@ -48,6 +53,16 @@ class Invoer:
     rows_in: int
     afgewezen: list[dict] = field(default_factory=list)  # records that could not be parsed: rij, reden
     blad: str | None = None             # xlsx sheet
+
+
+def prive_verbinding() -> duckdb.DuckDBPyConnection:
+    """The private in-memory connection a file is read into. DuckDB would spill to a temporary folder on disk
+    when memory runs short, and that folder would hold BSNs and birth dates: spilling is switched off, so a file
+    too large for memory stops with an error instead."""
+    con = duckdb.connect()
+    con.execute("set temp_directory = ''")
+    con.execute("set enable_progress_bar = false")
+    return con
 
 
 def herken_soort(pad: Path) -> str:
@@ -151,6 +166,8 @@ def _lees_csv(con, pad: Path, profiel: Profiel, velden: list[str], tabel: str, t
         if any(r["soort"] in ("INVALID UNICODE", "INVALID ENCODING") for r in afgewezen) and encoding == "utf-8":
             # The sample looked like UTF-8 but a later line is not: the file is cp1252 after all.
             afgewezen = _lees_csv_bestand(con, pad, "cp1252", header_index, delimiter, headers, posities, velden, tekstvelden)
+    except duckdb.OutOfMemoryException as exc:
+        raise SourceError(f"{pad.name}: {TE_GROOT}") from exc
     except duckdb.Error as exc:
         raise SourceError(f"{pad.name}: cannot be read as a {delimiter!r}-separated file: {str(exc).splitlines()[0]}") from exc
     open_quote = next((r for r in afgewezen if r["soort"] == "UNQUOTED VALUE"), None)
