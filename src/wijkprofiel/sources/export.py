@@ -198,7 +198,7 @@ def _lees_csv(con, pad: Path, profiel: Profiel, velden: list[str], tabel: str, t
 
 def _lees_csv_bestand(con, pad: Path, encoding: str, header_index: int, delimiter: str, headers: list[str],
                       posities: dict[str, int], velden: list[str], tekstvelden: tuple[str, ...]) -> list[dict]:
-    """Read the data lines into table _csv (mapped columns only); returns the lines DuckDB could not read."""
+    """Read the data lines into table _invoer._csv (mapped columns only); returns the lines DuckDB could not read."""
     con.execute("drop table if exists _csv_fouten")
     con.execute("drop table if exists _csv_scans")
     bron = pad
