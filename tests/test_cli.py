@@ -309,3 +309,13 @@ def test_offline_without_a_snapshot_says_to_fetch_online_first(tmp_path):
     assert result.returncode == 1
     assert len(_lines(result.stderr)) == 1
     assert "no snapshot" in result.stderr and "--online" in result.stderr
+
+
+def test_a_database_named_after_a_schema_is_refused_in_one_line(tmp_path):
+    result = run_cli("build", "--db", str(tmp_path / "pub.duckdb"), cwd=tmp_path)
+
+    assert result.returncode == 1
+    assert _lines(result.stderr) == [
+        f"error: {tmp_path / 'pub.duckdb'}: a database file may not be named after one of its schemas "
+        "(raw, staging, intermediate, marts, pub, meta); choose another name, e.g. wijkprofiel.duckdb"
+    ]

@@ -65,10 +65,14 @@ def test_the_environment_wins_over_the_file(tmp_path, monkeypatch):
         ('gemeenten = ["GM0344"]\n[[exports]]\ngemeente = "GM0344"\nsoort = "beschikkingen"\npad = "x.csv"\nprofiel = "bogus"\n',
          r"setting exports\.0\.profiel: .*bogus"),
         ('gemeenten = ["GM0344"]\n[paden]\nkoppeltabel = "pc6-WEG.csv"\n', r"setting paden\.koppeltabel: file not found"),
+        ('gemeenten = ["GM0344"]\n[[exports]]\ngemeente = "GM0344"\nsoort = "beschikkingen"\npad = "x.csv"\nprofiel = "dubbel.yaml"\n',
+         r"setting exports\.0\.profiel: profile dubbel: the spelling 'Wmo 2015' of wet stands for both"),
     ],
 )
 def test_a_wrong_setting_gives_one_line_naming_it(tmp_path, monkeypatch, tekst, melding):
     monkeypatch.delenv("WIJKPROFIEL_GEMEENTEN", raising=False)
+    (tmp_path / "dubbel.yaml").write_text("extends: auto\nnaam: dubbel\nwaarden:\n  wet:\n    jeugdwet: [Wmo 2015]\n",
+                                         encoding="utf-8")
     pad = _schrijf(tmp_path, tekst)
 
     with pytest.raises(WijkprofielError, match=melding) as info:

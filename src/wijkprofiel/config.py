@@ -66,7 +66,9 @@ class Export(_Strikt):
         # (The export files themselves may arrive later: a folder or glob can be empty when it is configured.)
         if v is not None:
             try:
-                laad_profiel(v)
+                profiel = laad_profiel(v)
+                for veld in profiel.waarden:  # a spelling that stands for two values fails here, not at the load
+                    profiel.waarde_spellingen(veld)
             except WijkprofielError as exc:
                 raise ValueError(str(exc)) from None
         return v

@@ -81,6 +81,12 @@ def split_statements(sql: str) -> list[str]:
 def connect(db_path: str | Path, *, read_only: bool = False, wait: float = _LOCK_WAIT_SECONDS):
     """Open the database. DuckDB allows one writer: wait up to `wait` seconds, then fail clearly."""
     db_path = Path(db_path)
+    if db_path.stem.lower() in SCHEMAS:
+        # DuckDB names the database after its file: `pub.duckdb` would make every `pub.x` ambiguous.
+        raise WijkprofielError(
+            f"{db_path}: a database file may not be named after one of its schemas ({', '.join(SCHEMAS)}); "
+            "choose another name, e.g. wijkprofiel.duckdb"
+        )
     if read_only and not db_path.is_file():
         raise WijkprofielError(f"{db_path}: database not found; run `wijkprofiel build` first")
     db_path.parent.mkdir(parents=True, exist_ok=True)
