@@ -149,7 +149,7 @@ def _controleer(uit: list[Indicator], cbs: list[dict[str, str]]) -> None:
     if dubbel:
         raise WijkprofielError(f"indicatoren.csv: indicator key(s) listed twice: {', '.join(dubbel)}")
     for rij, i in enumerate(uit, start=2):
-        onderdelen = ([i.teller] if i.teller else []) + [d.strip() for d in (i.noemer or "").split("+") if d.strip()]
+        onderdelen = ([i.teller] if i.teller else []) + noemer_delen(i.noemer)
         onbekend = [d for d in onderdelen if d not in sleutels]
         if onbekend:
             raise _fout(rij, i.indicator, f"teller/noemer names unknown indicator(s) {', '.join(onbekend)}")
@@ -188,11 +188,16 @@ def teller_tekst(i: Indicator) -> str | None:
     return teller.label if teller else None
 
 
+def noemer_delen(noemer: str | None) -> list[str]:
+    """The indicator keys of a noemer, which may be a sum (`inwoners_0_14+inwoners_15_24`)."""
+    return [d.strip() for d in (noemer or "").split("+") if d.strip()]
+
+
 def noemer_tekst(i: Indicator) -> str | None:
     """What it is divided by: noemer_omschrijving, else the labels of its noemer indicators joined by ' + '."""
     if i.noemer_omschrijving or not i.noemer:
         return i.noemer_omschrijving
-    return " + ".join((indicator(d.strip()) or i).label for d in i.noemer.split("+"))
+    return " + ".join((indicator(d) or i).label for d in noemer_delen(i.noemer))
 
 
 @cache

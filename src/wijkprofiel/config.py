@@ -41,13 +41,7 @@ class Bestand(_Strikt):
     pad: Path
     jaar: int = Field(ge=1990, le=2100)
 
-    @field_validator("pad")
-    @classmethod
-    def _bestaat(cls, v: Path) -> Path:
-        # A release file is there when the run is configured; a typo should fail `config check`, not the run.
-        if not v.is_file():
-            raise ValueError(f"file not found: {v}")
-        return v
+    _bestaat = field_validator("pad")(lambda cls, v: _bestaand_bestand(v))
 
 
 class Export(_Strikt):
@@ -66,9 +60,7 @@ class Export(_Strikt):
         # (The export files themselves may arrive later: a folder or glob can be empty when it is configured.)
         if v is not None:
             try:
-                profiel = laad_profiel(v)
-                for veld in profiel.waarden:  # a spelling that stands for two values fails here, not at the load
-                    profiel.waarde_spellingen(veld)
+                laad_profiel(v)
             except WijkprofielError as exc:
                 raise ValueError(str(exc)) from None
         return v
@@ -93,12 +85,7 @@ class Paden(_Strikt):
     koppeltabel: Path | None = None
     taxonomie: Path | None = None
 
-    @field_validator("koppeltabel", "taxonomie")
-    @classmethod
-    def _bestaat(cls, v: Path | None) -> Path | None:
-        if v is not None and not v.is_file():
-            raise ValueError(f"file not found: {v}")
-        return v
+    _bestaan = field_validator("koppeltabel", "taxonomie")(lambda cls, v: _bestaand_bestand(v))
 
 
 class Drempels(_Strikt):
@@ -166,6 +153,13 @@ class Config(BaseSettings):
 
     def exports_van(self, gemeente: str, soorten: tuple[str, ...] = GEMEENTE_BRONNEN) -> list[Export]:
         return [e for e in self.exports if e.gemeente == gemeente and e.soort in soorten]
+
+
+def _bestaand_bestand(pad: Path | None) -> Path | None:
+    """A file the configuration names must be there when it is checked: a typo fails `config check`, not the run."""
+    if pad is not None and not pad.is_file():
+        raise ValueError(f"file not found: {pad}")
+    return pad
 
 
 def _code(value: str) -> str:

@@ -23,6 +23,8 @@ from collections import defaultdict
 
 import pandas as pd
 
+from .catalogus import noemer_delen
+
 ONDERGRENS = 8          # true counts below this are hidden
 AFRONDING = 5           # published counts are multiples of this
 MIN_INWONERS = 50       # smaller areas show no person-based figures
@@ -47,9 +49,7 @@ def openbaar_maken(waarden: pd.DataFrame, gebieden: pd.DataFrame, catalogus: pd.
     uit: dict[tuple, tuple[float | None, str | None]] = {}
     teller_van = {r.indicator: r.teller for r in catalogus.itertuples() if isinstance(r.teller, str) and r.teller}
     noemer_van = {
-        r.indicator: [d.strip() for d in r.noemer.split("+") if d.strip()]
-        for r in catalogus.itertuples()
-        if isinstance(getattr(r, "noemer", None), str) and r.noemer
+        r.indicator: noemer_delen(r.noemer) for r in catalogus.itertuples() if isinstance(getattr(r, "noemer", None), str)
     }
     factor_van = {r.indicator: r.factor for r in catalogus.itertuples()}
     inwoners = _inwoners_per_jaar(gebieden)

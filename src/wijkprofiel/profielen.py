@@ -33,6 +33,18 @@ class Profiel:
     waarden: dict[str, dict[str, list[str]]]    # field → canonical value → spellings
     lokale_codes: dict[str, dict[str, str]] = field(default_factory=dict)  # wet → code → omschrijving
 
+    def __post_init__(self) -> None:
+        # One spelling for two values would give every such record twice in the lookup join.
+        for veld, per_waarde in self.waarden.items():
+            canoniek_van: dict[str, str] = {}
+            for canoniek, spellingen in per_waarde.items():
+                for s in [canoniek, *spellingen]:
+                    eerder = canoniek_van.setdefault(sleutel(s), canoniek)
+                    if eerder != canoniek:
+                        raise WijkprofielError(
+                            f"profile {self.naam}: the spelling {s!r} of {veld} stands for both {eerder!r} and {canoniek!r}"
+                        )
+
     def kolom_voor(self, header: object) -> str | None:
         wanted = sleutel(header)
         if not wanted:
@@ -44,15 +56,8 @@ class Profiel:
 
     def waarde_spellingen(self, veld: str) -> list[tuple[str, str]]:
         """(comparable spelling, canonical value) pairs for a field, for a lookup table in SQL."""
-        canoniek_van: dict[str, str] = {}
-        for canoniek, spellingen in self.waarden.get(veld, {}).items():
-            for s in [canoniek, *spellingen]:
-                eerder = canoniek_van.setdefault(sleutel(s), canoniek)
-                if eerder != canoniek:
-                    raise WijkprofielError(
-                        f"profile {self.naam}: the spelling {s!r} of {veld} stands for both {eerder!r} and {canoniek!r}"
-                    )
-        return sorted(canoniek_van.items())
+        return sorted({(sleutel(s), canoniek) for canoniek, spellingen in self.waarden.get(veld, {}).items()
+                       for s in [canoniek, *spellingen]})
 
 
 def _lees_yaml(text: str, bron: str) -> dict:
