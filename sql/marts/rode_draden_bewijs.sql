@@ -106,10 +106,11 @@ met_vergelijking as (
         vorig_gem.waarde as vorige_gemeente_waarde,
         (select count(distinct gebied_code) from gepubliceerd x
           where x.gemeente_code = ww.gemeente_code and x.gebied_niveau = 'wijk' and x.jaar = ww.jaar) as wijken_in_gemeente,
-        (select list(distinct case partner
+        -- sorted, so the sentence that names the partners is the same in every build
+        (select list_sort(list(distinct case partner
                     when 'huisarts' then 'huisarts' when 'poh' then 'POH' when 'wijkagent' then 'wijkagent'
                     when 'woningcorporatie' then 'woningcorporatie' when 'meldpunt_zorg_overlast' then 'meldpunt zorg & overlast'
-                    when 'ggz' then 'ggz' when 'clientenraad' then 'cliëntenraad' else 'andere partners' end)
+                    when 'ggz' then 'ggz' when 'clientenraad' then 'cliëntenraad' else 'andere partners' end))
                  from intermediate.signalen_per_wijk s
           where s.wijkcode = ww.wijkcode and s.thema = ww.thema and s.partner <> 'enquete'
             and (s.jaar = ww.peiljaar or s.jaar is null)) as partners
