@@ -46,13 +46,12 @@ def _child(mode: str, csv: str, db: str) -> None:
         extra = {"rows": con.execute("select count(*) from kopie").fetchone()[0]}
         con.close()
     else:
-        os.environ["WIJKPROFIEL_PSEUDO_KEY"] = SLEUTEL
-        from wijkprofiel.ingest_beschikkingen import ingest_beschikkingen
-        from wijkprofiel.koppeltabel import ingest_koppeltabel
+        from wijkprofiel.ingest.beschikkingen import ingest_beschikkingen
+        from wijkprofiel.ingest.koppeltabel import ingest_koppeltabel
 
         ingest_koppeltabel(db, HERE.parent / "data" / "cbs" / "pc6-buurt-2023-utrecht-approx.csv")
         started = time.perf_counter()  # the postcode table is set-up, not part of the measured ingest
-        result = ingest_beschikkingen(db, csv)
+        result = ingest_beschikkingen(db, csv, sleutel=SLEUTEL)
         extra = {"rows": result.rows_in, "loaded": result.loaded, "quarantined": result.quarantined}
     seconds = time.perf_counter() - started
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

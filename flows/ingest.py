@@ -4,14 +4,11 @@ No `from __future__ import annotations` in flows/: Prefect builds its parameter 
 and on a Dask worker string annotations cannot be resolved.
 """
 
-import os
-from contextlib import contextmanager
-
 from prefect import flow
 from pydantic import BaseModel
 
-from wijkprofiel import tasks
-from wijkprofiel.pseudoniem import ENV_BLOCK
+from wijkprofiel.pipeline import tasks
+
 
 class BronBestand(BaseModel):
     """A local source file and the year its figures (or boundaries) belong to."""
@@ -44,18 +41,6 @@ def ingest_cbs(
             loads += tasks.grenzen_verversen(db_path, gemeente, jaar, snapshot_dir, max_leeftijd_dagen)
     return loads
 
-@contextmanager
-def _sleutelblok(block: str | None):
-    """Name the Prefect Secret block holding the pseudonymisation key (the key itself never is a parameter)."""
-    oud = os.environ.get(ENV_BLOCK)
-    if block:
-        os.environ[ENV_BLOCK] = block
-    try:
-        yield
-    finally:
-        if block and oud is None:
-            os.environ.pop(ENV_BLOCK, None)
-
 @flow(name="ingest_beschikkingen", flow_run_name="ingest_beschikkingen {gemeente}", log_prints=True)
 def ingest_beschikkingen(
     db_path: str,
@@ -67,8 +52,7 @@ def ingest_beschikkingen(
 ) -> list[dict]:
     """The gemeente's beschikking exports, validated, pseudonymised and placed in buurten (koppeltabel first)."""
     loads = [tasks.ingest_koppeltabel(db_path, koppeltabel, gemeente)] if koppeltabel else []
-    with _sleutelblok(pseudo_key_block):
-        loads += [tasks.ingest_beschikking_bestand(db_path, pad, profiel, gemeente) for pad in bestanden]
+    loads += [tasks.ingest_beschikking_bestand(db_path, pad, profiel, gemeente, pseudo_key_block) for pad in bestanden]
     return loads
 
 @flow(name="ingest_casuistiek", flow_run_name="ingest_casuistiek {gemeente}", log_prints=True)
@@ -81,8 +65,9 @@ def ingest_casuistiek(
     pseudo_key_block: str | None = None,
 ) -> list[dict]:
     """Wijkteam casuïstiek; tags through the theme taxonomy, case ids pseudonymised."""
-    with _sleutelblok(pseudo_key_block):
-        return [tasks.ingest_rodedraden_bestand(db_path, "casuistiek", pad, taxonomie, profiel) for pad in bestanden]
+    return [
+        tasks.ingest_rodedraden_bestand(db_path, "casuistiek", pad, taxonomie, profiel, pseudo_key_block) for pad in bestanden
+    ]
 
 @flow(name="ingest_signalen", flow_run_name="ingest_signalen {gemeente}", log_prints=True)
 def ingest_signalen(

@@ -2,8 +2,9 @@
 
 from prefect import flow
 
-from wijkprofiel import tasks
+from wijkprofiel.pipeline import tasks
 from wijkprofiel.publish import STANDAARD_INDICATOR
+
 
 @flow(name="build_marts", flow_run_name="build_marts {db_path}", log_prints=True)
 def build_marts(db_path: str) -> list[str]:

@@ -10,8 +10,8 @@ from prefect import flow, task
 
 from flows.ingest import BronBestand, ingest_beschikkingen, ingest_casuistiek, ingest_cbs, ingest_signalen
 from flows.marts import build_marts, publish_reports
-from wijkprofiel import orkestratie, tasks
 from wijkprofiel.config import Export, load_config
+from wijkprofiel.pipeline import plan as orkestratie, tasks
 from wijkprofiel.publish import STANDAARD_INDICATOR
 
 __all__ = ["BronBestand", "wijkprofiel", "wijkprofiel_gemeente", "wijkprofiel_verversen"]

@@ -46,9 +46,9 @@ def prefect_harness():
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory) -> Path:
     """The demo's database built from the bundled files, without Prefect (read it, don't write it)."""
-    from wijkprofiel.build import build_marts
-    from wijkprofiel.ingest_cbs import ingest_cbs_file
-    from wijkprofiel.ingest_grenzen import ingest_grenzen_file
+    from wijkprofiel.ingest.cbs import ingest_cbs_file
+    from wijkprofiel.ingest.grenzen import ingest_grenzen_file
+    from wijkprofiel.transform.build import build_marts
 
     db = tmp_path_factory.mktemp("demo") / "wijkprofiel.duckdb"
     for path, jaar in ((KWB_2023, 2023), (KWB_2023_LATER, 2023), (KWB_2024, 2024)):
@@ -64,15 +64,15 @@ def demo_volledig(tmp_path_factory) -> Path:
     """The demo's database with every source (CBS, boundaries, postcode table, SYNTHETIC beschikkingen and
     rode-draden sources), built without Prefect and without reports (read it, don't write it). 30,000
     beschikking rows instead of the demo's 75,000 keep it quick; the rates per buurt keep their shape."""
-    from wijkprofiel.build import build_marts
-    from wijkprofiel.ingest_beschikkingen import ingest_beschikkingen
-    from wijkprofiel.ingest_cbs import ingest_cbs_file
-    from wijkprofiel.ingest_grenzen import ingest_grenzen_file
-    from wijkprofiel.ingest_rodedraden import ingest_bron
-    from wijkprofiel.koppeltabel import ingest_koppeltabel
-    from wijkprofiel.pseudoniem import DEMO_SLEUTEL
-    from wijkprofiel.synth import synth_beschikkingen
-    from wijkprofiel.synth_rodedraden import synth_rodedraden
+    from wijkprofiel.demo.synth import synth_beschikkingen
+    from wijkprofiel.demo.synth_rodedraden import synth_rodedraden
+    from wijkprofiel.ingest.beschikkingen import ingest_beschikkingen
+    from wijkprofiel.ingest.cbs import ingest_cbs_file
+    from wijkprofiel.ingest.grenzen import ingest_grenzen_file
+    from wijkprofiel.ingest.koppeltabel import ingest_koppeltabel
+    from wijkprofiel.ingest.pseudonymise import DEMO_SLEUTEL
+    from wijkprofiel.ingest.rodedraden import ingest_bron
+    from wijkprofiel.transform.build import build_marts
 
     tmp = tmp_path_factory.mktemp("demo-volledig")
     db = tmp / "wijkprofiel.duckdb"
@@ -82,13 +82,11 @@ def demo_volledig(tmp_path_factory) -> Path:
         ingest_grenzen_file(db, path, GEMEENTE, 2024)
     ingest_koppeltabel(db, DATA / "cbs" / "pc6-buurt-2023-utrecht-approx.csv")
     for pad in synth_beschikkingen(GEMEENTE, 30000, tmp / "synthetisch").bestanden:
-        ingest_beschikkingen(db, pad, sleutel_waarde=DEMO_SLEUTEL)
+        ingest_beschikkingen(db, pad, sleutel=DEMO_SLEUTEL)
     synth = synth_rodedraden(GEMEENTE, tmp / "synthetisch")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("WIJKPROFIEL_PSEUDO_KEY", DEMO_SLEUTEL)
-        for soort, paden in (("casuistiek", synth.casuistiek), ("signalen", [synth.signalen]), ("enquete", [synth.enquete]),
-                             ("kansen", [synth.kansen]), ("besprekingen", [synth.bespreking])):
-            for pad in paden:
-                ingest_bron(db, soort, pad)
+    for soort, paden in (("casuistiek", synth.casuistiek), ("signalen", [synth.signalen]), ("enquete", [synth.enquete]),
+                         ("kansen", [synth.kansen]), ("besprekingen", [synth.bespreking])):
+        for pad in paden:
+            ingest_bron(db, soort, pad, sleutel=DEMO_SLEUTEL)
     build_marts(db)
     return db

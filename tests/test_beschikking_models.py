@@ -10,9 +10,9 @@ from __future__ import annotations
 import itertools
 from datetime import date
 
-
-from wijkprofiel.build import bouw_modellen, ververs_indicator_catalogus
 from modeltest import rijen
+
+from wijkprofiel.transform.build import bouw_modellen, ververs_indicator_catalogus
 
 _sha = itertools.count(1)
 _rij = itertools.count(1)

@@ -26,10 +26,17 @@ import openpyxl
 import pytest
 from conftest import DATA, FIXTURES
 
-from wijkprofiel import pseudoniem
-from wijkprofiel.build import build_marts
 from wijkprofiel.errors import WijkprofielError
-from wijkprofiel.ingest_beschikkingen import ingest_beschikkingen
+from wijkprofiel.ingest import pseudonymise as pseudoniem
+from wijkprofiel.transform.build import build_marts
+from wijkprofiel.ingest.beschikkingen import ingest_beschikkingen as _ingest_beschikkingen
+from wijkprofiel.pipeline.keys import KeyFromEnvironment
+
+
+def ingest_beschikkingen(*args, **kw):
+    """The stage with the key as the pipeline hands it over: read from the environment this module's fixture sets."""
+    return _ingest_beschikkingen(*args, sleutel=KeyFromEnvironment(), **kw)
+
 
 KOPPELTABEL = DATA / "cbs" / "pc6-buurt-2023-utrecht-approx.csv"
 WMO301 = FIXTURES / "istandaarden" / "WMO301.xml"
@@ -46,7 +53,7 @@ CODE_WMO = "productcategorie is not in the code list of wmo"
 INGANG_ONECHT = "ingangsdatum is not a real date (expected dd-mm-jjjj, jjjj-mm-dd or an Excel date)"
 EINDE_VOOR_INGANG = "einddatum lies before ingangsdatum"
 POSTCODE_VORM = "postcode is not of the form 1234AB"
-# reasons of sources/export.py for a line DuckDB cannot read (never its content)
+# reasons of ingest/readers/private/export.py for a line DuckDB cannot read (never its content)
 TE_VEEL = "line {regel} has more fields than the header's 9 (a separator inside an unquoted value?)"
 TE_WEINIG = "line {regel} has fewer fields than the header's 9"
 GEEN_KOPPELTABEL = (
@@ -712,8 +719,8 @@ def test_a_profile_spelling_that_stands_for_two_values_is_refused_in_one_line(tm
 
 def test_a_file_too_large_for_memory_stops_clearly_and_nothing_is_spilled_to_disk(tmp_path, db, monkeypatch):
     """DuckDB would spill to a temporary folder when memory runs short; that folder would hold BSNs."""
-    from wijkprofiel import laden
-    from wijkprofiel.sources import export
+    from wijkprofiel.ingest import private as laden
+    from wijkprofiel.ingest.readers.private import export
 
     def krappe_verbinding():
         con = export.prive_verbinding()

@@ -29,12 +29,19 @@ import pytest
 from conftest import DATA, FIXTURES, GEMEENTE, KWB_2024
 from gepubliceerd import gepubliceerde_tekst
 
-from wijkprofiel import pseudoniem
-from wijkprofiel.build import build_marts
-from wijkprofiel.ingest_beschikkingen import ingest_beschikkingen
-from wijkprofiel.ingest_cbs import ingest_cbs_file
+from wijkprofiel.ingest import pseudonymise as pseudoniem
+from wijkprofiel.ingest.cbs import ingest_cbs_file
+from wijkprofiel.ingest.readers.private.istandaard301 import read_301
 from wijkprofiel.publish import publish_reports
-from wijkprofiel.sources.istandaard301 import read_301
+from wijkprofiel.transform.build import build_marts
+from wijkprofiel.ingest.beschikkingen import ingest_beschikkingen as _ingest_beschikkingen
+from wijkprofiel.pipeline.keys import KeyFromEnvironment
+
+
+def ingest_beschikkingen(*args, **kw):
+    """The stage with the key as the pipeline hands it over: read from the environment this module's fixture sets."""
+    return _ingest_beschikkingen(*args, sleutel=KeyFromEnvironment(), **kw)
+
 
 KOPPELTABEL = DATA / "cbs" / "pc6-buurt-2023-utrecht-approx.csv"
 WMO301 = FIXTURES / "istandaarden" / "WMO301.xml"

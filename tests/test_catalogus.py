@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from wijkprofiel.build import bouw_modellen, ververs_indicator_catalogus
-from wijkprofiel.catalogus import (
+from wijkprofiel.db import connect, init_database
+from wijkprofiel.errors import WijkprofielError
+from wijkprofiel.reference.catalogue import (
     catalogus_in_doc,
     cbs_variabelen,
     indicator,
@@ -19,12 +20,11 @@ from wijkprofiel.catalogus import (
     tabel_ids,
     teller_tekst,
 )
-from wijkprofiel.db import connect, init_database
-from wijkprofiel.errors import WijkprofielError
-from wijkprofiel.taxonomie import laad_taxonomie
+from wijkprofiel.reference.themes import laad_taxonomie
+from wijkprofiel.transform.build import bouw_modellen, ververs_indicator_catalogus
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "src" / "wijkprofiel" / "data"
+DATA = ROOT / "src" / "wijkprofiel" / "reference" / "data"
 
 
 def _csv(path: Path) -> list[dict[str, str]]:

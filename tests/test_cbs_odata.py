@@ -21,11 +21,11 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from wijkprofiel.catalogus import variabele_voor_kort
 from wijkprofiel.errors import SourceError
-from wijkprofiel.sources.cbs_files import read_cbs_file
-from wijkprofiel.sources.cbs_odata import fetch_kwb_odata, read_kwb_snapshot
-from wijkprofiel.sources.http import HttpClient
+from wijkprofiel.ingest.readers.public.cbs_files import read_cbs_file
+from wijkprofiel.ingest.readers.public.cbs_odata import fetch_kwb_odata, read_kwb_snapshot
+from wijkprofiel.ingest.readers.public.http import HttpClient
+from wijkprofiel.reference.catalogue import variabele_voor_kort
 
 XLSX = Path(__file__).resolve().parents[1] / "data" / "cbs" / "kwb-2024-utrecht.xlsx"
 TABEL = "85984NED"

@@ -22,7 +22,7 @@ from conftest import BUURTEN_2024, GEMEENTE, KWB_2023, KWB_2024, WIJKEN_2024
 from typer.testing import CliRunner
 
 from wijkprofiel.cli import app
-from wijkprofiel.sources.cbs_files import read_cbs_file
+from wijkprofiel.ingest.readers.public.cbs_files import read_cbs_file
 
 WIJKEN = [f"WK0344{i:02d}" for i in range(1, 11)]
 RAPPORTEN = sorted(["index.html", *(f"{wijk}.html" for wijk in WIJKEN)])

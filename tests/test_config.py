@@ -8,7 +8,7 @@ import pytest
 
 from wijkprofiel.config import load_config
 from wijkprofiel.errors import WijkprofielError
-from wijkprofiel.orkestratie import parameters_uit_config
+from wijkprofiel.pipeline.plan import parameters_uit_config
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
-
 from conftest import BUURTEN_2024, GEMEENTE, KWB_2023, KWB_2023_LATER, KWB_2024, WIJKEN_2024
+
 from flows.wijkprofiel import BronBestand, wijkprofiel
 
 
@@ -67,9 +67,10 @@ def test_export_locations_go_through_their_ingest_flows_and_into_the_summary(pre
     from prefect.artifacts import Artifact
 
     from wijkprofiel.config import Export
-    from wijkprofiel.pseudoniem import DEMO_SLEUTEL, ENV_KEY
-    from wijkprofiel.synth import synth_beschikkingen
-    from wijkprofiel.synth_rodedraden import synth_rodedraden
+    from wijkprofiel.demo.synth import synth_beschikkingen
+    from wijkprofiel.demo.synth_rodedraden import synth_rodedraden
+    from wijkprofiel.ingest.pseudonymise import DEMO_SLEUTEL
+    from wijkprofiel.pipeline.keys import ENV_KEY
 
     monkeypatch.setenv(ENV_KEY, DEMO_SLEUTEL)  # SYNTHETIC people, the demo's throw-away key
     synth = synth_beschikkingen(GEMEENTE, 2000, tmp_path / "beschikkingen")

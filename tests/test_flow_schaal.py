@@ -6,22 +6,23 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from conftest import KWB_2024
 from synthetische_gemeenten import synthetische_release
+
 from flows.wijkprofiel import BronBestand, wijkprofiel
-from wijkprofiel import orkestratie
 from wijkprofiel.errors import WijkprofielError
+from wijkprofiel.pipeline import plan as orkestratie
 
 GEMEENTEN = ["GM0344", "GM9901", "GM9902"]
 
 
 def test_three_gemeenten_run_on_a_dask_localcluster_each_in_its_own_database(prefect_harness, tmp_path: Path, monkeypatch):
-    from distributed import LocalCluster, get_task_stream, Client
+    from distributed import Client, LocalCluster, get_task_stream
 
     from wijkprofiel.config import Export
-    from wijkprofiel.pseudoniem import DEMO_SLEUTEL, ENV_KEY
-    from wijkprofiel.synth import synth_beschikkingen
+    from wijkprofiel.demo.synth import synth_beschikkingen
+    from wijkprofiel.ingest.pseudonymise import DEMO_SLEUTEL
+    from wijkprofiel.pipeline.keys import ENV_KEY
 
     release = synthetische_release(tmp_path, ["9901", "9902"])
     # SYNTHETIC beschikkingen for Utrecht (made from its real CBS figures), pseudonymised on the Dask workers

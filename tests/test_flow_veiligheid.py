@@ -18,7 +18,7 @@ from flows.marts import build_marts
 # A build in another process that stops halfway, inside its transaction (after marts, before pub), and says so.
 _HALVERWEGE = textwrap.dedent("""
     import sys, time
-    import wijkprofiel.build as build
+    import wijkprofiel.transform.build as build
 
     def halverwege(con):
         print("halverwege", flush=True)

@@ -13,8 +13,8 @@ from datetime import date
 
 import pytest
 
-from wijkprofiel.build import bouw_modellen, ververs_indicator_catalogus
 from wijkprofiel.db import connect, init_database
+from wijkprofiel.transform.build import bouw_modellen, ververs_indicator_catalogus
 
 _sha = itertools.count(1)
 _rij = itertools.count(1)

@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 from conftest import GEMEENTE, KWB_2023, KWB_2023_LATER, KWB_2024, STATLINE_85830
 
-from wijkprofiel.build import build_marts
 from wijkprofiel.errors import SourceError
-from wijkprofiel.ingest_cbs import ingest_cbs_file
-from wijkprofiel.sources.cbs_files import read_cbs_file
+from wijkprofiel.ingest.cbs import ingest_cbs_file
+from wijkprofiel.ingest.readers.public.cbs_files import read_cbs_file
+from wijkprofiel.transform.build import build_marts
 
 UTRECHT_GEBIEDEN = 122
 

@@ -8,13 +8,13 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES
 from lxml import etree
 from pytest_httpserver import HTTPServer
 
-from conftest import FIXTURES
 from wijkprofiel.errors import SourceError
-from wijkprofiel.sources import istandaard301
-from wijkprofiel.sources.istandaard301 import VELDEN, is_301_bericht, read_301
+from wijkprofiel.ingest.readers.private import istandaard301
+from wijkprofiel.ingest.readers.private.istandaard301 import VELDEN, is_301_bericht, read_301
 
 # The official iStandaarden test BSN of the example message, read from the fixture rather than written out here:
 # BSN-shaped literals stay in tests/fixtures.

@@ -12,8 +12,8 @@ from geopandas.testing import assert_geodataframe_equal
 from werkzeug import Request, Response
 
 from wijkprofiel.errors import SourceError
-from wijkprofiel.sources.http import HttpClient
-from wijkprofiel.sources.pdok import (
+from wijkprofiel.ingest.readers.public.http import HttpClient
+from wijkprofiel.ingest.readers.public.pdok import (
     KOLOMMEN,
     fetch_grenzen_pdok,
     read_grenzen_file,

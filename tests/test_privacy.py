@@ -12,10 +12,9 @@ from collections import defaultdict
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
-from wijkprofiel.privacy import afgerond_aantal, openbaar_maken
+from wijkprofiel.transform.disclosure import afgerond_aantal, openbaar_maken
 
 WMO = "beschikt_wmo_clienten"
 WMO_PER_1000 = "beschikt_wmo_per_1000"

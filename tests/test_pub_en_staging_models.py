@@ -17,10 +17,10 @@ import re
 from datetime import date, datetime
 
 import shapely
+from modeltest import gebied_kolommen, kolommen, rijen, schrijf_rij
 from pyproj import Transformer
 
-from wijkprofiel.build import bouw_modellen
-from modeltest import rijen, kolommen, gebied_kolommen, schrijf_rij
+from wijkprofiel.transform.build import bouw_modellen
 
 GM = "GM0344"
 BU_A, BU_B, BU_C = "BU03440311", "BU03440312", "BU03440100"  # A and B in WK034403, C in WK034401

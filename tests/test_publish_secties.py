@@ -4,8 +4,8 @@ neighbouring wijk, two years. Each test renders the report (or a part) and check
 from __future__ import annotations
 
 import csv
-from dataclasses import replace
 import re
+from dataclasses import replace
 from datetime import datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
@@ -17,7 +17,7 @@ import shapely
 import typer.main
 
 from wijkprofiel.cli import app
-from wijkprofiel.ingest_rodedraden import HERKEND
+from wijkprofiel.ingest.rodedraden import HERKEND
 from wijkprofiel.publish.bespreektafel import FORMULIER
 from wijkprofiel.publish.downloads import KOLOMMEN, schrijf_downloads
 from wijkprofiel.publish.gegevens import RD_NEW, PubGegevens

@@ -56,7 +56,7 @@ LATER_KOLOMMEN = {
 }
 
 AANTAL_GEBIEDEN = 122  # 1 gemeente, 10 wijken, 111 buurten
-CATALOGUS_CSV = Path(__file__).resolve().parents[1] / "src" / "wijkprofiel" / "data" / "cbs_variabelen.csv"
+CATALOGUS_CSV = Path(__file__).resolve().parents[1] / "src" / "wijkprofiel" / "reference" / "data" / "cbs_variabelen.csv"
 
 
 @cache

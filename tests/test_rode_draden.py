@@ -15,10 +15,10 @@ import math
 import re
 from datetime import date, datetime
 
-
-from wijkprofiel.build import bouw_modellen
-from wijkprofiel.db import connect
 from modeltest import rijen
+
+from wijkprofiel.db import connect
+from wijkprofiel.transform.build import bouw_modellen
 
 GM, WK1, WK2 = "GM0344", "WK034401", "WK034402"
 _sha = itertools.count(1)

@@ -1,7 +1,7 @@
 """Every input form of the rode-draden sources, and exactly what the loader makes of it.
 
 casuïstiek (tags in one cell or one row per tag, placed by postcode, buurtcode or not at all), partner signals,
-enquête results, kansen and bespreektafel outcomes each go through `ingest_bron` (the shared loader, laden.py).
+enquête results, kansen and bespreektafel outcomes each go through `ingest_bron` (the shared loader, ingest/private.py).
 Each test writes a tiny file in tmp_path as the source system would and asserts the exact outcome: the rows in
 raw.<tabel>, the quarantined rows with their kolom, reason and masked value, and rows_in = loaded + quarantined
 both in the returned result and in meta.loads. The CLI commands (`ingest casuistiek`, `themes check/list`,
@@ -27,13 +27,20 @@ import openpyxl
 import pytest
 from conftest import BUURTEN_2024, DATA
 
-from wijkprofiel import pseudoniem
-from wijkprofiel.build import build_marts
 from wijkprofiel.errors import WijkprofielError
-from wijkprofiel.ingest_grenzen import ingest_grenzen_file
-from wijkprofiel.ingest_rodedraden import ingest_bron
-from wijkprofiel.koppeltabel import ingest_koppeltabel
-from wijkprofiel.profielen import laad_profiel
+from wijkprofiel.ingest import pseudonymise as pseudoniem
+from wijkprofiel.ingest.grenzen import ingest_grenzen_file
+from wijkprofiel.ingest.koppeltabel import ingest_koppeltabel
+from wijkprofiel.ingest.profiles import laad_profiel
+from wijkprofiel.transform.build import build_marts
+from wijkprofiel.ingest.rodedraden import ingest_bron as _ingest_bron
+from wijkprofiel.pipeline.keys import KeyFromEnvironment
+
+
+def ingest_bron(*args, **kw):
+    """The stage with the key as the pipeline hands it over: read from the environment this module's fixture sets."""
+    return _ingest_bron(*args, sleutel=KeyFromEnvironment(), **kw)
+
 
 KOPPELTABEL = DATA / "cbs" / "pc6-buurt-2023-utrecht-approx.csv"
 SLEUTEL = "test-sleutel-rodedraden-invoer-0123456789"

@@ -12,10 +12,10 @@ import itertools
 from datetime import date, datetime
 
 import shapely
+from modeltest import gebied_kolommen, rijen, schrijf_rij
 from pyproj import Transformer
 
-from wijkprofiel.build import bouw_modellen, ververs_indicator_catalogus
-from modeltest import rijen, gebied_kolommen, schrijf_rij
+from wijkprofiel.transform.build import bouw_modellen, ververs_indicator_catalogus
 
 _sha = itertools.count(1)
 GM = "GM0344"

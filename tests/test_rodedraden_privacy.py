@@ -31,14 +31,21 @@ import pytest
 from conftest import BUURTEN_2024, DATA, GEMEENTE, KWB_2024, WIJKEN_2024
 from gepubliceerd import gepubliceerde_tekst
 
-from wijkprofiel import pseudoniem
-from wijkprofiel.build import build_marts
-from wijkprofiel.ingest_cbs import ingest_cbs_file
-from wijkprofiel.ingest_grenzen import ingest_grenzen_file
-from wijkprofiel.ingest_rodedraden import ingest_bron
-from wijkprofiel.koppeltabel import ingest_koppeltabel
+from wijkprofiel.demo.synth_rodedraden import synth_rodedraden
+from wijkprofiel.ingest import pseudonymise as pseudoniem
+from wijkprofiel.ingest.cbs import ingest_cbs_file
+from wijkprofiel.ingest.grenzen import ingest_grenzen_file
+from wijkprofiel.ingest.koppeltabel import ingest_koppeltabel
 from wijkprofiel.publish import publish_reports
-from wijkprofiel.synth_rodedraden import synth_rodedraden
+from wijkprofiel.transform.build import build_marts
+from wijkprofiel.ingest.rodedraden import ingest_bron as _ingest_bron
+from wijkprofiel.pipeline.keys import KeyFromEnvironment
+
+
+def ingest_bron(*args, **kw):
+    """The stage with the key as the pipeline hands it over: read from the environment this module's fixture sets."""
+    return _ingest_bron(*args, sleutel=KeyFromEnvironment(), **kw)
+
 
 SLEUTEL = "test-sleutel-rodedraden-privacy-0123456789"
 KOPPELTABEL = DATA / "cbs" / "pc6-buurt-2023-utrecht-approx.csv"

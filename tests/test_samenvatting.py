@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from wijkprofiel.db import connect, init_database
-from wijkprofiel.loads import LoadResult, register_load
-from wijkprofiel.samenvatting import run_samenvatting
+from wijkprofiel.ingest.loads import LoadResult, register_load
+from wijkprofiel.pipeline.summary import run_samenvatting
 
 
 def test_summary_lists_files_unmapped_tags_stale_sources_and_failed_reports(tmp_path):

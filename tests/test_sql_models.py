@@ -12,8 +12,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from modeltest import kolommen, rijen
 
-from wijkprofiel.build import bouw_modellen, build_marts, ververs_indicator_catalogus
 from wijkprofiel.db import (
     Model,
     connect,
@@ -24,7 +24,7 @@ from wijkprofiel.db import (
     split_statements,
 )
 from wijkprofiel.errors import WijkprofielError
-from modeltest import rijen, kolommen
+from wijkprofiel.transform.build import bouw_modellen, build_marts, ververs_indicator_catalogus
 
 _sha = itertools.count(1)
 

@@ -20,9 +20,8 @@ import pytest
 import yaml
 from conftest import DATA, KWB_2023, KWB_2023_LATER
 
-from wijkprofiel import synth
-from wijkprofiel.errors import WijkprofielError
-from wijkprofiel.synth import (
+from wijkprofiel.demo import synth
+from wijkprofiel.demo.synth import (
     BESTAND_IDOS,
     BESTAND_MANIFEST,
     BESTAND_SUITE4,
@@ -31,6 +30,7 @@ from wijkprofiel.synth import (
     elfproef,
     synth_beschikkingen,
 )
+from wijkprofiel.errors import WijkprofielError
 
 PC6 = DATA / "cbs" / "pc6-buurt-2023-utrecht-approx.csv"
 PROFIEL_AUTO = Path(synth.__file__).parent / "data" / "profielen" / "auto.yaml"

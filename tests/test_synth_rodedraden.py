@@ -19,9 +19,8 @@ import openpyxl
 import pytest
 from conftest import BUURTEN_2024, DATA, KWB_2023, KWB_2023_LATER
 
-from wijkprofiel import synth_rodedraden as srd
-from wijkprofiel.errors import WijkprofielError
-from wijkprofiel.synth_rodedraden import (
+from wijkprofiel.demo import synth_rodedraden as srd
+from wijkprofiel.demo.synth_rodedraden import (
     BESTAND_ENQUETE,
     BESTAND_KANSEN,
     BESTAND_MANIFEST,
@@ -31,6 +30,7 @@ from wijkprofiel.synth_rodedraden import (
     THEMAS,
     synth_rodedraden,
 )
+from wijkprofiel.errors import WijkprofielError
 
 PC6 = DATA / "cbs" / "pc6-buurt-2023-utrecht-approx.csv"
 BESPREKING = "synthetisch-bespreking-2024-06.csv"

@@ -14,10 +14,10 @@ import pytest
 
 import wijkprofiel
 from wijkprofiel.errors import WijkprofielError
-from wijkprofiel.profielen import laad_profiel
-from wijkprofiel.taxonomie import Taxonomie, Thema, check_tags, laad_taxonomie, split_tags
+from wijkprofiel.ingest.profiles import laad_profiel
+from wijkprofiel.reference.themes import Taxonomie, Thema, check_tags, laad_taxonomie, split_tags
 
-DATA = Path(wijkprofiel.__file__).resolve().parent / "data"
+DATA = Path(wijkprofiel.__file__).resolve().parent / "reference" / "data"
 
 # DESIGN §5: key → (example synonyms, ZRM domain or None)
 DESIGN_THEMAS = {

@@ -12,10 +12,10 @@ import shutil
 import statistics
 from datetime import datetime
 
-
-from wijkprofiel.build import bouw_modellen, ververs_indicator_catalogus
-from wijkprofiel.db import connect
 from modeltest import rijen
+
+from wijkprofiel.db import connect
+from wijkprofiel.transform.build import bouw_modellen, ververs_indicator_catalogus
 
 _sha = itertools.count(1)
 

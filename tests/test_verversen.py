@@ -6,12 +6,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from test_cbs_odata import GEMEENTE, JAAR, client, feed, fout_500, make_httpserver, wachttijden  # noqa: F401 (fixtures)
+
 from wijkprofiel.errors import SourceError
-from wijkprofiel.loads import LoadResult
-from wijkprofiel.samenvatting import run_samenvatting
-from wijkprofiel.verversen import cbs_verversen
+from wijkprofiel.ingest.loads import LoadResult
+from wijkprofiel.pipeline.refresh import cbs_verversen
+from wijkprofiel.pipeline.summary import run_samenvatting
 
 
 def _ververs(feed, client, tmp_path: Path, max_dagen: float) -> LoadResult:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from wijkprofiel.woordenboek import data_dictionary
+from wijkprofiel.publish.data_dictionary import data_dictionary
 
 
 def test_every_marts_and_pub_column_is_in_the_dictionary_with_its_comment(demo_db):

@@ -8,8 +8,8 @@
 -- so every value is cleaned once per distinct value (the d_* tables) and records only join them. Regular
 -- in-memory tables are used: DuckDB fills temp tables several times slower.
 -- Lookup tables filled from the profile: wet_spellingen, leveringsvorm_spellingen, geslacht_spellingen,
--- categorieen(wet, code, omschrijving). $hmac(x) is the keyed HMAC (pseudoniem.py); the macros and the
--- address tables d_postcode and d_huisnummer come from macros.sql and adres.sql (laden.py runs them first).
+-- categorieen(wet, code, omschrijving). $hmac(x) is the keyed HMAC (ingest/pseudonymise.py); the macros and the
+-- address tables d_postcode and d_huisnummer come from macros.sql and adres.sql (ingest/private.py runs them first).
 
 -- BSNs: cleaned, checked with the elfproef and pseudonymised once per distinct value.
 create or replace table d_bsn as

@@ -1,4 +1,4 @@
--- Validate bespreektafel outcomes typed in from the paper form (view invoer); see laden.py.
+-- Validate bespreektafel outcomes typed in from the paper form (view invoer); see ingest/private.py.
 
 create or replace view gecontroleerd as
 with rijen as (

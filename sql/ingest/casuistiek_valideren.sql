@@ -1,4 +1,4 @@
--- Validate one casuïstiek export (view invoer) on the private in-memory connection; see laden.py.
+-- Validate one casuïstiek export (view invoer) on the private in-memory connection; see ingest/private.py.
 -- A case row may carry several tags in one cell (';' ',' '|' '/'); each becomes a row. The case id is
 -- replaced by a keyed HMAC, so the same case in two files is counted once and cannot be traced back.
 

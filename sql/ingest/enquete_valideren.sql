@@ -1,5 +1,5 @@
 -- Validate aggregated enquête results (view invoer): per wijk × question, a percentage and its n.
--- They are loaded as signals from partner 'enquete'; see laden.py.
+-- They are loaded as signals from partner 'enquete'; see ingest/private.py.
 
 create or replace view gecontroleerd as
 with rijen as (

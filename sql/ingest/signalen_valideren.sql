@@ -1,4 +1,4 @@
--- Validate one file of partner signals (view invoer); see laden.py. Signals are about a wijk or buurt and a
+-- Validate one file of partner signals (view invoer); see ingest/private.py. Signals are about a wijk or buurt and a
 -- theme, not about persons. toelichting is free text: kept, but published only where publiceerbaar = ja.
 
 create or replace view gecontroleerd as

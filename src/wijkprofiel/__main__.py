@@ -1,3 +1,3 @@
-from .cli import main
+from wijkprofiel.cli import main
 
 main()

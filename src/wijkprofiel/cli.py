@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from .errors import WijkprofielError
+from wijkprofiel.errors import WijkprofielError
 
 # No internet on most gemeente laptops: Prefect must not try to phone home.
 os.environ.setdefault("DO_NOT_TRACK", "1")
@@ -68,7 +68,7 @@ def ingest_cbs_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print the load result as JSON."),
 ) -> None:
     """Load CBS Kerncijfers wijken en buurten for one gemeente and year."""
-    from . import ingest_cbs
+    from wijkprofiel.ingest import cbs as ingest_cbs
 
     _bron_keuze(file, online, offline)
     if file is not None:
@@ -91,7 +91,7 @@ def ingest_grenzen_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print the load result as JSON."),
 ) -> None:
     """Load wijk and buurt boundaries (stored in EPSG:28992)."""
-    from . import ingest_grenzen
+    from wijkprofiel.ingest import grenzen as ingest_grenzen
 
     _bron_keuze(file, online, offline)
     if file is not None:
@@ -140,18 +140,21 @@ def ingest_beschikkingen_cmd(
     as_json: bool = JsonOpt,
 ) -> None:
     """Load beschikking exports: validated, pseudonymised (WIJKPROFIEL_PSEUDO_KEY) and placed in buurten."""
-    from .codes import gemeentecode
-    from .ingest_beschikkingen import ingest_beschikkingen
-    from .koppeltabel import ingest_koppeltabel
-    from .pseudoniem import laad_sleutel
+    from wijkprofiel.ingest.beschikkingen import ingest_beschikkingen
+    from wijkprofiel.ingest.koppeltabel import ingest_koppeltabel
+    from wijkprofiel.ingest.pseudonymise import laad_sleutel
+    from wijkprofiel.pipeline.keys import KeyFromEnvironment
+    from wijkprofiel.reference.areas import gemeentecode
 
-    laad_sleutel()  # refuse before reading anything when no key is configured
+    sleutel = laad_sleutel(KeyFromEnvironment()).decode("utf-8")  # refuse before reading anything without a key
     if koppeltabel is not None:
         ingest_koppeltabel(db, koppeltabel)
     gemeente = gemeentecode(gemeente) if gemeente else None
     _laad_bestanden(
         files,
-        lambda path: ingest_beschikkingen(db, path, profiel=profile, bron=bron, periode=periode, gemeente=gemeente),
+        lambda path: ingest_beschikkingen(
+            db, path, profiel=profile, bron=bron, periode=periode, gemeente=gemeente, sleutel=sleutel
+        ),
         as_json,
     )
 
@@ -167,17 +170,19 @@ def _rodedraden_commando(soort: str, uitleg: str, pseudoniem: bool = False):
         periode: str = PeriodeOpt,
         as_json: bool = JsonOpt,
     ) -> None:
-        from .ingest_rodedraden import ingest_bron
-        from .koppeltabel import ingest_koppeltabel
-        from .pseudoniem import laad_sleutel
+        from wijkprofiel.ingest.koppeltabel import ingest_koppeltabel
+        from wijkprofiel.ingest.pseudonymise import laad_sleutel
+        from wijkprofiel.ingest.rodedraden import ingest_bron
+        from wijkprofiel.pipeline.keys import KeyFromEnvironment
 
-        if pseudoniem:
-            laad_sleutel()
+        sleutel = laad_sleutel(KeyFromEnvironment()).decode("utf-8") if pseudoniem else None
         if koppeltabel is not None:
             ingest_koppeltabel(db, koppeltabel)
         _laad_bestanden(
             files,
-            lambda path: ingest_bron(db, soort, path, profiel=profile, taxonomie=taxonomie, bron=bron, periode=periode),
+            lambda path: ingest_bron(
+                db, soort, path, profiel=profile, taxonomie=taxonomie, bron=bron, periode=periode, sleutel=sleutel
+            ),
             as_json,
         )
 
@@ -204,8 +209,8 @@ def ingest_koppeltabel_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print the load result as JSON."),
 ) -> None:
     """Load the CBS postcode → buurt table used to place beschikkingen and cases."""
-    from .codes import gemeentecode
-    from .koppeltabel import ingest_koppeltabel
+    from wijkprofiel.ingest.koppeltabel import ingest_koppeltabel
+    from wijkprofiel.reference.areas import gemeentecode
 
     _report([ingest_koppeltabel(db, file, gemeentecode(gemeente) if gemeente else None)], as_json)
 
@@ -223,8 +228,8 @@ def synth_beschikkingen_cmd(
     fouten: float = typer.Option(0.02, "--fouten", help="Share of rows with a deliberate fault (to exercise quarantine)."),
 ) -> None:
     """Write SYNTHETIC beschikking exports (CSV and XLSX in several shapes) whose volumes per buurt follow CBS."""
-    from .codes import gemeentecode
-    from .synth import synth_beschikkingen
+    from wijkprofiel.demo.synth import synth_beschikkingen
+    from wijkprofiel.reference.areas import gemeentecode
 
     result = synth_beschikkingen(gemeentecode(gemeente), rows, out, seed=seed, fout_aandeel=fouten)
     for path in result.bestanden:
@@ -243,8 +248,8 @@ def themes_check_cmd(
     profile: str = typer.Option("casuistiek", "--profile", help="Mapping profile that finds the theme column."),
 ) -> None:
     """Show how a file's tags map onto themes, before loading it: unmapped tags first, with a suggestion."""
-    from .taxonomie import check_tags, laad_taxonomie
-    from .themacontrole import tags_uit_bestand
+    from wijkprofiel.ingest.theme_check import tags_uit_bestand
+    from wijkprofiel.reference.themes import check_tags, laad_taxonomie
 
     tax = laad_taxonomie(taxonomie)
     rows = check_tags(tags_uit_bestand(file, profile), tax)
@@ -261,7 +266,7 @@ def themes_check_cmd(
 @themes_app.command("list")
 def themes_list_cmd(taxonomie: Optional[Path] = TaxonomieOpt) -> None:
     """List the themes with their ZRM domain and some synonyms."""
-    from .taxonomie import laad_taxonomie
+    from wijkprofiel.reference.themes import laad_taxonomie
 
     tax = laad_taxonomie(taxonomie)
     table = Table(title=f"Themes (taxonomy {tax.versie})")
@@ -290,7 +295,7 @@ def bespreking_add_cmd(
     db: Path = DbOpt,
 ) -> None:
     """Record one outcome (per wijk and theme); the fields match the printable form in the report."""
-    from .ingest_rodedraden import bespreking_toevoegen
+    from wijkprofiel.ingest.rodedraden import bespreking_toevoegen
 
     load_id = bespreking_toevoegen(
         db, wijkcode=wijk, datum=_datum(datum), thema=thema, herkend=herkend.strip().lower(), verklaring=verklaring,
@@ -305,7 +310,7 @@ def bespreking_list_cmd(
     db: Path = DbOpt,
 ) -> None:
     """List recorded outcomes, newest first."""
-    from .ingest_rodedraden import besprekingen_lijst
+    from wijkprofiel.ingest.rodedraden import besprekingen_lijst
 
     table = Table(title="Besprekingen")
     kolommen = ("wijkcode", "datum", "thema", "herkend", "verklaring", "actie", "eigenaar", "wanneer")
@@ -337,7 +342,7 @@ def docs_dictionary_cmd(
     out: Path = typer.Option(Path("docs/data-dictionary.md"), "--out", help="Markdown file to write."),
 ) -> None:
     """Write the data dictionary: every marts and pub table and column with its comment."""
-    from .woordenboek import data_dictionary
+    from wijkprofiel.publish.data_dictionary import data_dictionary
 
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(data_dictionary(db), encoding="utf-8")
@@ -347,7 +352,7 @@ def docs_dictionary_cmd(
 @app.command("build")
 def build_cmd(db: Path = DbOpt) -> None:
     """Build staging → intermediate → marts → pub from what is loaded."""
-    from .build import build_marts
+    from wijkprofiel.transform.build import build_marts
 
     built = build_marts(db)
     console.print(f"built {len(built)} models in {db}")
@@ -366,7 +371,7 @@ def publish_cmd(
     ),
 ) -> None:
     """Write one HTML report per wijk and an index.html, from the pub schema only."""
-    from .publish import publish_reports
+    from wijkprofiel.publish import publish_reports
 
     result = publish_reports(db, out, indicator=indicator, jaar=jaar, achtergrond=achtergrond)
     for path in result.index:
@@ -384,7 +389,7 @@ def demo_cmd(
     out: Path = typer.Option(Path("out/demo"), "--out", help="Folder for the demo database and reports."),
 ) -> None:
     """Run the whole wijkprofiel flow on the bundled real CBS data of gemeente Utrecht (2023 and 2024)."""
-    from .demo import run_demo
+    from wijkprofiel.demo.run import run_demo
 
     run_demo(out, console)
 
@@ -413,8 +418,7 @@ def run_cmd(
 ) -> None:
     """Run the whole refresh from the configuration once: ingest, build and publish every gemeente."""
     from flows.wijkprofiel import wijkprofiel_verversen
-
-    from .config import config_pad, load_config
+    from wijkprofiel.config import config_pad, load_config
 
     dask_address = _dask_address(runner, address)
     load_config(config)  # a wrong setting is one line here, before Prefect starts
@@ -431,8 +435,8 @@ def serve_cmd(
     """Register the deployments (monthly CBS, weekly gemeente, on demand) and run their flow runs until stopped."""
     from prefect import serve
 
-    from .config import config_pad
-    from .deployments import maak_deployments
+    from wijkprofiel.config import config_pad
+    from wijkprofiel.pipeline.deployments import maak_deployments
 
     serve(*maak_deployments(config_pad(config), _dask_address(runner, address)))
 
@@ -444,7 +448,7 @@ app.add_typer(config_app, name="config")
 @config_app.command("check")
 def config_check_cmd(config: Optional[Path] = ConfigOpt) -> None:
     """Read the configuration file and the environment; print the result, or one line naming a wrong setting."""
-    from .config import load_config
+    from wijkprofiel.config import load_config
 
     print(load_config(config).model_dump_json(indent=2))
 

@@ -3,7 +3,7 @@
 Environment variables win over the file; nested settings use a double underscore, e.g.
 `WIJKPROFIEL_DREMPELS__SNAPSHOT_MAX_LEEFTIJD_DAGEN=14` or `WIJKPROFIEL_GEMEENTEN='["GM0344","GM0363"]'`.
 The pseudonymisation key itself never lives in the file: it comes from WIJKPROFIEL_PSEUDO_KEY or from the
-Prefect Secret block named in `pseudo_key_block` (read by wijkprofiel.pseudoniem at load time).
+Prefect Secret block named in `pseudo_key_block` (read by the pipeline at load time).
 
 A wrong setting gives one line naming it (`load_config` turns pydantic's report into a WijkprofielError).
 """
@@ -19,9 +19,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from .codes import gemeentecode
-from .errors import WijkprofielError
-from .profielen import laad_profiel
+from wijkprofiel.errors import WijkprofielError
+from wijkprofiel.ingest.profiles import laad_profiel
+from wijkprofiel.reference.areas import gemeentecode
 
 ENV_CONFIG = "WIJKPROFIEL_CONFIG"
 DEFAULT_CONFIG = Path("wijkprofiel.toml")
@@ -89,7 +89,7 @@ class Paden(_Strikt):
 
 
 class Drempels(_Strikt):
-    """Thresholds. (The small-number rule for published figures is not here: it lives in privacy.py.)"""
+    """Thresholds. (The small-number rule for published figures is not here: it lives in transform/disclosure.py.)"""
 
     #: A complete CBS or PDOK snapshot younger than this is read back instead of fetched again (the cache
     #: expiry); a monthly schedule with 25 days fetches once a month, a manual rerun the same week does not.

@@ -19,8 +19,9 @@ from pathlib import Path
 
 import duckdb
 
-from .errors import WijkprofielError
-from .paths import sql_dir
+from wijkprofiel.errors import WijkprofielError
+from wijkprofiel.paths import sql_dir
+from wijkprofiel.reference.spelling import sleutel
 
 SCHEMAS = ("raw", "staging", "intermediate", "marts", "pub", "meta")
 MODEL_LAYERS = ("staging", "intermediate", "marts", "pub")
@@ -116,6 +117,19 @@ def init_database(con) -> None:
     for folder in ("meta", "raw"):
         for path in sorted((sql_dir() / folder).glob("*.sql")):
             con.execute(path.read_text(encoding="utf-8"))
+
+
+def create_sql_functions(con) -> None:
+    """The functions and macros every connection's SQL may use: the spelling rule `wp_sleutel` (Python, see
+    reference/spelling.py) and the macro library in sql/macros/. Macros are stored in the database file, so pub
+    views that call them also work on a read-only connection."""
+    if not con.execute("select 1 from duckdb_functions() where function_name = 'wp_sleutel'").fetchone():
+        con.create_function(
+            "wp_sleutel", sleutel, [duckdb.sqltypes.VARCHAR], duckdb.sqltypes.VARCHAR, null_handling="special", side_effects=False
+        )
+    for path in sorted((sql_dir() / "macros").glob("*.sql")):
+        for statement in split_statements(path.read_text(encoding="utf-8")):
+            con.execute(statement)
 
 
 def discover_models(root: Path | None = None) -> list[Model]:

@@ -16,9 +16,9 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..db import connect
-from .gegevens import PubGegevens, lees_pub
-from .rapport import schrijf_index, schrijf_wijkrapport
+from wijkprofiel.db import connect
+from wijkprofiel.publish.gegevens import PubGegevens, lees_pub
+from wijkprofiel.publish.rapport import schrijf_index, schrijf_wijkrapport
 
 log = logging.getLogger(__name__)
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import Workbook
 
-from .gegevens import PubGegevens
-from .opmaak import VERBORGEN
+from wijkprofiel.publish.gegevens import PubGegevens
+from wijkprofiel.publish.opmaak import VERBORGEN
 
 KOLOMMEN = [
     "gebied_code", "gebied_naam", "gebied_niveau", "jaar", "indicator", "label", "waarde", "eenheid", "bron",

@@ -8,7 +8,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from ..errors import WijkprofielError
+from wijkprofiel.errors import WijkprofielError
 
 RD_NEW = 28992
 

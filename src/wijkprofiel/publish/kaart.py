@@ -13,7 +13,7 @@ import folium
 import geopandas as gpd
 import shapely
 
-from . import opmaak
+from wijkprofiel.publish import opmaak
 
 WEB = 4326
 #: Simplification tolerance in metres (RD): invisible at wijk zoom, keeps each report small.

@@ -12,12 +12,19 @@ import geopandas as gpd
 import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from . import bespreektafel, opmaak
-from .assets import leaflet_css, leaflet_js
-from .downloads import schrijf_downloads
-from .gegevens import PubGegevens, is_verhouding
-from .kaart import KaartLaag, gemeente_kaart, kaart_onderdelen, klassegrenzen, voor_het_web, wijk_kaart
-from .trends import Reeks, trend_svg
+from wijkprofiel.publish import bespreektafel, opmaak
+from wijkprofiel.publish.assets import leaflet_css, leaflet_js
+from wijkprofiel.publish.downloads import schrijf_downloads
+from wijkprofiel.publish.gegevens import PubGegevens, is_verhouding
+from wijkprofiel.publish.kaart import (
+    KaartLaag,
+    gemeente_kaart,
+    kaart_onderdelen,
+    klassegrenzen,
+    voor_het_web,
+    wijk_kaart,
+)
+from wijkprofiel.publish.trends import Reeks, trend_svg
 
 #: Key figures in "In het kort", in this order. Counts are shown beside the gemeente; shares also get an index.
 KERNCIJFERS = [
@@ -168,7 +175,7 @@ def _beschikkingen(gegevens: PubGegevens, wijk: str, gemeente: str) -> dict | No
 def _kansen(gegevens: PubGegevens, wijk: str, web_buurten: gpd.GeoDataFrame | None) -> list[dict]:
     """The wijk's kansen, one entry per kans with its theme labels; without own coordinates a kans is shown
     at its buurt's representative point (and says so)."""
-    from ..taxonomie import laad_taxonomie
+    from wijkprofiel.reference.themes import laad_taxonomie
 
     rows = gegevens.kansen[gegevens.kansen.wijkcode == wijk]
     if rows.empty:
@@ -249,7 +256,7 @@ def _vergelijkbare_wijken(gegevens: PubGegevens, wijk: str) -> dict | None:
 
 
 def _vorige_bespreking(gegevens: PubGegevens, wijk: str) -> dict | None:
-    from ..taxonomie import laad_taxonomie
+    from wijkprofiel.reference.themes import laad_taxonomie
 
     rows = gegevens.besprekingen[gegevens.besprekingen.wijkcode == wijk]
     if rows.empty:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from . import opmaak
+from wijkprofiel.publish import opmaak
 
 BREEDTE, HOOGTE = 320, 170
 LINKS, RECHTS, BOVEN, ONDER = 26, 26, 22, 40

@@ -1,0 +1,121 @@
+"""Readers for CBS's downloadable files.
+
+Two layouts exist in the wild:
+- the KWB release (Excel or CSV) with short names: gwb_code_10, regio, a_inw, a_65_oo, ...;
+- a StatLine CSV download: UTF-8 with BOM, ';', every field quoted, names and codes padded with spaces,
+  and titles such as "Regioaanduiding/Codering (code)" instead of names.
+Both map onto the stable keys of the catalogue; the layout is recognised from the header, not the file name.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from wijkprofiel.errors import SourceError
+from wijkprofiel.ingest.readers.public import CbsRelease, maak_release
+from wijkprofiel.reference.catalogue import kwb_tabel_id, variabele_voor_kort, variabele_voor_statline
+
+_CODE_KOLOMMEN_RELEASE = ("gwb_code_10", "gwb_code", "gwb_code_8")
+_TABEL_IN_NAAM = re.compile(r"(\d{5}NED)", re.IGNORECASE)
+
+
+def read_cbs_file(path: str | Path, jaar: int, tabel_id: str | None = None) -> CbsRelease:
+    """Read any CBS release file (xlsx or csv, one gemeente or all of the Netherlands)."""
+    path = Path(path)
+    if not path.is_file():
+        raise SourceError(f"{path}: file not found")
+    header, records = _lees_tabel(path)
+    tabel_id = tabel_id or _tabel_id_uit_naam(path) or kwb_tabel_id(jaar)
+    if any(h.strip().lower() in _CODE_KOLOMMEN_RELEASE for h in header):
+        return _release_layout(header, records, path, jaar, tabel_id)
+    if any(h.strip().lower().endswith("codering (code)") for h in header):
+        return _statline_layout(header, records, path, jaar, tabel_id)
+    raise SourceError(
+        f"{path.name}: not a CBS wijken-en-buurten file: no gwb_code_10 column and no 'Codering (code)' column"
+    )
+
+
+def _tabel_id_uit_naam(path: Path) -> str | None:
+    match = _TABEL_IN_NAAM.search(path.name)
+    return match.group(1).upper() if match else None
+
+
+def _release_layout(header, records, path, jaar, tabel_id) -> CbsRelease:
+    lower = {h.strip().lower(): h for h in header}
+    code_kolom = next(lower[c] for c in _CODE_KOLOMMEN_RELEASE if c in lower)
+    kolommen = {}
+    for h in header:
+        var = variabele_voor_kort(h)
+        if var is not None:
+            kolommen[h] = var
+    return maak_release(
+        records,
+        kolommen,
+        code_kolom=code_kolom,
+        naam_kolom=lower.get("regio"),
+        wbi_kolom=lower.get("ind_wbi"),
+        tabel_id=tabel_id,
+        jaar=jaar,
+        bron=str(path),
+    )
+
+
+def _statline_layout(header, records, path, jaar, tabel_id) -> CbsRelease:
+    code_kolom = next(h for h in header if h.strip().lower().endswith("codering (code)"))
+    wbi_kolom = next((h for h in header if "indelingswijziging" in h.lower()), None)
+    # The first column holds the area's own name ("Wijken en buurten"); the region columns hold the gemeente's.
+    naam_kolom = header[0]
+    kolommen = {}
+    for h in header:
+        if h in (code_kolom, wbi_kolom, naam_kolom) or h.startswith("Regioaanduiding/"):
+            continue
+        var = variabele_voor_statline(h)
+        if var is not None and var not in kolommen.values():
+            kolommen[h] = var
+    return maak_release(
+        records,
+        kolommen,
+        code_kolom=code_kolom,
+        naam_kolom=naam_kolom,
+        wbi_kolom=wbi_kolom,
+        tabel_id=tabel_id,
+        jaar=jaar,
+        bron=str(path),
+    )
+
+
+def _lees_tabel(path: Path) -> tuple[list[str], list[dict]]:
+    """Header and records of an xlsx or csv file; the kind is recognised from the content."""
+    with path.open("rb") as fh:
+        magic = fh.read(4)
+    if magic.startswith(b"PK"):
+        try:
+            frame = pd.read_excel(path, dtype=object, sheet_name=0)
+        except Exception as exc:  # openpyxl raises many kinds; the user needs one line
+            raise SourceError(f"{path.name}: cannot read as Excel: {exc}") from exc
+        frame.columns = [str(c) for c in frame.columns]
+        return list(frame.columns), frame.to_dict("records")
+    text = _decodeer(path)
+    first_line = text.splitlines()[0] if text else ""
+    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    if not reader.fieldnames:
+        raise SourceError(f"{path.name}: empty file")
+    return list(reader.fieldnames), list(reader)
+
+
+def _decodeer(path: Path) -> str:
+    raw = path.read_bytes()
+    if b"\x00" in raw[:4096]:
+        raise SourceError(f"{path.name}: binary file, not a CSV")
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise SourceError(f"{path.name}: neither UTF-8 nor cp1252 text")

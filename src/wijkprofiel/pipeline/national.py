@@ -1,0 +1,92 @@
+"""The national database: every gemeente's marts and pub tables in one read-only DuckDB file.
+
+Layout (argued): one database file per gemeente, because DuckDB has one writer per file, so gemeenten
+refresh in parallel without waiting for each other, a broken export of one gemeente never touches another's,
+and a gemeente's file is what its own data team opens. For national analysis a *copy* rather than a view
+that ATTACHes the gemeente files: DuckDB takes a file lock for every attach, so an analyst with the view
+open would block the next refresh of every gemeente (and views over ATTACH need the same ATTACH statements
+again in every session). marts and pub hold only aggregated figures, so the copy is small; it is written to
+a temporary file and swapped in with os.replace, so readers see the old or the new national state, never a
+half-written one. Person-level layers (raw, staging) are never copied.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import duckdb
+
+from wijkprofiel.db import connect, create_sql_functions
+from wijkprofiel.errors import WijkprofielError
+
+log = logging.getLogger(__name__)
+
+SCHEMAS = ("marts", "pub")
+
+
+def bouw_landelijk(db_paths: dict[str, str | Path], doel: str | Path) -> Path:
+    """Union by name of each marts/pub table over the gemeente files into `doel`, replaced atomically."""
+    if not db_paths:
+        raise WijkprofielError("no gemeente databases to combine into the national database")
+    doel = Path(doel)
+    doel.parent.mkdir(parents=True, exist_ok=True)
+    tijdelijk = doel.with_name(f".{doel.name}.{os.getpid()}.tmp")
+    tijdelijk.unlink(missing_ok=True)
+    con = duckdb.connect(str(tijdelijk))
+    try:
+        aliassen = {}
+        for gemeente, pad in sorted(db_paths.items()):
+            if not Path(pad).is_file():
+                raise WijkprofielError(f"{pad}: database of {gemeente} not found; was it built?")
+            # The same lock wait as every other writer; read-only, so it never changes a gemeente file.
+            connect(pad, read_only=True).close()
+            alias = f"db_{gemeente.lower()}"
+            con.execute(f"attach '{_sql_tekst(pad)}' as {alias} (read_only)")
+            aliassen[gemeente] = alias
+        tabellen = _tabellen(con, aliassen)
+        # pub views call the shared SQL macros unqualified; reading them from here resolves them in this file.
+        create_sql_functions(con)
+        for schema in SCHEMAS:
+            con.execute(f"create schema {schema}")
+        for (schema, tabel), bronnen in sorted(tabellen.items()):
+            union = " union all by name ".join(f"select * from {alias}.{schema}.{tabel}" for alias in bronnen)
+            con.execute(f"create table {schema}.{tabel} as {union}")
+            commentaar = con.execute(
+                "select comment from duckdb_tables() where database_name = ? and schema_name = ? and table_name = ? "
+                "union all select comment from duckdb_views() where database_name = ? and schema_name = ? and view_name = ?",
+                [bronnen[0], schema, tabel] * 2,
+            ).fetchone()
+            if commentaar and commentaar[0]:
+                con.execute(f"comment on table {schema}.{tabel} is '{_sql_tekst(commentaar[0])}'")
+        for alias in aliassen.values():
+            con.execute(f"detach {alias}")
+        con.execute("checkpoint")
+    except BaseException:
+        con.close()
+        tijdelijk.unlink(missing_ok=True)
+        raise
+    con.close()
+    os.replace(tijdelijk, doel)
+    log.info("national database %s: %d tables from %d gemeenten", doel, len(tabellen), len(db_paths))
+    return doel
+
+
+def _tabellen(con, aliassen: dict[str, str]) -> dict[tuple[str, str], list[str]]:
+    """(schema, table) → the attached databases that have it (tables and views of marts and pub)."""
+    gevonden: dict[tuple[str, str], list[str]] = {}
+    for alias in aliassen.values():
+        rows = con.execute(
+            """select schema_name, table_name from duckdb_tables() where database_name = ?
+               union all select schema_name, view_name from duckdb_views() where database_name = ? and not internal""",
+            [alias, alias],
+        ).fetchall()
+        for schema, tabel in rows:
+            if schema in SCHEMAS:
+                gevonden.setdefault((schema, tabel), []).append(alias)
+    return gevonden
+
+
+def _sql_tekst(text) -> str:
+    return str(text).replace("'", "''")

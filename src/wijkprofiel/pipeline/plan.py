@@ -1,0 +1,155 @@
+"""Plain helpers behind the flows in flows/: which database and report folder each gemeente gets, which
+files an export location holds, the task runner, and how the per-gemeente outcomes are combined."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from wijkprofiel.config import GEMEENTE_BRONNEN, Config, Export
+from wijkprofiel.errors import WijkprofielError
+from wijkprofiel.reference.areas import gemeentecode
+
+BRONNEN = ("cbs", "gemeente")
+
+
+@dataclass
+class GemeentePlan:
+    gemeente: str
+    db_path: str
+    out_dir: str
+    exports: list[Export] = field(default_factory=list)
+
+
+def plan(
+    gemeenten: list[str],
+    db_path: str,
+    out_dir: str,
+    *,
+    exports: list[Export] | None = None,
+    beschikking_bestanden: list[str] | None = None,
+    profiel: str = "auto",
+    rodedraden_bestanden: dict[str, list[str]] | None = None,
+) -> list[GemeentePlan]:
+    """One plan per gemeente; `{gemeente}` in db_path/out_dir is required with more than one gemeente."""
+    if not gemeenten:
+        raise WijkprofielError("gemeenten: give at least one gemeentecode")
+    codes = [gemeentecode(g) for g in gemeenten]
+    if len(set(codes)) != len(codes):
+        raise WijkprofielError(f"gemeenten: {', '.join(codes)} names a gemeente twice")
+    if len(codes) > 1:
+        for naam, waarde in (("db_path", db_path), ("out_dir", out_dir)):
+            if "{gemeente}" not in waarde:
+                raise WijkprofielError(f"{naam}: with several gemeenten it must contain {{gemeente}} (one database each)")
+    alle = list(exports or [])
+    kort = [("beschikkingen", pad, profiel) for pad in beschikking_bestanden or []]
+    kort += [(soort, pad, None) for soort, paden in (rodedraden_bestanden or {}).items() for pad in paden]
+    if kort and len(codes) > 1:
+        raise WijkprofielError("beschikking_bestanden/rodedraden_bestanden are for one gemeente; use exports for several")
+    alle += [Export(gemeente=codes[0], soort=soort, pad=pad, profiel=p) for soort, pad, p in kort]
+    return [
+        GemeentePlan(g, db_path.replace("{gemeente}", g), out_dir.replace("{gemeente}", g), [e for e in alle if e.gemeente == g])
+        for g in codes
+    ]
+
+
+def bestanden_per_soort(exports: list[Export]) -> dict[str, list[str]]:
+    """{soort: files found now at the export locations}, in the order beschikkingen, casuistiek, signalen, ..."""
+    per_soort: dict[str, list[str]] = {}
+    for soort in GEMEENTE_BRONNEN:
+        for export in exports:
+            if export.soort == soort:
+                bestanden = export.bestanden()
+                if not bestanden:
+                    raise WijkprofielError(f"export location {export.pad} ({soort}, {export.gemeente}) holds no files")
+                per_soort.setdefault(soort, []).extend(bestanden)
+    return per_soort
+
+
+def profiel_van(exports: list[Export], soort: str) -> str | None:
+    """The mapping profile of a kind of export (one per kind and gemeente)."""
+    profielen = {e.profiel for e in exports if e.soort == soort and e.profiel}
+    if len(profielen) > 1:
+        raise WijkprofielError(f"exports: {soort} locations name different profiles ({', '.join(sorted(profielen))})")
+    return next(iter(profielen), None)
+
+
+def uitkomst(future):
+    """The task's result, or the exception it failed with (so one gemeente's failure does not hide the rest)."""
+    try:
+        return future.result()
+    except Exception as exc:
+        return exc
+
+
+def secties(uitkomsten: dict) -> list[str]:
+    """Markdown: an overview table, then each gemeente's own section."""
+    lines = ["# wijkprofiel run", "", "| gemeente | status | rapporten | mislukt |", "|---|---|---:|---:|"]
+    delen = []
+    for gemeente, u in sorted(uitkomsten.items()):
+        if isinstance(u, BaseException):
+            reden = " ".join(f"{type(u).__name__}: {u}".split()).replace("|", "\\|")
+            lines.append(f"| {gemeente} | mislukt: {reden} | 0 | - |")
+        else:
+            p = u["published"]
+            lines.append(f"| {gemeente} | gelukt | {len(p['rapporten'])} | {len(p['mislukt'])} |")
+            delen.append(u["samenvatting"])
+    return ["\n".join(lines)] + delen
+
+
+def faal_bij_fouten(uitkomsten: dict) -> None:
+    fouten = {gm: u for gm, u in uitkomsten.items() if isinstance(u, BaseException)}
+    if len(fouten) == 1:
+        raise next(iter(fouten.values()))
+    if fouten:
+        raise WijkprofielError(
+            f"{len(fouten)} of {len(uitkomsten)} gemeenten failed: " + "; ".join(f"{gm}: {u}" for gm, u in sorted(fouten.items()))
+        )
+
+
+def samengevoegd(gelukt: dict) -> dict:
+    """Every gemeente's published reports in one dict (wijkcodes are unique across gemeenten)."""
+    uit = {"rapporten": {}, "mislukt": {}, "index": []}
+    for u in gelukt.values():
+        p = u["published"]
+        uit["rapporten"].update(p["rapporten"])
+        uit["mislukt"].update(p["mislukt"])
+        uit["index"] += p["index"]
+    return uit
+
+
+def met_runner(flow, dask_address: str | None):
+    """The flow as is (Prefect's default thread pool), or on an existing Dask cluster through prefect-dask."""
+    if not dask_address:
+        return flow
+    try:
+        from prefect_dask import DaskTaskRunner
+    except ImportError as exc:  # pragma: no cover - prefect-dask is a dependency
+        raise WijkprofielError("--runner dask needs the prefect-dask package") from exc
+    return flow.with_options(task_runner=DaskTaskRunner(address=dask_address))
+
+
+def parameters_uit_config(cfg: Config, bronnen: list[str] | None) -> dict:
+    """The parent flow's parameters for a refresh of `bronnen` (cbs, gemeente; default both)."""
+    bronnen = list(bronnen or BRONNEN)
+    onbekend = sorted(set(bronnen) - set(BRONNEN))
+    if onbekend:
+        raise WijkprofielError(f"bronnen: {', '.join(onbekend)} unknown (use {' and/or '.join(BRONNEN)})")
+    cbs = "cbs" in bronnen
+    gemeente = "gemeente" in bronnen
+    return dict(
+        gemeenten=cfg.gemeenten,
+        db_path=cfg.paden.database,
+        out_dir=cfg.paden.rapporten,
+        cbs_bestanden=[{"pad": str(b.pad), "jaar": b.jaar} for b in cfg.cbs_bestanden] if cbs else None,
+        grenzen_bestanden=[{"pad": str(b.pad), "jaar": b.jaar} for b in cfg.grenzen_bestanden] if cbs else None,
+        online_jaren=cfg.jaren if cbs and cfg.online else None,
+        snapshot_dir=str(cfg.paden.snapshots),
+        max_leeftijd_dagen=cfg.drempels.snapshot_max_leeftijd_dagen,
+        koppeltabel=str(cfg.paden.koppeltabel) if gemeente and cfg.paden.koppeltabel else None,
+        taxonomie=str(cfg.paden.taxonomie) if cfg.paden.taxonomie else None,
+        exports=cfg.exports if gemeente else None,
+        landelijk_db=str(cfg.paden.landelijk) if cfg.paden.landelijk else None,
+        pseudo_key_block=cfg.pseudo_key_block,
+        indicator=cfg.indicator,
+        achtergrond=cfg.achtergrondkaart,
+    )

@@ -1,0 +1,73 @@
+"""CBS area codes: always strings, never integers (Amsterdam has WK0363AA).
+
+gemeente GM + 4, wijk WK + 6, buurt BU + 8 characters. CBS pads codes with spaces and the
+koppeltabel gives them as bare numbers (3440111); both are normalised here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import re
+
+from wijkprofiel.errors import WijkprofielError
+
+NIVEAU_PER_PREFIX = {"GM": "gemeente", "WK": "wijk", "BU": "buurt"}
+_LENGTE = {"GM": 4, "WK": 6, "BU": 8}
+_CODE = re.compile(r"^(GM|WK|BU)[0-9A-Z]+$")
+
+
+def normalise_code(value: object) -> str | None:
+    """Strip CBS's padding and upper-case the code; None for empty cells."""
+    if value is None:
+        return None
+    text = str(value).strip().upper()
+    return text or None
+
+
+def gemeentecode(value: object) -> str:
+    """Accept GM0344, 0344, 344 or 'GM0344    ' and return GM0344."""
+    text = normalise_code(value)
+    if text is None:
+        raise WijkprofielError("a gemeentecode is required, e.g. GM0344")
+    digits = text[2:] if text.startswith("GM") else text
+    if not digits.isdigit() or len(digits) > 4:
+        raise WijkprofielError(f"not a gemeentecode: {value!r} (expected e.g. GM0344)")
+    return "GM" + digits.zfill(4)
+
+
+def niveau(code: str) -> str:
+    """Area level from the code prefix; releases without a `recs` column rely on this."""
+    try:
+        return NIVEAU_PER_PREFIX[code[:2]]
+    except KeyError:
+        raise WijkprofielError(f"not a CBS area code: {code!r}") from None
+
+
+def ouder_code(code: str) -> str | None:
+    """The enclosing area: buurt → wijk → gemeente → None."""
+    prefix = code[:2]
+    if prefix == "BU":
+        return "WK" + code[2:8]
+    if prefix == "WK":
+        return "GM" + code[2:6]
+    return None
+
+
+def hoort_bij_gemeente(code: str | None, gemeente: str) -> bool:
+    """True when the area code lies in the gemeente (GM0344 → GM0344, WK0344xx, BU0344xxxx)."""
+    if not code or code[:2] not in NIVEAU_PER_PREFIX:
+        return False
+    return code[2:6] == gemeente[2:6]
+
+
+def uit_koppeltabel(value: object, soort: str) -> str | None:
+    """A bare koppeltabel number (3440111, 34410, 344) as a full code of `soort` (BU, WK or GM)."""
+    text = normalise_code(value)
+    if text is None:
+        return None
+    if text.startswith(soort):
+        return text
+    return soort + text.zfill(_LENGTE[soort])
+
+
+def is_geldige_code(code: str | None) -> bool:
+    return bool(code) and bool(_CODE.match(code)) and len(code) == 2 + _LENGTE[code[:2]]
