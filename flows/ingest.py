@@ -5,16 +5,10 @@ and on a Dask worker string annotations cannot be resolved.
 """
 
 from prefect import flow
-from pydantic import BaseModel
 
 from wijkprofiel.pipeline import tasks
+from wijkprofiel.pipeline.plan import BronBestand
 
-
-class BronBestand(BaseModel):
-    """A local source file and the year its figures (or boundaries) belong to."""
-
-    pad: str
-    jaar: int
 
 @flow(name="ingest_cbs", flow_run_name="ingest_cbs {gemeente}", log_prints=True)
 def ingest_cbs(

@@ -11,7 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-
 from conftest import KWB_2024
 
 CODE_KOLOMMEN = ("gwb_code_10", "gwb_code_8", "gwb_code")

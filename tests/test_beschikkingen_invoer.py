@@ -28,9 +28,9 @@ from conftest import DATA, FIXTURES
 
 from wijkprofiel.errors import WijkprofielError
 from wijkprofiel.ingest import pseudonymise as pseudoniem
-from wijkprofiel.transform.build import build_marts
 from wijkprofiel.ingest.beschikkingen import ingest_beschikkingen as _ingest_beschikkingen
 from wijkprofiel.pipeline.keys import KeyFromEnvironment
+from wijkprofiel.transform.build import build_marts
 
 
 def ingest_beschikkingen(*args, **kw):

@@ -30,12 +30,12 @@ from conftest import DATA, FIXTURES, GEMEENTE, KWB_2024
 from gepubliceerd import gepubliceerde_tekst
 
 from wijkprofiel.ingest import pseudonymise as pseudoniem
+from wijkprofiel.ingest.beschikkingen import ingest_beschikkingen as _ingest_beschikkingen
 from wijkprofiel.ingest.cbs import ingest_cbs_file
 from wijkprofiel.ingest.readers.private.istandaard301 import read_301
+from wijkprofiel.pipeline.keys import KeyFromEnvironment
 from wijkprofiel.publish import publish_reports
 from wijkprofiel.transform.build import build_marts
-from wijkprofiel.ingest.beschikkingen import ingest_beschikkingen as _ingest_beschikkingen
-from wijkprofiel.pipeline.keys import KeyFromEnvironment
 
 
 def ingest_beschikkingen(*args, **kw):

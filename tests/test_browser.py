@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from cdp import Browser, browser_required, chromium_path
+
 from wijkprofiel.publish import publish_reports
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"

@@ -11,7 +11,7 @@ from synthetische_gemeenten import synthetische_release
 
 from flows.wijkprofiel import BronBestand, wijkprofiel
 from wijkprofiel.errors import WijkprofielError
-from wijkprofiel.pipeline import plan as orkestratie
+from wijkprofiel.pipeline import plan
 
 GEMEENTEN = ["GM0344", "GM9901", "GM9902"]
 
@@ -31,7 +31,7 @@ def test_three_gemeenten_run_on_a_dask_localcluster_each_in_its_own_database(pre
     synth = synth_beschikkingen("GM0344", 1500, tmp_path / "exports")
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
             Client(cluster) as client:
-        parent = orkestratie.met_runner(wijkprofiel, cluster.scheduler_address)
+        parent = plan.met_runner(wijkprofiel, cluster.scheduler_address)
         with get_task_stream(client) as stream:
             published = parent(
                 gemeenten=GEMEENTEN,
@@ -72,7 +72,7 @@ def test_three_gemeenten_run_on_a_dask_localcluster_each_in_its_own_database(pre
 
 def test_several_gemeenten_need_one_database_each(tmp_path: Path):
     with pytest.raises(WijkprofielError, match=r"db_path: with several gemeenten it must contain \{gemeente\}"):
-        orkestratie.plan(["GM0344", "GM9901"], str(tmp_path / "een.duckdb"), str(tmp_path / "{gemeente}"))
+        plan.maak_plan(["GM0344", "GM9901"], str(tmp_path / "een.duckdb"), str(tmp_path / "{gemeente}"))
 
 
 def test_one_failing_gemeente_fails_the_run_but_not_the_others(prefect_harness, tmp_path: Path):

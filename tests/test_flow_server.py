@@ -12,7 +12,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from conftest import GEMEENTE, KWB_2024, WIJKEN_2024
 
 

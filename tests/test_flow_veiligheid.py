@@ -17,14 +17,17 @@ from flows.marts import build_marts
 
 # A build in another process that stops halfway, inside its transaction (after marts, before pub), and says so.
 _HALVERWEGE = textwrap.dedent("""
-    import sys, time
+    import dataclasses, sys, time
     import wijkprofiel.transform.build as build
 
     def halverwege(con):
         print("halverwege", flush=True)
         time.sleep(120)
 
-    build.schrijf_openbaarmaking = halverwege
+    build.PYTHON_MODELS = tuple(
+        dataclasses.replace(node, run=halverwege) if node.name == "marts.openbaarmaking" else node
+        for node in build.PYTHON_MODELS
+    )
     build.build_marts(sys.argv[1])
 """)
 

@@ -11,10 +11,10 @@ import threading
 import duckdb
 import pytest
 
+from wijkprofiel.errors import WijkprofielError
 from wijkprofiel.ingest import beschikkingen as beschikkingen_stage
 from wijkprofiel.ingest.pseudonymise import hmac_hex
 from wijkprofiel.pipeline.keys import ENV_BLOCK, ENV_KEY, KeyFromEnvironment
-from wijkprofiel.errors import WijkprofielError
 
 SLEUTELS = {"GM0344": "sleutel-van-gemeente-een-0123456789abcdef", "GM0599": "sleutel-van-gemeente-twee-fedcba9876543210"}
 

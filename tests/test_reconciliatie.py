@@ -12,8 +12,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from conftest import GEMEENTE, KWB_2023, KWB_2023_LATER, KWB_2024
+
 from wijkprofiel.db import connect
 
 #: The five key indicators, by their short name in CBS's release files.

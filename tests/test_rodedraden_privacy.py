@@ -36,10 +36,10 @@ from wijkprofiel.ingest import pseudonymise as pseudoniem
 from wijkprofiel.ingest.cbs import ingest_cbs_file
 from wijkprofiel.ingest.grenzen import ingest_grenzen_file
 from wijkprofiel.ingest.koppeltabel import ingest_koppeltabel
-from wijkprofiel.publish import publish_reports
-from wijkprofiel.transform.build import build_marts
 from wijkprofiel.ingest.rodedraden import ingest_bron as _ingest_bron
 from wijkprofiel.pipeline.keys import KeyFromEnvironment
+from wijkprofiel.publish import publish_reports
+from wijkprofiel.transform.build import build_marts
 
 
 def ingest_bron(*args, **kw):

@@ -14,17 +14,10 @@ from pathlib import Path
 import pytest
 from modeltest import kolommen, rijen
 
-from wijkprofiel.db import (
-    Model,
-    connect,
-    discover_models,
-    in_dependency_order,
-    init_database,
-    run_models,
-    split_statements,
-)
+from wijkprofiel.db import connect, init_database, split_statements
 from wijkprofiel.errors import WijkprofielError
-from wijkprofiel.transform.build import bouw_modellen, build_marts, ververs_indicator_catalogus
+from wijkprofiel.transform.build import bouw_modellen, build_graph, build_marts, ververs_indicator_catalogus
+from wijkprofiel.transform.graph import SqlModel, discover_models, run_models, sorted_graph, sql_nodes
 
 _sha = itertools.count(1)
 
@@ -44,15 +37,14 @@ MODELLEN = [
     "intermediate.beschikking_perioden", "intermediate.beschikkingen_per_periode", "intermediate.beschikking_aantallen",
     "intermediate.casuistiek_themas", "intermediate.cbs_gebieden", "intermediate.cbs_waarden",
     "intermediate.thema_aantallen", "intermediate.verhoudingen", "intermediate.indicator_basis", "intermediate.signalen_per_wijk",
-    "marts.indicator_waarden", "marts.buurt_profiel", "marts.gebied_grenzen", "marts.gemeente_profiel",
+    "marts.indicator_waarden", "marts.gebied_grenzen",
     "marts.kansen_per_wijk", "marts.laatste_bespreking", "marts.thema_combinaties", "marts.vergelijkbare_wijken",
-    "marts.wijk_profiel",
     "marts.rode_draden_bewijs", "marts.rode_draden",  # after disclosure control: they read published values
     "pub.besprekingen", "pub.bronnen", "pub.gebied_grenzen", "pub.indicator_waarden", "pub.kansen",
     "pub.rode_draden", "pub.vergelijkbare_wijken",
 ]  # fmt: skip
-#: Written by the build in Python between the SQL layers (placement by coordinates, disclosure control).
-PYTHON_STAPPEN = ["intermediate.kansen_op_de_kaart", "marts.openbaarmaking"]
+#: Python models, nodes of the same graph (placement by coordinates, disclosure control, the wide profiles).
+PYTHON_STAPPEN = ["intermediate.kansen_op_de_kaart", "marts.openbaarmaking", "marts.profielen"]
 
 
 # ------------------------------------------------------------------------------------------------ helpers
@@ -672,7 +664,10 @@ def test_pub_indicator_waarden_onderdrukt_precies_waar_waarde_null(con):
 def test_bouw_modellen_bouwt_alle_modellen_en_dan_de_openbaarmaking(con):
     _klein(con)
     ververs_indicator_catalogus(con)
-    assert bouw_modellen(con, catalogi=False) == MODELLEN + PYTHON_STAPPEN
+    gebouwd = bouw_modellen(con, catalogi=False)
+    assert sorted(gebouwd) == sorted(MODELLEN + PYTHON_STAPPEN)
+    assert gebouwd == [node.name for node in build_graph()]
+    assert gebouwd.index("marts.openbaarmaking") < gebouwd.index("marts.rode_draden_bewijs") < gebouwd.index("marts.rode_draden")
     # One decision per row of the mart, no more.
     assert rijen(
         con, "select count(*), count(distinct (gebied_code, jaar, indicator)) from marts.openbaarmaking"
@@ -776,7 +771,7 @@ def test_run_models_is_atomair_bij_kapotte_sql(con, tmp_path):
         },
     )
     modellen = discover_models(daarna)
-    assert [m.fqn for m in in_dependency_order(modellen)][-1] == "marts.kapot"
+    assert in_dependency_order(modellen)[-1] == "marts.kapot"
     with pytest.raises(WijkprofielError, match=r"marts\.kapot \(kapot\.sql\)"):
         run_models(con, modellen)
 
@@ -805,7 +800,11 @@ def test_run_models_leeg_model_is_een_fout(con, tmp_path):
 
 def _model(fqn: str, sql: str) -> Model:
     layer, name = fqn.split(".")
-    return Model(layer, name, Path(f"{name}.sql"), sql)
+    return SqlModel(layer, name, Path(f"{name}.sql"), sql)
+
+
+def in_dependency_order(modellen: list[SqlModel]) -> list[str]:
+    return [node.name for node in sorted_graph(sql_nodes(modellen))]
 
 
 def test_in_dependency_order_zet_model_na_wat_het_gebruikt():
@@ -816,7 +815,7 @@ def test_in_dependency_order_zet_model_na_wat_het_gebruikt():
         _model("staging.d", "select * from raw.cbs_kwb"),  # raw is not a model
         _model("pub.e", "select * from marts.a"),
     ]
-    assert [m.fqn for m in in_dependency_order(modellen)] == [
+    assert in_dependency_order(modellen) == [
         "staging.d", "intermediate.c", "marts.b", "marts.a", "pub.e"
     ]  # fmt: skip
 
@@ -827,21 +826,23 @@ def test_in_dependency_order_weigert_een_kring():
 
 
 def test_echte_modellen_staan_na_hun_bronnen():
-    geordend = in_dependency_order(discover_models())
-    positie = {m.fqn: i for i, m in enumerate(geordend)}
-    assert len(positie) == len(MODELLEN) == 35
-    # The build runs the marts that read marts.openbaarmaking after the others (and after disclosure control).
-    assert sorted(m.fqn for m in geordend) == sorted(MODELLEN)
-    for m in geordend:
-        for ref in m.refs() & positie.keys() - {m.fqn}:
-            assert positie[ref] < positie[m.fqn], f"{m.fqn} runs before {ref}"
+    geordend = build_graph()
+    positie = {node.name: i for i, node in enumerate(geordend)}
+    maker = {rel: node.name for node in geordend for rel in node.creates}
+    assert len(positie) == len(MODELLEN) + len(PYTHON_STAPPEN) == 35
+    assert sorted(positie) == sorted(MODELLEN + PYTHON_STAPPEN)
+    # Every node runs after the nodes that create what it reads (disclosure control before the marts that read it).
+    for node in geordend:
+        for ref in node.reads:
+            if ref in maker and maker[ref] != node.name:
+                assert positie[maker[ref]] < positie[node.name], f"{node.name} runs before {ref}"
     assert (
         positie["intermediate.cbs_waarden"]
         < positie["intermediate.verhoudingen"]
         < positie["intermediate.indicator_basis"]
         < positie["marts.indicator_waarden"]
     )
-    assert positie["marts.indicator_waarden"] < positie["marts.wijk_profiel"]
+    assert positie["marts.indicator_waarden"] < positie["marts.profielen"]
     assert positie["marts.indicator_waarden"] < positie["pub.indicator_waarden"]
     assert (
         positie["staging.beschikkingen"]

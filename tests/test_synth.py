@@ -33,8 +33,8 @@ from wijkprofiel.demo.synth import (
 from wijkprofiel.errors import WijkprofielError
 
 PC6 = DATA / "cbs" / "pc6-buurt-2023-utrecht-approx.csv"
-PROFIEL_AUTO = Path(synth.__file__).parent / "data" / "profielen" / "auto.yaml"
-CODELIJST = Path(synth.__file__).parent / "data" / "istandaarden" / "codelists_iwmo_ijw_3_2.csv"
+PROFIEL_AUTO = Path(synth.__file__).parents[1] / "reference" / "data" / "profielen" / "auto.yaml"
+CODELIJST = Path(synth.__file__).parents[1] / "reference" / "data" / "istandaarden" / "codelists_iwmo_ijw_3_2.csv"
 EXPORTDATUM = date(2024, 12, 31)
 ROWS = 3000
 PC_GOED = re.compile(r"\d{4} ?[A-Za-z]{2}")

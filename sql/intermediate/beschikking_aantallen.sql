@@ -26,10 +26,7 @@ instroom as (
 select
     gebied_code,
     gebied_niveau,
-    case gebied_niveau
-        when 'buurt' then 'WK' || substr(gebied_code, 3, 6)
-        when 'wijk' then 'GM' || substr(gebied_code, 3, 4)
-    end as ouder_code,
+    wp_ouder_van(gebied_code) as ouder_code,
     gemeente_code,
     jaar,
     indicator,

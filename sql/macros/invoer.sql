@@ -20,3 +20,11 @@ create or replace macro wp_veilig(x) as case
     when regexp_matches(x, '[0-9]{6,}|[1-9][0-9]{3} ?[A-Za-z]{2}|[0-9]{1,4}[-/.][0-9]{1,2}[-/.][0-9]{1,4}') then wp_vorm(x)
     else left(x, 40)
 end;
+
+-- A period as a signal gives it: 2024, 2024-K3 / 2024-Q3 / 2024 Q3, or 2024-07; NULL when unreadable.
+create or replace macro wp_periode(x) as case
+    when regexp_full_match(trim(coalesce(x, '')), '(19|20)[0-9]{2}') then trim(x)
+    when regexp_full_match(upper(trim(coalesce(x, ''))), '(19|20)[0-9]{2}[- ]?[KQ][1-4]')
+        then left(trim(x), 4) || '-K' || right(trim(x), 1)
+    when regexp_full_match(trim(coalesce(x, '')), '(19|20)[0-9]{2}-(0[1-9]|1[0-2])') then trim(x)
+end;

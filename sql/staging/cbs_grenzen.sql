@@ -13,7 +13,7 @@ select
     niveau as gebied_niveau,
     gebied_code,
     gebied_naam,
-    'GM' || substr(gebied_code, 3, 4) as gemeente_code,
+    wp_gemeente_van(gebied_code) as gemeente_code,
     geometrie,
     load_id
 from ranked

@@ -32,13 +32,9 @@ select
     tabel_id,
     jaar,
     gebied_code,
-    case left(gebied_code, 2) when 'GM' then 'gemeente' when 'WK' then 'wijk' when 'BU' then 'buurt' end
-        as gebied_niveau,
-    case left(gebied_code, 2)
-        when 'BU' then 'WK' || substr(gebied_code, 3, 6)
-        when 'WK' then 'GM' || substr(gebied_code, 3, 4)
-    end as ouder_code,
-    'GM' || substr(gebied_code, 3, 4) as gemeente_code,
+    wp_niveau_van(gebied_code) as gebied_niveau,
+    wp_ouder_van(gebied_code) as ouder_code,
+    wp_gemeente_van(gebied_code) as gemeente_code,
     gebied_naam,
     ind_wbi,
     indicator,

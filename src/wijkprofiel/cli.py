@@ -350,12 +350,19 @@ def docs_dictionary_cmd(
 
 
 @app.command("build")
-def build_cmd(db: Path = DbOpt) -> None:
-    """Build staging → intermediate → marts → pub from what is loaded."""
+def build_cmd(
+    db: Path = DbOpt,
+    select: Optional[list[str]] = typer.Option(
+        None, "--select",
+        help="Build only these models: 'marts.rode_draden' alone, 'marts.rode_draden+' with everything downstream, "
+        "'+marts.rode_draden' with everything upstream (repeatable). What is not selected must have been built before.",
+    ),
+) -> None:
+    """Build staging → intermediate → marts → pub from what is loaded, then run the audits; all or nothing."""
     from wijkprofiel.transform.build import build_marts
 
-    built = build_marts(db)
-    console.print(f"built {len(built)} models in {db}")
+    built = build_marts(db, select=select)
+    console.print(f"built {len(built)} models in {db}: {', '.join(built)}" if select else f"built {len(built)} models in {db}")
 
 
 @app.command("publish")
@@ -433,12 +440,10 @@ def serve_cmd(
     address: Optional[str] = AddressOpt,
 ) -> None:
     """Register the deployments (monthly CBS, weekly gemeente, on demand) and run their flow runs until stopped."""
-    from prefect import serve
-
     from wijkprofiel.config import config_pad
-    from wijkprofiel.pipeline.deployments import maak_deployments
+    from wijkprofiel.pipeline.deployments import serve_deployments
 
-    serve(*maak_deployments(config_pad(config), _dask_address(runner, address)))
+    serve_deployments(config_pad(config), _dask_address(runner, address))
 
 
 config_app = typer.Typer(help="The configuration file (wijkprofiel.toml).", no_args_is_help=True)

@@ -1,12 +1,9 @@
-"""The DuckDB file: schemas, connections and the SQL model runner.
+"""The DuckDB file: its schemas, connections to it, and the SQL every connection shares.
 
-Layers (DESIGN §4): raw → staging → intermediate → marts → pub, plus meta. `raw` and `meta` are tables
-that loaders write (DDL in sql/raw and sql/meta); the other layers are models, one SELECT per file under
-sql/<layer>/, materialised by layer: staging and pub as views, intermediate and marts as tables.
-Statements after a model's SELECT (COMMENT ON ...) run after it is created.
-
-The runner orders models by the `layer.name` references in their SQL. It is deliberately small: dbt or
-SQLMesh would add a second project format and a second way to run things for a dozen models.
+Layers (DESIGN §4): raw → staging → intermediate → marts → pub, plus meta. `raw` and `meta` are tables that
+loaders write (DDL in sql/raw and sql/meta); the other layers are built by transform/ (the model graph).
+Every connection, the private in-memory one of a load and the build's, gets the same functions and macros
+(`create_sql_functions`).
 """
 
 from __future__ import annotations
@@ -14,7 +11,6 @@ from __future__ import annotations
 import logging
 import re
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -24,31 +20,8 @@ from wijkprofiel.paths import sql_dir
 from wijkprofiel.reference.spelling import sleutel
 
 SCHEMAS = ("raw", "staging", "intermediate", "marts", "pub", "meta")
-MODEL_LAYERS = ("staging", "intermediate", "marts", "pub")
-MATERIALISATIE = {"staging": "view", "intermediate": "table", "marts": "table", "pub": "view"}
-_REF = re.compile(r"\b(staging|intermediate|marts|pub)\.([a-z_][a-z0-9_]*)\b", re.IGNORECASE)
 _LOCK_WAIT_SECONDS = 30.0
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Model:
-    layer: str
-    name: str
-    path: Path
-    sql: str
-
-    @property
-    def fqn(self) -> str:
-        return f"{self.layer}.{self.name}"
-
-    @property
-    def statements(self) -> list[str]:
-        return split_statements(self.sql)
-
-    def refs(self) -> set[str]:
-        text = re.sub(r"--[^\n]*", "", self.sql)
-        return {f"{a.lower()}.{b.lower()}" for a, b in _REF.findall(text)}
 
 
 def split_statements(sql: str) -> list[str]:
@@ -130,63 +103,3 @@ def create_sql_functions(con) -> None:
     for path in sorted((sql_dir() / "macros").glob("*.sql")):
         for statement in split_statements(path.read_text(encoding="utf-8")):
             con.execute(statement)
-
-
-def discover_models(root: Path | None = None) -> list[Model]:
-    root = root or sql_dir()
-    models = []
-    for layer in MODEL_LAYERS:
-        for path in sorted((root / layer).glob("*.sql")):
-            models.append(Model(layer, path.stem, path, path.read_text(encoding="utf-8")))
-    return models
-
-
-def in_dependency_order(models: list[Model]) -> list[Model]:
-    by_name = {m.fqn: m for m in models}
-    ordered: list[Model] = []
-    state: dict[str, str] = {}
-
-    def visit(m: Model, chain: tuple[str, ...]) -> None:
-        if state.get(m.fqn) == "done":
-            return
-        if state.get(m.fqn) == "busy":
-            raise WijkprofielError("SQL models refer to each other in a cycle: " + " → ".join(chain + (m.fqn,)))
-        state[m.fqn] = "busy"
-        for ref in sorted(m.refs()):
-            if ref in by_name and ref != m.fqn:
-                visit(by_name[ref], chain + (m.fqn,))
-        state[m.fqn] = "done"
-        ordered.append(m)
-
-    for m in models:
-        visit(m, ())
-    return ordered
-
-
-def run_models(con, models: list[Model] | None = None, *, transaction: bool = True) -> list[str]:
-    """Create every model in dependency order inside one transaction: a failed build changes nothing.
-
-    With transaction=False the caller owns the transaction (the build adds a Python step between layers).
-    """
-    models = in_dependency_order(models if models is not None else discover_models())
-    if transaction:
-        con.execute("begin transaction")
-    try:
-        for model in models:
-            statements = model.statements
-            if not statements:
-                raise WijkprofielError(f"{model.path}: empty model")
-            kind = MATERIALISATIE[model.layer]
-            try:
-                con.execute(f"create or replace {kind} {model.fqn} as\n{statements[0]}")
-                for extra in statements[1:]:
-                    con.execute(extra)
-            except duckdb.Error as exc:
-                raise WijkprofielError(f"SQL model {model.fqn} ({model.path.name}) failed: {exc}") from exc
-        if transaction:
-            con.execute("commit")
-    except BaseException:
-        if transaction:
-            con.execute("rollback")
-        raise
-    return [m.fqn for m in models]

@@ -29,10 +29,10 @@ import duckdb
 from wijkprofiel.db import connect, create_sql_functions, init_database, split_statements
 from wijkprofiel.errors import SourceError
 from wijkprofiel.ingest import pseudonymise as pseudoniem
-from wijkprofiel.ingest.pseudonymise import KeyProvider
 from wijkprofiel.ingest.koppeltabel import heeft_koppeltabel, ingest_koppeltabel
 from wijkprofiel.ingest.loads import LoadResult, previous_load, register_load
 from wijkprofiel.ingest.profiles import Profiel, laad_profiel
+from wijkprofiel.ingest.pseudonymise import KeyProvider
 from wijkprofiel.ingest.readers.private.export import TE_GROOT, Invoer, lees_invoer, prive_verbinding
 from wijkprofiel.paths import sql_dir
 
@@ -107,7 +107,7 @@ def laad_export(
         if key is not None:
             mem.execute(f"create or replace macro wp_hmac(x) as {pseudoniem.hmac_sql(key, 'x')}")
         create_sql_functions(mem)
-        scripts = ["gebiedscodes.sql"] + (["adres.sql"] if "postcode" in soort.velden else []) + [soort.valideren]
+        scripts = (["adres.sql"] if "postcode" in soort.velden else []) + [soort.valideren]
         for naam in scripts:
             script = (sql_dir() / "ingest" / naam).read_text(encoding="utf-8").replace("$hmac(", "wp_hmac(")
             for statement in split_statements(script):
@@ -175,8 +175,8 @@ def _schrijf(mem, db_path, soort: Bronsoort, invoer: Invoer, bron: str, periode:
                 select $load_id as load_id, $bron as bron, $periode as periode,
                        g.* exclude ({', '.join(STUURKOLOMMEN)}),
                        coalesce(g.buurtcode_opgegeven, p.buurtcode) as buurtcode,
-                       coalesce(g.wijkcode_opgegeven, 'WK' || substr(g.buurtcode_opgegeven, 3, 6), p.wijkcode) as wijkcode,
-                       coalesce('GM' || substr(coalesce(g.wijkcode_opgegeven, g.buurtcode_opgegeven), 3, 4),
+                       coalesce(g.wijkcode_opgegeven, wp_wijk_van(g.buurtcode_opgegeven), p.wijkcode) as wijkcode,
+                       coalesce(wp_gemeente_van(coalesce(g.wijkcode_opgegeven, g.buurtcode_opgegeven)),
                                 p.gemeentecode, $gemeente) as gemeentecode,
                        case when g.buurtcode_opgegeven is not null then 'buurtcode'
                             when g.wijkcode_opgegeven is not null then 'wijkcode'
@@ -263,7 +263,7 @@ def _meest_voorkomende_gemeente(mem) -> str | None:
     if row:
         return row[0]
     row = mem.execute(
-        """select 'GM' || substr(coalesce(wijkcode_opgegeven, buurtcode_opgegeven), 3, 4) as gemeente
+        """select wp_gemeente_van(coalesce(wijkcode_opgegeven, buurtcode_opgegeven)) as gemeente
            from gecontroleerd where coalesce(wijkcode_opgegeven, buurtcode_opgegeven) is not null
            group by 1 order by count(*) desc, 1 limit 1"""
     ).fetchone()

@@ -19,13 +19,13 @@ from wijkprofiel.errors import WijkprofielError
 from wijkprofiel.ingest.loads import register_load, sha256_text
 from wijkprofiel.ingest.private import Bronsoort, ExportLoad, laad_export, tabel_uit_rijen
 from wijkprofiel.ingest.profiles import Profiel
-from wijkprofiel.reference.spelling import sleutel as spelling_sleutel
 from wijkprofiel.ingest.pseudonymise import KeyProvider
-from wijkprofiel.reference.themes import Taxonomie, laad_taxonomie, schrijf_themas
+from wijkprofiel.reference.areas import gemeente_van
+from wijkprofiel.reference.spelling import sleutel as spelling_sleutel
+from wijkprofiel.reference.themes import HERKEND, Taxonomie, laad_taxonomie, schrijf_themas
 
 log = logging.getLogger(__name__)
 
-HERKEND = ("ja", "deels", "nee")
 
 
 def _thema_tabel(mem, taxonomie: Taxonomie) -> None:
@@ -152,11 +152,11 @@ def bespreking_toevoegen(
     taxonomie: str | Path | None = None,
 ) -> int:
     """Record one outcome of the bespreektafel (the CLI's `bespreking add`); returns its load_id."""
-    from wijkprofiel.reference.areas import is_geldige_code
+    from wijkprofiel.reference.areas import is_geldige_code, uit_koppeltabel
 
     wijkcode = wijkcode.strip().upper()
     if wijkcode.isdigit():
-        wijkcode = "WK" + wijkcode.zfill(6)  # as the koppeltabel writes it: 34403 → WK034403
+        wijkcode = uit_koppeltabel(wijkcode, "WK")  # as the koppeltabel writes it: 34403 → WK034403
     if not (is_geldige_code(wijkcode) and wijkcode.startswith("WK")):
         raise WijkprofielError(f"not a CBS wijkcode: {wijkcode!r} (expected e.g. WK034403)")
     if herkend not in HERKEND:
@@ -175,14 +175,14 @@ def bespreking_toevoegen(
         con.execute("begin transaction")
         load_id = register_load(
             con, bron="besprekingen", bestand="wijkprofiel bespreking add", sha256=sha256_text(repr(regel)), via="invoer",
-            gemeente="GM" + wijkcode[2:6], rows_in=1, loaded=1, quarantined=0, tabel_id="invoer",
+            gemeente=gemeente_van(wijkcode), rows_in=1, loaded=1, quarantined=0, tabel_id="invoer",
         )
         con.execute(
             """insert into raw.besprekingen (load_id, bron, periode, datum, thema, herkend, verklaring, actie, eigenaar,
                                              wanneer, wijkcode, gemeentecode, plaatsing, bron_bestand, bron_rij)
                values (?, 'invoer', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'wijkcode', 'wijkprofiel bespreking add', 1)""",
             [load_id, f"invoer-{load_id}", datum, sleutel_thema, herkend, verklaring, actie, eigenaar, wanneer,
-             wijkcode, "GM" + wijkcode[2:6]],
+             wijkcode, gemeente_van(wijkcode)],
         )
         con.execute("commit")
     finally:

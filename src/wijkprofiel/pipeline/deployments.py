@@ -50,3 +50,10 @@ def maak_deployments(config: str | Path, dask_address: str | None = None) -> lis
             )
         )
     return uit
+
+
+def serve_deployments(config: str | Path, dask_address: str | None = None) -> None:
+    """Register the deployments and run their flow runs in this process until it is stopped."""
+    from prefect import serve
+
+    serve(*maak_deployments(config, dask_address))

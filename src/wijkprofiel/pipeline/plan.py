@@ -1,26 +1,56 @@
-"""Plain helpers behind the flows in flows/: which database and report folder each gemeente gets, which
-files an export location holds, the task runner, and how the per-gemeente outcomes are combined."""
+"""The run plan: one typed `GemeenteRun` per gemeente, made in one place (`maak_plan`) from what the CLI, the
+demo, a deployment or the configuration asks for; plus the plain helpers behind the flows in flows/ (which
+files an export location holds, the task runner, how the per-gemeente outcomes are combined)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from pydantic import BaseModel, ConfigDict, Field
 
 from wijkprofiel.config import GEMEENTE_BRONNEN, Config, Export
 from wijkprofiel.errors import WijkprofielError
+from wijkprofiel.publish import STANDAARD_INDICATOR
 from wijkprofiel.reference.areas import gemeentecode
 
 BRONNEN = ("cbs", "gemeente")
 
 
-@dataclass
-class GemeentePlan:
+class BronBestand(BaseModel):
+    """A local source file and the year its figures (or boundaries) belong to."""
+
+    pad: str
+    jaar: int
+
+
+class GemeenteRun(BaseModel):
+    """Everything one gemeente's run needs: its database and report folder, its sources, how to publish.
+
+    A pydantic model, so Prefect shows it as one parameter of the gemeente flow and checks its types."""
+
+    model_config = ConfigDict(extra="forbid")
+
     gemeente: str
     db_path: str
     out_dir: str
-    exports: list[Export] = field(default_factory=list)
+    #: CBS release files and boundary files on disk
+    cbs_bestanden: list[BronBestand] = Field(default_factory=list)
+    grenzen_bestanden: list[BronBestand] = Field(default_factory=list)
+    #: years fetched from CBS OData and PDOK (each with its snapshot under snapshot_dir)
+    online_jaren: list[int] = Field(default_factory=list)
+    snapshot_dir: str = "data/snapshots"
+    offline: bool = False
+    #: with a maximum age, a younger snapshot is reused and a failed fetch falls back to the last one
+    max_leeftijd_dagen: float | None = None
+    #: the gemeente's own export locations, the postcode table and the theme taxonomy
+    exports: list[Export] = Field(default_factory=list)
+    koppeltabel: str | None = None
+    taxonomie: str | None = None
+    #: the Prefect Secret block with the pseudonymisation key (else WIJKPROFIEL_PSEUDO_KEY); never the key itself
+    pseudo_key_block: str | None = None
+    indicator: str = STANDAARD_INDICATOR
+    achtergrond: bool = False
 
 
-def plan(
+def maak_plan(
     gemeenten: list[str],
     db_path: str,
     out_dir: str,
@@ -29,8 +59,12 @@ def plan(
     beschikking_bestanden: list[str] | None = None,
     profiel: str = "auto",
     rodedraden_bestanden: dict[str, list[str]] | None = None,
-) -> list[GemeentePlan]:
-    """One plan per gemeente; `{gemeente}` in db_path/out_dir is required with more than one gemeente."""
+    **gedeeld,
+) -> list[GemeenteRun]:
+    """One run per gemeente; `{gemeente}` in db_path/out_dir is required with more than one gemeente.
+
+    `beschikking_bestanden` and `rodedraden_bestanden` ({soort: files}) are a shorthand for one gemeente's
+    exports; `gedeeld` are the GemeenteRun fields every gemeente shares (None means the default)."""
     if not gemeenten:
         raise WijkprofielError("gemeenten: give at least one gemeentecode")
     codes = [gemeentecode(g) for g in gemeenten]
@@ -46,8 +80,12 @@ def plan(
     if kort and len(codes) > 1:
         raise WijkprofielError("beschikking_bestanden/rodedraden_bestanden are for one gemeente; use exports for several")
     alle += [Export(gemeente=codes[0], soort=soort, pad=pad, profiel=p) for soort, pad, p in kort]
+    gedeeld = {k: v for k, v in gedeeld.items() if v is not None}
     return [
-        GemeentePlan(g, db_path.replace("{gemeente}", g), out_dir.replace("{gemeente}", g), [e for e in alle if e.gemeente == g])
+        GemeenteRun(
+            gemeente=g, db_path=db_path.replace("{gemeente}", g), out_dir=out_dir.replace("{gemeente}", g),
+            exports=[e for e in alle if e.gemeente == g], **gedeeld,
+        )
         for g in codes
     ]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from wijkprofiel.ingest.rodedraden import HERKEND
+from wijkprofiel.reference.themes import HERKEND
 
 #: Steps 2 and 3 of "zicht op veelvoorkomende problematiek" (DESIGN §1), as the table asks them.
 VRAGEN = [

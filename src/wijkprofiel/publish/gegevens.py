@@ -9,6 +9,7 @@ import pandas as pd
 import shapely
 
 from wijkprofiel.errors import WijkprofielError
+from wijkprofiel.reference.areas import gemeente_van
 
 RD_NEW = 28992
 
@@ -88,7 +89,7 @@ class PubGegevens:
             return None if v is None else round(v)
         if not is_verhouding(self.indicator_info(indicator)[1]):
             return None
-        w, g = self.waarde(code, indicator, jaar), self.waarde("GM" + code[2:6], indicator, jaar)
+        w, g = self.waarde(code, indicator, jaar), self.waarde(gemeente_van(code), indicator, jaar)
         return round(100 * w / g) if w is not None and g not in (None, 0) else None
 
     @property

@@ -25,6 +25,7 @@ from wijkprofiel.publish.kaart import (
     wijk_kaart,
 )
 from wijkprofiel.publish.trends import Reeks, trend_svg
+from wijkprofiel.reference.areas import gemeente_van, wijk_van
 
 #: Key figures in "In het kort", in this order. Counts are shown beside the gemeente; shares also get an index.
 KERNCIJFERS = [
@@ -396,7 +397,7 @@ def schrijf_wijkrapport(
 ) -> Path:
     """Write {wijk}.html and its downloads into out_dir. themalagen: extra map layers as (name, indicator);
     by default one per rode draad of the wijk. achtergrond: a background map where it can be reached."""
-    gemeente = "GM" + wijk[2:6]
+    gemeente = gemeente_van(wijk)
     lagen = _kaartlagen(gegevens, gemeente, indicator, list(themalagen) or _themalagen(gegevens, wijk))
     buurt_codes = gegevens.gebieden("buurt", ouder=wijk)
     buurten = _kaart_gebieden(gegevens, buurt_codes, lagen)
@@ -456,7 +457,7 @@ def schrijf_index(
     buurten = gegevens.grenzen[(gegevens.grenzen.gebied_niveau == "buurt") & (gegevens.grenzen.gemeente_code == gemeente)]
     if not buurten.empty:
         # Wijk shapes come from dissolving buurten: separately simplified wijk polygons need not nest.
-        wijken = buurten.assign(gebied_code="WK" + buurten.gebied_code.str[2:8]).dissolve(by="gebied_code").reset_index()
+        wijken = buurten.assign(gebied_code=buurten.gebied_code.map(wijk_van)).dissolve(by="gebied_code").reset_index()
         wijken = wijken[wijken.gebied_code.isin(wijk_codes)]
         wijken = voor_het_web(wijken[["gebied_code", "geometry"]])
         wijken["gebied_naam"] = [gegevens.naam(c) for c in wijken.gebied_code]

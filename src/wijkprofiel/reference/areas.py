@@ -42,13 +42,23 @@ def niveau(code: str) -> str:
         raise WijkprofielError(f"not a CBS area code: {code!r}") from None
 
 
+def wijk_van(code: str) -> str:
+    """The wijk a buurt lies in (its code's first 6 characters after the prefix); SQL: wp_wijk_van."""
+    return "WK" + code[2:8]
+
+
+def gemeente_van(code: str) -> str:
+    """The gemeente a wijk or buurt lies in (the first 4 characters after the prefix); SQL: wp_gemeente_van."""
+    return "GM" + code[2:6]
+
+
 def ouder_code(code: str) -> str | None:
-    """The enclosing area: buurt → wijk → gemeente → None."""
+    """The enclosing area: buurt → wijk → gemeente → None; SQL: wp_ouder_van."""
     prefix = code[:2]
     if prefix == "BU":
-        return "WK" + code[2:8]
+        return wijk_van(code)
     if prefix == "WK":
-        return "GM" + code[2:6]
+        return gemeente_van(code)
     return None
 
 
@@ -56,7 +66,7 @@ def hoort_bij_gemeente(code: str | None, gemeente: str) -> bool:
     """True when the area code lies in the gemeente (GM0344 → GM0344, WK0344xx, BU0344xxxx)."""
     if not code or code[:2] not in NIVEAU_PER_PREFIX:
         return False
-    return code[2:6] == gemeente[2:6]
+    return gemeente_van(code) == gemeente_van(gemeente)
 
 
 def uit_koppeltabel(value: object, soort: str) -> str | None:

@@ -41,6 +41,9 @@ _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 _SCHEIDINGSTEKENS = re.compile(r"[;,|/]")
 
 
+#: The answers to the bespreektafel's question "herkent u dit?", on the paper form and in a loaded bespreking.
+HERKEND = ("ja", "deels", "nee")
+
 @dataclass
 class Thema:
     key: str

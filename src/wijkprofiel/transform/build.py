@@ -1,14 +1,15 @@
-"""Stage `analyseer`: refresh the reference tables, then build staging → intermediate → marts → pub."""
+"""Stage `analyseer`: refresh the reference tables, build the graph of models (staging → intermediate → marts →
+pub, SQL and Python alike, transform/graph.py), then run the audits (transform/audits.py), in one transaction."""
 
 from __future__ import annotations
 
 import logging
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
 
-from wijkprofiel.db import connect, create_sql_functions, discover_models, init_database, run_models
-from wijkprofiel.paths import sql_dir
+from wijkprofiel.db import connect, create_sql_functions, init_database
 from wijkprofiel.reference.catalogue import (
     catalogus_met_themas,
     cbs_variabelen,
@@ -17,64 +18,69 @@ from wijkprofiel.reference.catalogue import (
     teller_tekst,
 )
 from wijkprofiel.reference.themes import laad_taxonomie, schrijf_koppelingen, schrijf_themas
+from wijkprofiel.transform.audits import run_audits
 from wijkprofiel.transform.disclosure import schrijf_openbaarmaking
+from wijkprofiel.transform.graph import Node, run_in_transaction, select as graph_select, sorted_graph, sql_nodes
 from wijkprofiel.transform.kansen_placement import kansen_op_de_kaart
+from wijkprofiel.transform.profiles import TABELLEN, schrijf_profielen
 
 log = logging.getLogger(__name__)
 
 
-def build_marts(db_path: str | Path) -> list[str]:
-    """Build every model in one transaction; returns the models built, in order."""
+#: The Python models, nodes of the same graph as the SQL models: what each creates and reads.
+PYTHON_MODELS = (
+    Node(
+        "intermediate.kansen_op_de_kaart", ("intermediate.kansen_op_de_kaart",),
+        frozenset({"staging.kansen", "staging.cbs_grenzen"}), kansen_op_de_kaart, "transform/kansen_placement.py",
+    ),
+    Node(
+        "marts.openbaarmaking", ("marts.openbaarmaking",),
+        frozenset({"marts.indicator_waarden", "intermediate.cbs_gebieden", "intermediate.cbs_waarden", "raw.indicator_catalogus"}),
+        schrijf_openbaarmaking, "transform/disclosure.py",
+    ),
+    Node("marts.profielen", TABELLEN, frozenset({"marts.indicator_waarden"}), schrijf_profielen, "transform/profiles.py"),
+)
+
+
+def build_graph() -> list[Node]:
+    """Every SQL model of sql/ and every Python model, sorted once (transform/graph.py)."""
+    return sorted_graph(sql_nodes() + list(PYTHON_MODELS))
+
+
+def build_marts(db_path: str | Path, select: list[str] | None = None) -> list[str]:
+    """Build every model (or a `select`ion, see graph.select) in one transaction; returns the nodes built, in order."""
     con = connect(db_path)
     try:
         init_database(con)
-        built = bouw_modellen(con)
+        built = bouw_modellen(con, select=select)
     finally:
         con.close()
     log.info("built %d models", len(built))
     return built
 
 
-def bouw_modellen(con, *, catalogi: bool = True) -> list[str]:
-    """staging → intermediate → (kansen placed by coordinates) → marts → disclosure control → pub; all or nothing.
+def bouw_modellen(con, *, catalogi: bool = True, select: list[str] | None = None) -> list[str]:
+    """Refresh the reference tables, run the graph's nodes in order, then the audits; all or nothing.
 
-    `catalogi=False` keeps the catalogue tables as they are (tests that write their own rows).
+    `catalogi=False` keeps the reference tables as they are (tests that write their own rows).
     """
-    models = discover_models()
-    con.execute("begin transaction")
-    try:
-        create_sql_functions(con)
-        if catalogi:
-            _refresh_catalogue(con)
-            taxonomie = laad_taxonomie()
-            schrijf_themas(con, taxonomie, overschrijven=False)
-            schrijf_koppelingen(con, taxonomie)
-            ververs_indicator_catalogus(con)
-        built = run_models(con, [m for m in models if m.layer in ("staging", "intermediate")], transaction=False)
-        kansen_op_de_kaart(con)
-        marts = [m for m in models if m.layer == "marts"]
-        # Models that read the published values (marts.openbaarmaking) run after disclosure control.
-        na_openbaarmaking = _leest_openbaarmaking(marts)
-        built += run_models(con, [m for m in marts if m not in na_openbaarmaking], transaction=False)
-        schrijf_openbaarmaking(con)
-        built += run_models(con, na_openbaarmaking, transaction=False)
-        built += run_models(con, [m for m in models if m.layer == "pub"], transaction=False)
-        _comment_profile_columns(con)
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
-    return built + ["intermediate.kansen_op_de_kaart", "marts.openbaarmaking"]
+    nodes = build_graph()
+    if select:
+        nodes = graph_select(nodes, select)
+    return run_in_transaction(
+        con, nodes, before=partial(_voorbereiden, catalogi=catalogi), after=run_audits
+    )
 
 
-def _leest_openbaarmaking(marts: list) -> list:
-    """The marts that read marts.openbaarmaking, directly or through another such mart."""
-    namen = {"marts.openbaarmaking"}
-    while True:
-        erbij = {m.fqn for m in marts if m.refs() & namen} - namen
-        if not erbij:
-            return [m for m in marts if m.fqn in namen]
-        namen |= erbij
+def _voorbereiden(con, *, catalogi: bool) -> None:
+    """The shared SQL functions, and the reference tables (catalogue, themes) the models read from raw."""
+    create_sql_functions(con)
+    if catalogi:
+        _refresh_catalogue(con)
+        taxonomie = laad_taxonomie()
+        schrijf_themas(con, taxonomie, overschrijven=False)
+        schrijf_koppelingen(con, taxonomie)
+        ververs_indicator_catalogus(con)
 
 
 def ververs_indicator_catalogus(con) -> None:
@@ -111,28 +117,3 @@ def _refresh_catalogue(con) -> None:
     con.execute("delete from raw.cbs_variabelen")
     con.execute("insert into raw.cbs_variabelen by name select * from catalogus_rows")
     con.unregister("catalogus_rows")
-
-
-_PROFIEL_SLEUTELS = {
-    "gebied_code": "CBS area code as text.",
-    "gebied_naam": "Area name as CBS publishes it.",
-    "ouder_code": "Enclosing area (wijk of a buurt, gemeente of a wijk).",
-    "gemeente_code": "The gemeente the area lies in.",
-    "jaar": "Reference year.",
-}
-
-
-def _comment_profile_columns(con) -> None:
-    """The wide profiles get their indicator columns from a PIVOT, so their comments are written here,
-    from the labels and units in marts.indicator_waarden."""
-    labels = dict(
-        con.execute(
-            "select indicator, any_value(label || coalesce(' (' || eenheid || ')', '')) from marts.indicator_waarden group by 1"
-        ).fetchall()
-    )
-    columns = con.execute(
-        "select table_name, column_name from duckdb_columns() where schema_name = 'marts' and table_name like '%_profiel'"
-    ).fetchall()
-    for table, column in columns:
-        text = _PROFIEL_SLEUTELS.get(column) or labels.get(column) or column
-        con.execute(f"comment on column marts.{table}.{column} is '{text.replace(chr(39), chr(39) * 2)}'")

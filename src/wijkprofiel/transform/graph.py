@@ -30,6 +30,7 @@ MODEL_LAYERS = ("staging", "intermediate", "marts", "pub")
 #: The order of the layers; a node may read its own layer and those before it.
 LAYER_ORDER = {"raw": 0, "meta": 0, "staging": 1, "intermediate": 2, "marts": 3, "pub": 4}
 MATERIALISATIE = {"staging": "view", "intermediate": "table", "marts": "table", "pub": "view"}
+_NAMED = re.compile(r"\b(raw|meta|staging|intermediate|marts|pub)\.([a-z_][a-z0-9_]*)\b", re.IGNORECASE)
 _READS_HEADER = re.compile(r"^--\s*reads:\s*(.+)$", re.IGNORECASE | re.MULTILINE)
 
 
@@ -73,12 +74,17 @@ class SqlModel:
         if not statements:
             raise WijkprofielError(f"{self.path}: empty model")
         tree = json.loads(parser.execute("select json_serialize_sql(?)", [statements[0]]).fetchone()[0])
-        if tree.get("error"):
-            raise WijkprofielError(
-                f"{self.path}: DuckDB cannot read which tables this model uses ({tree.get('error_message')}); "
-                "declare them in a header line '-- reads: schema.table, ...'"
-            )
-        return frozenset(_qualified_tables(tree))
+        if not tree.get("error"):
+            return frozenset(_qualified_tables(tree))
+        if tree.get("error_type") == "parser":
+            # It cannot run either; ordering it by the names it mentions lets the build report DuckDB's own
+            # error for this model, in its place.
+            text = re.sub(r"--[^\n]*", "", self.sql)
+            return frozenset(f"{a}.{b}".lower() for a, b in _NAMED.findall(text))
+        raise WijkprofielError(
+            f"{self.path}: DuckDB cannot tell which tables this model reads ({tree.get('error_message')}); "
+            "declare them in a header line '-- reads: schema.table, ...'"
+        )
 
     def node(self, parser: duckdb.DuckDBPyConnection) -> Node:
         return Node(self.fqn, (self.fqn,), self.reads(parser), self.create, str(self.path))
@@ -123,6 +129,29 @@ def sql_nodes(models: list[SqlModel] | None = None) -> list[Node]:
         return [m.node(parser) for m in (models if models is not None else discover_models())]
     finally:
         parser.close()
+
+
+def run_in_transaction(con, nodes: list[Node], *, before=None, after=None) -> list[str]:
+    """In one transaction: `before(con)`, the nodes in the given order, then `after(con)` (the audits); all or
+    nothing."""
+    con.execute("begin transaction")
+    try:
+        if before is not None:
+            before(con)
+        for node in nodes:
+            node.run(con)
+        if after is not None:
+            after(con)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return [node.name for node in nodes]
+
+
+def run_models(con, models: list[SqlModel] | None = None) -> list[str]:
+    """SQL models alone (default: all of sql/), sorted and created in one transaction."""
+    return run_in_transaction(con, sorted_graph(sql_nodes(models)))
 
 
 def sorted_graph(nodes: list[Node]) -> list[Node]:

@@ -10,6 +10,8 @@ import pandas as pd
 import shapely
 from pyproj import Transformer
 
+from wijkprofiel.reference.areas import gemeente_van, wijk_van
+
 _NAAR_RD = Transformer.from_crs(4326, 28992, always_xy=True)
 
 
@@ -30,7 +32,7 @@ def kansen_op_de_kaart(con) -> int:
         punt_idx, vlak_idx = boom.query(shapely.points(x, y), predicate="within")
         for p, v in zip(punt_idx, vlak_idx):
             code = grenzen.gebied_code.iloc[v]
-            rows.append((punten.kans_id.iloc[p], code, "WK" + code[2:8], "GM" + code[2:6]))
+            rows.append((punten.kans_id.iloc[p], code, wijk_van(code), gemeente_van(code)))
     frame = pd.DataFrame(rows, columns=["kans_id", "buurtcode", "wijkcode", "gemeentecode"]).drop_duplicates("kans_id")
     con.register("_kansen_op_de_kaart", frame)
     con.execute(

@@ -35,7 +35,13 @@ from shapely.geometry.base import BaseGeometry
 
 from wijkprofiel.errors import SourceError, WijkprofielError
 from wijkprofiel.ingest.readers.public.http import HttpClient, Snapshot, laatste_snapshot, snapshot_bestanden
-from wijkprofiel.reference.areas import NIVEAU_PER_PREFIX, gemeentecode, hoort_bij_gemeente, normalise_code
+from wijkprofiel.reference.areas import (
+    NIVEAU_PER_PREFIX,
+    gemeente_van,
+    gemeentecode,
+    hoort_bij_gemeente,
+    normalise_code,
+)
 
 log = logging.getLogger(__name__)
 
@@ -268,7 +274,7 @@ def _bouw_frame(
                 f"{bron}: no {niveau} codes ({_PREFIX_PER_NIVEAU[niveau]}...); it holds {', '.join(gevonden)}"
             )
     if gemeente is not None:
-        aanwezig = sorted({"GM" + c[2:6] for c in frame["gebied_code"]})
+        aanwezig = sorted({gemeente_van(c) for c in frame["gebied_code"]})
         frame = frame[[hoort_bij_gemeente(c, gemeente) for c in frame["gebied_code"]]]
         if frame.empty:
             raise SourceError(
