@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -55,3 +57,36 @@ def test_the_python_example_runs(demo_db, capsys):
     # the test database has CBS figures only: CBS's index per wijk, as the README shows it
     assert re.search(r"Wijk 03 Overvecht\s+189\.0", uit), uit
     assert re.search(r"Wijk 03 Overvecht\s+199\.0\s+189\.0", _voorbeelden()[4][2])
+
+
+def _python_blokken() -> list[str]:
+    """Every Python block of the section, with or without shown output."""
+    return re.findall(r"```python\n(.*?)\n```", _sectie(), flags=re.S)
+
+
+def test_every_python_snippet_runs(demo_db, capsys):
+    blokken = _python_blokken()
+    assert len(blokken) == 2 and any("from_wkb" in b for b in blokken)
+    for code in blokken:
+        assert '"out/demo/wijkprofiel.duckdb"' in code
+        exec(code.replace('"out/demo/wijkprofiel.duckdb"', repr(str(demo_db))), {})  # noqa: S102 - our own README
+    # the geometry example prints the wijken's extent in degrees: Utrecht lies near 5.1 E, 52.1 N
+    laatste = capsys.readouterr().out.strip().splitlines()[-1]
+    west, zuid, oost, noord = (float(x) for x in laatste.strip("[]").split())
+    assert 4.9 < west < oost < 5.3 and 51.9 < zuid < noord < 52.2
+
+
+def test_the_duckdb_command_line_of_the_readme_opens_the_file(demo_db):
+    """`make demo` installs the duckdb command line of the same LTS line into .venv; it reads the file."""
+    (regel,) = re.findall(r"```bash\n(.*?)\n```", _sectie(), flags=re.S)
+    assert regel == ".venv/bin/duckdb -readonly out/demo/wijkprofiel.duckdb"
+    cli = Path(sys.executable).parent / "duckdb"
+    assert cli.is_file(), "the duckdb command line is not installed: pip install -e '.[dev]'"
+    uit = subprocess.run(
+        [str(cli), "-readonly", str(demo_db), "-csv", "-c", "select count(*) > 0 as gevuld from pub.indicator_waarden"],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert uit.returncode == 0, uit.stderr
+    assert uit.stdout.split() == ["gevuld", "true"]
+    versie = subprocess.run([str(cli), "--version"], capture_output=True, text=True, timeout=60).stdout
+    assert versie.startswith("v1.4.")

@@ -41,7 +41,7 @@ MODELLEN = [
     "marts.kansen_per_wijk", "marts.laatste_bespreking", "marts.thema_combinaties", "marts.vergelijkbare_wijken",
     "marts.rode_draden_bewijs", "marts.rode_draden",  # after disclosure control: they read published values
     "pub.besprekingen", "pub.bronnen", "pub.gebied_grenzen", "pub.indicator_waarden", "pub.kansen",
-    "pub.rode_draden", "pub.vergelijkbare_wijken",
+    "pub.rode_draden", "pub.themas", "pub.vergelijkbare_wijken",
 ]  # fmt: skip
 #: Python models, nodes of the same graph (placement by coordinates, disclosure control, the wide profiles).
 PYTHON_STAPPEN = ["intermediate.kansen_op_de_kaart", "marts.openbaarmaking", "marts.profielen"]
@@ -829,7 +829,7 @@ def test_echte_modellen_staan_na_hun_bronnen():
     geordend = build_graph()
     positie = {node.name: i for i, node in enumerate(geordend)}
     maker = {rel: node.name for node in geordend for rel in node.creates}
-    assert len(positie) == len(MODELLEN) + len(PYTHON_STAPPEN) == 35
+    assert len(positie) == len(MODELLEN) + len(PYTHON_STAPPEN) == 36
     assert sorted(positie) == sorted(MODELLEN + PYTHON_STAPPEN)
     # Every node runs after the nodes that create what it reads (disclosure control before the marts that read it).
     for node in geordend:
@@ -891,7 +891,8 @@ def test_elke_pub_view_heeft_comment(demo_db):
     finally:
         con.close()
     assert [v for v, _ in views] == [
-        "besprekingen", "bronnen", "gebied_grenzen", "indicator_waarden", "kansen", "rode_draden", "vergelijkbare_wijken"
+        "besprekingen", "bronnen", "gebied_grenzen", "indicator_waarden", "kansen", "rode_draden", "themas",
+        "vergelijkbare_wijken",
     ]  # fmt: skip
     assert [v for v, c in views if not (c or "").strip()] == []
 

@@ -55,4 +55,19 @@ from per_niveau
 group by grouping sets (
     (gebied_niveau, gebied_code, gemeentecode, periode_soort, periode, jaar, eind, wet, voorziening_code),
     (gebied_niveau, gebied_code, gemeentecode, periode_soort, periode, jaar, eind, wet)
-)
+);
+
+comment on table intermediate.beschikkingen_per_periode is 'Beschikkingen per area (buurt, wijk, gemeente) × period (kwartaal and jaar) × wet × voorziening, for analysts inside the gemeente: TRUE (unrounded) counts, not for publication (reports read pub.indicator_waarden). voorziening_code * is the wet''s total; rows that could not be placed in a buurt count in the gemeente only.';
+comment on column intermediate.beschikkingen_per_periode.gebied_niveau is 'buurt, wijk or gemeente.';
+comment on column intermediate.beschikkingen_per_periode.gebied_code is 'CBS area code as text: GM0344, WK034401, BU03440111.';
+comment on column intermediate.beschikkingen_per_periode.gemeente_code is 'The gemeente the area lies in.';
+comment on column intermediate.beschikkingen_per_periode.periode_soort is 'kwartaal or jaar.';
+comment on column intermediate.beschikkingen_per_periode.periode is 'The period: 2024-K3 for a kwartaal, 2024 for a jaar.';
+comment on column intermediate.beschikkingen_per_periode.jaar is 'The year the period lies in.';
+comment on column intermediate.beschikkingen_per_periode.peildatum is 'Last day of the period: lopend counts beschikkingen still running on it.';
+comment on column intermediate.beschikkingen_per_periode.wet is 'wmo, jeugdwet, participatiewet, schuldhulp or wlz.';
+comment on column intermediate.beschikkingen_per_periode.voorziening_code is 'Productcategorie of the voorziening (iStandaarden code list or the gemeente''s own); * for all voorzieningen of the wet.';
+comment on column intermediate.beschikkingen_per_periode.lopend is 'Beschikkingen running at the end of the period (or at the export''s peildatum when that is earlier).';
+comment on column intermediate.beschikkingen_per_periode.instroom is 'Beschikkingen that started during the period.';
+comment on column intermediate.beschikkingen_per_periode.uitstroom is 'Beschikkingen that ended during the period.';
+comment on column intermediate.beschikkingen_per_periode.clienten is 'Distinct clients (pseudonymised keys) with a running beschikking at the end of the period.';

@@ -26,8 +26,7 @@ tellers as (
 ),
 
 noemer_delen as (
-    select indicator, trim(unnest(string_split(noemer, '+'))) as deel, len(string_split(noemer, '+')) as delen
-    from catalogus
+    select indicator, deel, delen from raw.indicator_noemers where indicator in (select indicator from catalogus)
 ),
 
 noemers as (

@@ -25,9 +25,7 @@ with gepubliceerd as (
 ),
 
 noemer_delen as (
-    select c.indicator, trim(unnest(string_split(c.noemer, '+'))) as deel
-    from raw.indicator_catalogus c
-    where c.noemer is not null
+    select indicator, deel from raw.indicator_noemers
 ),
 
 catalogus as (

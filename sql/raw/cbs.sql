@@ -45,3 +45,11 @@ create table if not exists raw.indicator_catalogus (
 alter table raw.indicator_catalogus add column if not exists bron_tabellen varchar;        -- CBS table ids, '|'-separated
 alter table raw.indicator_catalogus add column if not exists teller_omschrijving varchar;  -- the numerator in words
 alter table raw.indicator_catalogus add column if not exists noemer_omschrijving varchar;  -- the denominator in words
+
+-- The parts of each ratio's noemer ("a+b" is a sum), split by the one rule reference/catalogue.noemer_delen and
+-- refreshed with raw.indicator_catalogus: SQL models read the parts from here instead of parsing the text again.
+create table if not exists raw.indicator_noemers (
+    indicator varchar not null,
+    deel      varchar not null,       -- one indicator of the sum
+    delen     integer not null        -- how many parts the noemer has
+);

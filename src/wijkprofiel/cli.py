@@ -341,7 +341,7 @@ def docs_dictionary_cmd(
     db: Path = DbOpt,
     out: Path = typer.Option(Path("docs/data-dictionary.md"), "--out", help="Markdown file to write."),
 ) -> None:
-    """Write the data dictionary: every marts and pub table and column with its comment."""
+    """Write the data dictionary: every marts, pub and meta table (and the documented intermediate ones) with its comments."""
     from wijkprofiel.publish.data_dictionary import data_dictionary
 
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -89,7 +89,14 @@ def init_database(con) -> None:
         con.execute(f"create schema if not exists {schema}")
     for folder in ("meta", "raw"):
         for path in sorted((sql_dir() / folder).glob("*.sql")):
+            if path.name.endswith("_comments.sql"):
+                continue
             con.execute(path.read_text(encoding="utf-8"))
+    heeft_commentaar = con.execute(
+        "select comment is not null from duckdb_tables() where schema_name = 'meta' and table_name = 'loads'"
+    ).fetchone()[0]
+    if not heeft_commentaar:
+        con.execute((sql_dir() / "meta" / "02_comments.sql").read_text(encoding="utf-8"))
 
 
 def create_sql_functions(con) -> None:

@@ -25,6 +25,7 @@ class PubGegevens:
     jaar: int                    # peiljaar of the reports: the latest year with figures
     grenzen_jaar: int | None
     rode_draden: list[dict] = field(default_factory=list)  # pub.rode_draden, per wijk in rang order
+    thema_labels: dict[str, str] = field(default_factory=dict)  # pub.themas: theme key → label
     _waarden_index: dict = field(default_factory=dict, repr=False)
     _namen: dict = field(default_factory=dict, repr=False)
     _redenen: dict = field(default_factory=dict, repr=False)
@@ -178,10 +179,11 @@ def lees_pub(con, *, jaar: int | None = None) -> PubGegevens:
     resultaat = con.execute("select * from pub.rode_draden order by wijkcode, rang")
     kolommen = [d[0] for d in resultaat.description]
     rode_draden = [dict(zip(kolommen, rij)) for rij in resultaat.fetchall()]  # lists and structs stay Python lists
+    thema_labels = dict(con.execute("select thema, label from pub.themas").fetchall())
     return PubGegevens(
         waarden=waarden, grenzen=grenzen, bronnen=bronnen, kansen=kansen, besprekingen=besprekingen,
         vergelijkbaar=vergelijkbaar,
-        jaar=jaar, grenzen_jaar=grenzen_jaar, rode_draden=rode_draden,
+        jaar=jaar, grenzen_jaar=grenzen_jaar, rode_draden=rode_draden, thema_labels=thema_labels,
     )
 
 

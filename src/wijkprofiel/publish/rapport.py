@@ -176,12 +176,10 @@ def _beschikkingen(gegevens: PubGegevens, wijk: str, gemeente: str) -> dict | No
 def _kansen(gegevens: PubGegevens, wijk: str, web_buurten: gpd.GeoDataFrame | None) -> list[dict]:
     """The wijk's kansen, one entry per kans with its theme labels; without own coordinates a kans is shown
     at its buurt's representative point (and says so)."""
-    from wijkprofiel.reference.themes import laad_taxonomie
-
     rows = gegevens.kansen[gegevens.kansen.wijkcode == wijk]
     if rows.empty:
         return []
-    labels = {k: t.label for k, t in laad_taxonomie().themas.items()}
+    labels = gegevens.thema_labels
     punten = {}
     if web_buurten is not None and not web_buurten.empty:
         punten = {c: g.representative_point() for c, g in zip(web_buurten.gebied_code, web_buurten.geometry)}
@@ -257,12 +255,10 @@ def _vergelijkbare_wijken(gegevens: PubGegevens, wijk: str) -> dict | None:
 
 
 def _vorige_bespreking(gegevens: PubGegevens, wijk: str) -> dict | None:
-    from wijkprofiel.reference.themes import laad_taxonomie
-
     rows = gegevens.besprekingen[gegevens.besprekingen.wijkcode == wijk]
     if rows.empty:
         return None
-    labels = {k: t.label for k, t in laad_taxonomie().themas.items()}
+    labels = gegevens.thema_labels
     return {
         "datum": max(rows.datum),
         "uitkomsten": [

@@ -13,6 +13,7 @@ from wijkprofiel.db import connect, create_sql_functions, init_database
 from wijkprofiel.reference.catalogue import (
     catalogus_met_themas,
     cbs_variabelen,
+    noemer_delen,
     noemer_tekst,
     tabel_ids,
     teller_tekst,
@@ -104,6 +105,15 @@ def ververs_indicator_catalogus(con) -> None:
     con.execute("delete from raw.indicator_catalogus")
     con.execute("insert into raw.indicator_catalogus by name select * from indicator_rows")
     con.unregister("indicator_rows")
+    noemers = [
+        (indicator, deel, len(delen))
+        for indicator, noemer in con.execute("select indicator, noemer from raw.indicator_catalogus").fetchall()
+        for delen in [noemer_delen(noemer)]
+        for deel in delen
+    ]
+    con.execute("delete from raw.indicator_noemers")
+    if noemers:
+        con.executemany("insert into raw.indicator_noemers values (?, ?, ?)", noemers)
 
 
 def _refresh_catalogue(con) -> None:
