@@ -46,7 +46,7 @@ select
     t.gemeente_code,
     t.jaar,
     t.indicator,
-    round(t.factor * t.teller / nullif(n.noemer, 0), 1) as waarde,
+    wp_verhouding(t.teller, n.noemer, t.factor) as waarde,
     t.teller,
     n.noemer,
     t.tabel_id,

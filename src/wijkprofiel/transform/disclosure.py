@@ -21,8 +21,10 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 
+import duckdb
 import pandas as pd
 
+from wijkprofiel.db import create_sql_functions
 from wijkprofiel.reference.catalogue import noemer_delen
 
 ONDERGRENS = 8          # true counts below this are hidden
@@ -76,6 +78,7 @@ def openbaar_maken(waarden: pd.DataFrame, gebieden: pd.DataFrame, catalogus: pd.
     _secundair(uit, waar, aantallen, gebieden)
 
     # 3. Rates follow their (rounded, possibly hidden) numerator.
+    te_berekenen: list[tuple[tuple, float, float, float]] = []
     for r in gemeente[gemeente.openbaarmaking != "aantal_personen"].itertuples(index=False):
         key = (r.gebied_code, r.jaar, r.indicator)
         teller = teller_van.get(r.indicator)
@@ -90,16 +93,32 @@ def openbaar_maken(waarden: pd.DataFrame, gebieden: pd.DataFrame, catalogus: pd.
                 if noemer is None or not noemer:
                     uit[key] = (None, reden or "noemer onbekend")
                 else:
-                    uit[key] = (round(factor_van[r.indicator] * teller_uit[0] / noemer, 1), None)
+                    te_berekenen.append((key, teller_uit[0], noemer, factor_van[r.indicator]))
         elif r.openbaarmaking == "niet_persoonsgebonden":
             uit[key] = (r.waarde, None) if not _leeg(r.waarde) else (None, "onbekend")
         else:  # an average or an unknown class of a person-based figure: not published until it has a rule
             uit[key] = (None, "geen openbaarmakingsregel")
+    for (key, *_), waarde in zip(te_berekenen, verhoudingen([rij[1:] for rij in te_berekenen])):
+        uit[key] = (waarde, None)
 
     return pd.DataFrame(
         [(c, j, i, w, w is None, reden) for (c, j, i), (w, reden) in uit.items()],
         columns=["gebied_code", "jaar", "indicator", "waarde", "onderdrukt", "reden"],
     )
+
+
+def verhoudingen(rijen: list[tuple[float, float, float]]) -> list[float | None]:
+    """Rates from (teller, noemer, factor) by the one formula every rate uses: the SQL macro wp_verhouding
+    (sql/macros/verhouding.sql), so a published rate is rounded exactly as the true one in the marts."""
+    if not rijen:
+        return []
+    con = duckdb.connect()
+    try:
+        create_sql_functions(con)
+        con.register("_rijen", pd.DataFrame(rijen, columns=["teller", "noemer", "factor"], dtype="float64"))
+        return [w for (w,) in con.execute("select wp_verhouding(teller, noemer, factor) from _rijen").fetchall()]
+    finally:
+        con.close()
 
 
 def _gepubliceerde_noemer(r, delen: list[str], gemeente_aantallen: set[str], uit: dict, waar: dict):
