@@ -86,3 +86,18 @@ def test_build_of_a_selection_rebuilds_only_that_part(demo_db, tmp_path):
         assert rijen(con, "select count(*) from marts.gebied_grenzen") == [(1,)]  # not selected, not rebuilt
     finally:
         con.close()
+
+
+def test_build_select_on_the_command_line(demo_db, tmp_path):
+    from test_cli import run_cli
+
+    db = tmp_path / "wijkprofiel.duckdb"
+    shutil.copy(demo_db, db)
+    ok = run_cli("build", "--db", db, "--select", "marts.rode_draden+", cwd=tmp_path)
+    assert ok.returncode == 0, ok.stderr
+    zonder_witruimte = lambda t: "".join(t.split())  # noqa: E731 - rich wraps long lines at 80 columns
+    assert zonder_witruimte(f"built 2 models in {db}: marts.rode_draden, pub.rode_draden") in zonder_witruimte(ok.stdout + ok.stderr)
+    fout = run_cli("build", "--db", db, "--select", "marts.bestaat_niet", cwd=tmp_path)
+    assert fout.returncode != 0
+    assert fout.stderr.strip().startswith("error: --select marts.bestaat_niet: no model marts.bestaat_niet")
+    assert "Traceback" not in fout.stderr

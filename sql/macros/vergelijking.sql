@@ -63,3 +63,33 @@ create or replace macro wp_z_score(gebied_niveau, waarde, gemiddelde, sd, bekend
     case
         when gebied_niveau <> 'gemeente' and bekend >= 3 and spreiding then round((waarde - gemiddelde) / sd, 2)
     end;
+
+-- The comparison step both marts.indicator_waarden (true values) and pub.indicator_waarden (published values) take:
+-- every row of `rijen` (a table, view or CTE name with gebied_code, gebied_niveau, gemeente_code, jaar, indicator
+-- and waarde) with the gemeente's value of the same indicator and year, and the statistics of the known values of
+-- the gemeente's areas of the same level, which wp_z_score turns into a z-score. The statistics are hash joins on
+-- small tables (one row per gemeente, level, year and indicator), cheaper than windows over the whole table.
+create or replace macro wp_vergelijkingsbasis(rijen) as table
+with r as (
+    from query_table(rijen)
+),
+gemeentewaarden as (
+    select gemeente_code, jaar, indicator, waarde as gemeente_waarde
+    from r
+    where gebied_niveau = 'gemeente'
+),
+niveaus as (
+    select
+        gemeente_code, gebied_niveau, jaar, indicator,
+        avg(waarde) as niveau_gemiddelde,
+        stddev_samp(waarde) as niveau_sd,
+        count(waarde) as niveau_bekend,
+        min(waarde) < max(waarde) as niveau_spreiding
+    from r
+    where gebied_niveau <> 'gemeente'
+    group by gemeente_code, gebied_niveau, jaar, indicator
+)
+select r.*, g.gemeente_waarde, n.niveau_gemiddelde, n.niveau_sd, n.niveau_bekend, n.niveau_spreiding
+from r
+left join gemeentewaarden g using (gemeente_code, jaar, indicator)
+left join niveaus n using (gemeente_code, gebied_niveau, jaar, indicator);

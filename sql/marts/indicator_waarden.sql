@@ -7,7 +7,8 @@
 -- consumers (privacy, pub, the wide profiles) keep working. Design decisions:
 --
 -- * Cost: the gemeente value and the z-score statistics are hash joins on small tables (the gemeente rows;
---   one aggregate row per gemeente, level, year and indicator), cheaper than sorting windows over the whole
+--   one aggregate row per gemeente, level, year and indicator; the macro wp_vergelijkingsbasis, which
+--   pub.indicator_waarden applies to the published values), cheaper than sorting windows over the whole
 --   table; the previous period is one lag() window over (gebied_code, indicator) ordered by jaar, i.e. the
 --   latest earlier year that has a row for the same area and indicator (its waarde may be NULL).
 -- * The z-score uses the unweighted mean and the sample standard deviation of the known values of the
@@ -40,39 +41,14 @@ factoren as (
     select indicator, any_value(factor) as factor from raw.indicator_catalogus group by indicator
 ),
 
-gemeentewaarden as (
-    select gemeente_code, jaar, indicator, waarde as gemeente_waarde
-    from basis
-    where gebied_niveau = 'gemeente'
-),
-
-niveaus as (
-    -- Per gemeente, level, year and indicator: the statistics of the known values for the z-score.
-    select
-        gemeente_code, gebied_niveau, jaar, indicator,
-        avg(waarde) as niveau_gemiddelde,
-        stddev_samp(waarde) as niveau_sd,
-        count(waarde) as niveau_bekend,
-        min(waarde) < max(waarde) as niveau_spreiding
-    from basis
-    where gebied_niveau <> 'gemeente'
-    group by gemeente_code, gebied_niveau, jaar, indicator
-),
-
 vergeleken as (
+    -- the gemeente's value and the z-score statistics (wp_vergelijkingsbasis), then the previous period
     select
-        basis.*,
-        gemeentewaarden.gemeente_waarde,
-        niveaus.niveau_gemiddelde,
-        niveaus.niveau_sd,
-        niveaus.niveau_bekend,
-        niveaus.niveau_spreiding,
-        lag(basis.jaar) over in_de_tijd as vorige_jaar,
-        lag(basis.waarde) over in_de_tijd as vorige_waarde
-    from basis
-    left join gemeentewaarden using (gemeente_code, jaar, indicator)
-    left join niveaus using (gemeente_code, gebied_niveau, jaar, indicator)
-    window in_de_tijd as (partition by basis.gebied_code, basis.indicator order by basis.jaar)
+        b.*,
+        lag(b.jaar) over in_de_tijd as vorige_jaar,
+        lag(b.waarde) over in_de_tijd as vorige_waarde
+    from wp_vergelijkingsbasis('basis') b
+    window in_de_tijd as (partition by b.gebied_code, b.indicator order by b.jaar)
 ),
 
 vergelijkingsparen as (

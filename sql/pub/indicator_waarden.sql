@@ -37,35 +37,14 @@ catalogus as (
     from raw.indicator_catalogus c
 ),
 
-gemeentewaarden as (
-    select gemeente_code, jaar, indicator, waarde as gemeente_waarde
-    from gepubliceerd
-    where gebied_niveau = 'gemeente'
-),
-
-niveaus as (
-    select
-        gemeente_code, gebied_niveau, jaar, indicator,
-        avg(waarde) as niveau_gemiddelde,
-        stddev_samp(waarde) as niveau_sd,
-        count(waarde) as niveau_bekend,
-        min(waarde) < max(waarde) as niveau_spreiding
-    from gepubliceerd
-    where gebied_niveau <> 'gemeente'
-    group by gemeente_code, gebied_niveau, jaar, indicator
-),
-
 vergeleken as (
+    -- the gemeente's published value and the z-score statistics of the published values (wp_vergelijkingsbasis)
     select
         p.*,
-        g.gemeente_waarde,
-        n.niveau_gemiddelde, n.niveau_sd, n.niveau_bekend, n.niveau_spreiding,
         v.waarde as vorige_waarde,
         case when p.waarde is not null and c.noemer_openbaar then t.waarde end as teller_openbaar,
         c.factor
-    from gepubliceerd p
-    left join gemeentewaarden g using (gemeente_code, jaar, indicator)
-    left join niveaus n using (gemeente_code, gebied_niveau, jaar, indicator)
+    from wp_vergelijkingsbasis('gepubliceerd') p
     left join gepubliceerd v
       on v.gebied_code = p.gebied_code and v.indicator = p.indicator and v.jaar = p.vorige_jaar
     left join catalogus c on c.indicator = p.indicator
