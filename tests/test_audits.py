@@ -62,7 +62,7 @@ def test_a_failing_audit_rolls_the_build_back(kopie):
         ("unieke_sleutels", "insert into marts.indicator_waarden select * from marts.indicator_waarden limit 1"),
         (
             "gepubliceerde_persoonsaantallen",
-            """update marts.openbaarmaking set waarde = 3, onderdrukt = false
+            """update pub.openbaarmaking set waarde = 3, onderdrukt = false
                where (gebied_code, jaar, indicator) in (
                    select (w.gebied_code, w.jaar, w.indicator) from marts.indicator_waarden w
                    join raw.indicator_catalogus c using (indicator)

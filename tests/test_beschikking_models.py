@@ -10,9 +10,7 @@ from __future__ import annotations
 import itertools
 from datetime import date
 
-from modeltest import rijen
-
-from wijkprofiel.transform.build import bouw_modellen, ververs_indicator_catalogus
+from modeltest import bouw, rijen
 
 _sha = itertools.count(1)
 _rij = itertools.count(1)
@@ -85,12 +83,6 @@ def cbs(con, jaar: int, rows) -> int:
         [[load_id, f"KWB{jaar}", jaar, code, None, None, indicator, waarde] for code, indicator, waarde in rows],
     )
     return load_id
-
-
-def bouw(con) -> None:
-    """The real build on the rows a test wrote (indicator catalogue from the package)."""
-    ververs_indicator_catalogus(con)
-    bouw_modellen(con, catalogi=False)
 
 
 # ------------------------------------------------------------------------------------ staging.beschikkingen

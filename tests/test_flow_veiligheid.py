@@ -25,7 +25,7 @@ _HALVERWEGE = textwrap.dedent("""
         time.sleep(120)
 
     build.PYTHON_MODELS = tuple(
-        dataclasses.replace(node, run=halverwege) if node.name == "marts.openbaarmaking" else node
+        dataclasses.replace(node, run=halverwege) if node.name == "pub.openbaarmaking" else node
         for node in build.PYTHON_MODELS
     )
     build.build_marts(sys.argv[1])

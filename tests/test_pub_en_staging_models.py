@@ -14,10 +14,10 @@ import hashlib
 import itertools
 import math
 import re
-from datetime import date, datetime
+from datetime import date
 
 import shapely
-from modeltest import gebied_kolommen, kolommen, rijen, schrijf_rij
+from modeltest import gebied_kolommen, kolommen, laad, rijen, rode_draden_in_woorden, schrijf_rij
 from pyproj import Transformer
 
 from wijkprofiel.transform.build import bouw_modellen
@@ -25,7 +25,6 @@ from wijkprofiel.transform.build import bouw_modellen
 GM = "GM0344"
 BU_A, BU_B, BU_C = "BU03440311", "BU03440312", "BU03440100"  # A and B in WK034403, C in WK034401
 WK_AB, WK_C = "WK034403", "WK034401"
-_sha = itertools.count(1)
 _rij = itertools.count(1)
 
 
@@ -35,15 +34,6 @@ _rij = itertools.count(1)
 def bouw(con) -> None:
     """The real build on the rows the test wrote, with the packaged catalogue, themes and koppelingen."""
     bouw_modellen(con)
-
-
-def laad(con, bron: str, *, tabel_id: str | None = "export", jaar: int | None = None, bestand: str = "/data/export.csv") -> int:
-    """One meta.loads row; returns its load_id."""
-    return con.execute(
-        """insert into meta.loads (bron, bestand, sha256, tabel_id, gemeente, jaar, via, rows_in, loaded, quarantined, geladen_op)
-           values (?, ?, ?, ?, ?, ?, 'bestand', 1, 1, 0, ?) returning load_id""",
-        [bron, bestand, f"sha-{next(_sha)}", tabel_id, GM, jaar, datetime(2025, 1, 1, 12)],
-    ).fetchone()[0]
 
 
 def cbs(con, jaar: int, rijen_: list[tuple[str, str | None, str, str]]) -> int:
@@ -463,7 +453,7 @@ def rode_draden_geval(con) -> None:
 def test_pub_rode_draden_exacte_rijen_uit_gepubliceerde_cijfers(con):
     rode_draden_geval(con)
     vragen = {t: (h, v) for t, h, v in rijen(con, "select thema, herkennen, verklaren from raw.themas")}
-    s = {  # the method's strengths, each rounded to 3 decimals as marts.rode_draden_bewijs does
+    s = {  # the method's strengths, each rounded to 3 decimals as pub.rode_draden_bewijs does
         "casuistiek WK1 geldzorgen": round(math.log((30 + 10) / (30 * 40 / 75 + 10)), 3),     # x 30, E 16
         "signalen WK1 geldzorgen": round(math.log((20 + 10) / (30 / 2 + 10)), 3),             # x 20, E 15
         "genoemd": round(math.log(1.25), 3),                                                  # named, no count
@@ -471,12 +461,13 @@ def test_pub_rode_draden_exacte_rijen_uit_gepubliceerde_cijfers(con):
         "casuistiek WK2 eenzaamheid": round(math.log((50 + 10) / (50 * 60 / 83.3 + 10)), 3),  # x 50, E 36.0
     }
     assert list(s.values()) == [0.431, 0.182, 0.223, 0.288, 0.265]
-    assert kolommen(con, "pub.rode_draden") == kolommen(con, "marts.rode_draden") == [
+    assert kolommen(con, "pub.rode_draden") == [
         "gemeente_code", "wijkcode", "wijknaam", "jaar", "thema", "thema_label", "rang", "sterkte", "status", "bronnen",
         "bewijs", "indicatoren", "herkennen", "verklaren", "kansen", "vorige_bespreking_datum", "vorige_herkend",
         "vorige_verklaring", "vorige_actie", "vorige_eigenaar", "vorige_wanneer",
     ]  # fmt: skip
-    assert rijen(con, "select * from pub.rode_draden") == [
+    # the evidence as the report says it (publish/bewijs.py)
+    assert [tuple(r.values()) for r in rode_draden_in_woorden(con)] == [
         # two independent sources point at geldzorgen and together pass 0.5: a rode draad
         (GM, WK1, "Wijk 01 West", 2024, "geldzorgen", "Geldzorgen en schulden", 1,
          round(s["casuistiek WK1 geldzorgen"] + s["signalen WK1 geldzorgen"], 2), "rode draad", ["casuistiek", "signalen"],
@@ -518,11 +509,11 @@ def test_pub_rode_draden_lekt_niets_persoonsgebonden_of_ongepubliceerds(con):
     assert rijen(con, """select gebied_code, indicator, waarde, onderdrukt from pub.indicator_waarden
                          where indicator = 'signalen_eenzaamheid' order by gebied_code""") == [
         (GM, "signalen_eenzaamheid", None, True), (WK2, "signalen_eenzaamheid", None, True)]
-    zinnen = [z for (b,) in rijen(con, "select bewijs from pub.rode_draden") for z in b]
+    zinnen = [z for r in rode_draden_in_woorden(con) for z in r["bewijs"]]
     assert not any(" 3 " in z for z in zinnen)
     getallen = {int(g) for z in zinnen for g in re.findall(r"(?<![\d,])(\d+)(?![\d,%])", z)} - {2024}
     assert getallen == {15, 20, 30, 40, 50, 60}  # 15: the average wijk, the published 30 over two wijken
     assert all(g % 5 == 0 and g >= 8 for g in getallen)
-    # pub shows the mart as it is, both ways
-    for a, b in (("pub", "marts"), ("marts", "pub")):
-        assert rijen(con, f"select * from {a}.rode_draden except all select * from {b}.rode_draden") == []
+    # and the facts behind the sentences hold no other count: each is a published one (100: the enquête's n)
+    feiten = rijen(con, "select b.aantal, b.noemer_aantal from pub.rode_draden r, unnest(r.bewijs) as t(b)")
+    assert {g for rij in feiten for g in rij if g is not None} == {30.0, 40.0, 50.0, 60.0, 100.0}

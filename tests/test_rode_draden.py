@@ -1,4 +1,4 @@
-"""intermediate.thema_aantallen, marts.rode_draden_bewijs and marts.rode_draden on a handful of hand-written
+"""intermediate.thema_aantallen, pub.rode_draden_bewijs and pub.rode_draden on a handful of hand-written
 rows, compared with an exact expected output; then the method on the demo (the built-in causes of the
 synthetic data must come out as rode draden) and its privacy (only published figures are cited).
 
@@ -13,24 +13,15 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from datetime import date, datetime
+from datetime import date
 
-from modeltest import rijen
+from modeltest import bewijs_in_woorden, laad, rijen, rode_draden_in_woorden
 
 from wijkprofiel.db import connect
 from wijkprofiel.transform.build import bouw_modellen
 
 GM, WK1, WK2 = "GM0344", "WK034401", "WK034402"
-_sha = itertools.count(1)
 _rij = itertools.count(1)
-
-
-def laad(con, bron: str, *, jaar: int | None = None, tabel_id: str = "export") -> int:
-    return con.execute(
-        """insert into meta.loads (bron, bestand, sha256, tabel_id, gemeente, jaar, via, rows_in, loaded, quarantined, geladen_op)
-           values (?, '/data/x', ?, ?, ?, ?, 'bestand', 1, 1, 0, ?) returning load_id""",
-        [bron, f"sha-{next(_sha)}", tabel_id, GM, jaar, datetime(2025, 1, 1, 12)],
-    ).fetchone()[0]
 
 
 def cbs_2024(con) -> None:
@@ -142,17 +133,17 @@ def test_thema_aantallen_gaan_door_de_openbaarmaking(con):
     ]  # fmt: skip
 
 
-# ------------------------------------------------------------------------------------------------ marts.rode_draden_bewijs
+# -------------------------------------------------------------------------------------------------- pub.rode_draden_bewijs
 
 
 def test_bewijs_sterkte_en_zinnen_uit_gepubliceerde_cijfers(con):
     klein_geval(con)
-    bewijs = rijen(con, """select wijkcode, thema, bewijsbron, indicator, waarde, gemeente_waarde, waargenomen,
-                                  round(verwacht_aantal, 2), sterkte, zin
-                           from marts.rode_draden_bewijs
-                           where thema in ('geldzorgen', 'eenzaamheid', 'psychische_problemen')
-                             and bewijsbron in ('casuistiek', 'signalen', 'enquete')
-                           order by wijkcode, thema, bewijsbron""")
+    bewijs = [
+        (b["wijkcode"], b["thema"], b["bewijsbron"], b["indicator"], b["waarde"], b["gemeente_waarde"], b["waargenomen"],
+         None if b["verwacht_aantal"] is None else round(b["verwacht_aantal"], 2), b["sterkte"], b["zin"])
+        for b in bewijs_in_woorden(con, """thema in ('geldzorgen', 'eenzaamheid', 'psychische_problemen')
+                                           and bewijsbron in ('casuistiek', 'signalen', 'enquete')""")
+    ]  # fmt: skip
     assert bewijs == [
         (WK1, "eenzaamheid", "enquete", "enquete_eenzaamheid_pct", 10.0, 20.0, 10.0, 20.0, round(sterkte(10, 20), 3),
          "Enquête: 10,0% van de respondenten noemt eenzaamheid; in de gemeente 20,0%."),
@@ -176,12 +167,12 @@ def test_bewijs_sterkte_en_zinnen_uit_gepubliceerde_cijfers(con):
     ]  # fmt: skip
 
 
-# ------------------------------------------------------------------------------------------------ marts.rode_draden
+# ------------------------------------------------------------------------------------------------- pub.rode_draden
 
 
 def test_rode_draden_status_rang_bronnen_vragen_kansen_en_vorige_bespreking(con):
     klein_geval(con)
-    rows = rijen(con, """select wijkcode, rang, thema, status, sterkte, bronnen from marts.rode_draden
+    rows = rijen(con, """select wijkcode, rang, thema, status, sterkte, bronnen from pub.rode_draden
                          order by wijkcode, rang""")
     assert rows == [
         # two independent sources point at geldzorgen and together pass 0.5
@@ -196,9 +187,10 @@ def test_rode_draden_status_rang_bronnen_vragen_kansen_en_vorige_bespreking(con)
                          where indicator in ('casuistiek_werk_en_inkomen', 'casuistiek_meedoen') and gebied_niveau = 'wijk'
                          order by 1""") == [(WK1, "secundair onderdrukt (anders terug te rekenen)"),
                                             (WK2, "secundair onderdrukt (anders terug te rekenen)")]
-    (rij,) = rijen(con, """select wijknaam, jaar, thema_label, bewijs, herkennen like '%?', verklaren like '%?', kansen,
-                                  vorige_bespreking_datum, vorige_herkend, vorige_actie, vorige_eigenaar
-                           from marts.rode_draden where wijkcode = ? and thema = 'geldzorgen'""", [WK1])
+    (r,) = rode_draden_in_woorden(con, "wijkcode = ? and thema = 'geldzorgen'", [WK1])
+    rij = (r["wijknaam"], r["jaar"], r["thema_label"], r["bewijs"], r["herkennen"].endswith("?"),
+           r["verklaren"].endswith("?"), r["kansen"], r["vorige_bespreking_datum"], r["vorige_herkend"], r["vorige_actie"],
+           r["vorige_eigenaar"])  # fmt: skip
     assert rij[:3] == ("Wijk 01 West", 2024, "Geldzorgen en schulden")
     assert rij[3] == [  # the sources that point at the theme first, strongest first
         "Wijkteam: 30 van de 40 casussen in 2024 (75,0%) gaan over geldzorgen en schulden; in de gemeente 40,0%.",
@@ -206,14 +198,14 @@ def test_rode_draden_status_rang_bronnen_vragen_kansen_en_vorige_bespreking(con)
     ]
     assert rij[4:] == (True, True, [{"naam": "Geldinloop", "soort": "inloop", "adres": "Plein 1"}],
                        date(2024, 6, 1), "deels", "Vroegsignalering", "woningcorporatie")
-    # pub shows the mart as it is
-    assert rijen(con, "select * from pub.rode_draden except all select * from marts.rode_draden") == []
+    # the privacy boundary: what rests on published values is in pub, never in marts
+    assert rijen(con, "select table_name from duckdb_tables() where schema_name = 'marts' and table_name like 'rode_draden%'") == []
 
 
 def test_rode_draden_zonder_casuistiek_of_signalen_leeg(con):
     cbs_2024(con)
     bouw_modellen(con)
-    assert rijen(con, "select count(*) from marts.rode_draden") == [(0,)]
+    assert rijen(con, "select count(*) from pub.rode_draden") == [(0,)]
 
 
 # ------------------------------------------------------------------------------------------------ the demo
@@ -222,9 +214,9 @@ def test_rode_draden_zonder_casuistiek_of_signalen_leeg(con):
 def test_demo_rode_draden_volgen_de_ingebouwde_oorzaken(demo_volledig):
     con = connect(demo_volledig, read_only=True)
     try:
-        eerste = dict(rijen(con, "select wijknaam, thema from marts.rode_draden where rang = 1 and status = 'rode draad'"))
-        rode_draden = set(rijen(con, "select wijkcode, thema from marts.rode_draden where status = 'rode draad'"))
-        bronnen = dict(rijen(con, "select wijkcode, bronnen from marts.rode_draden where thema = 'geldzorgen' and wijkcode = 'WK034403'"))
+        eerste = dict(rijen(con, "select wijknaam, thema from pub.rode_draden where rang = 1 and status = 'rode draad'"))
+        rode_draden = set(rijen(con, "select wijkcode, thema from pub.rode_draden where status = 'rode draad'"))
+        bronnen = dict(rijen(con, "select wijkcode, bronnen from pub.rode_draden where thema = 'geldzorgen' and wijkcode = 'WK034403'"))
     finally:
         con.close()
     # synth_rodedraden: geldzorgen rises with low income and bijstand (Overvecht), eenzaamheid with one-person
@@ -243,13 +235,12 @@ def test_demo_bewijs_noemt_alleen_gepubliceerde_aantallen(demo_volledig):
     """Every count a sentence cites is a published count: a multiple of 5 and at least 8 (or a CBS figure)."""
     con = connect(demo_volledig, read_only=True)
     try:
-        zinnen = rijen(con, """select b.bewijsbron, b.zin, b.waargenomen, o.waarde
-                               from marts.rode_draden_bewijs b
-                               left join marts.openbaarmaking o
-                                 on o.gebied_code = b.wijkcode and o.indicator = b.indicator and o.jaar = b.jaar
-                               where b.zin is not null""")
+        bewijs = bewijs_in_woorden(con)
+        gepubliceerd = {(g, i, j): w for g, i, j, w in rijen(con, "select gebied_code, indicator, jaar, waarde from pub.openbaarmaking")}
     finally:
         con.close()
+    zinnen = [(b["bewijsbron"], b["zin"], b["waargenomen"], gepubliceerd.get((b["wijkcode"], b["indicator"], b["jaar"])))
+              for b in bewijs if b["zin"] is not None]  # fmt: skip
     assert zinnen
     for bron, zin, waargenomen, gepubliceerd in zinnen:
         if bron in ("casuistiek", "signalen"):

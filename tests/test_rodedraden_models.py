@@ -9,37 +9,18 @@ intermediate → kansen placed by coordinates → marts → pub) and queries one
 from __future__ import annotations
 
 import itertools
-from datetime import date, datetime
+from datetime import date
 
 import shapely
-from modeltest import gebied_kolommen, rijen, schrijf_rij
+from modeltest import bouw, gebied_kolommen, laad, rijen, schrijf_rij
 from pyproj import Transformer
 
-from wijkprofiel.transform.build import bouw_modellen, ververs_indicator_catalogus
-
-_sha = itertools.count(1)
 GM = "GM0344"
 BU_A, BU_B, BU_C = "BU03440311", "BU03440312", "BU03440100"  # A and B in WK034403, C in WK034401
 WK_AB, WK_C = "WK034403", "WK034401"
 
 
 # ------------------------------------------------------------------------------------------------ helpers
-
-
-def bouw(con) -> None:
-    """The real build on the rows a test wrote (as tests/test_sql_models.py does)."""
-    ververs_indicator_catalogus(con)
-    bouw_modellen(con, catalogi=False)
-
-
-def laad(con, bron: str, *, tabel_id: str = "export", bestand: str = "/data/export.csv", via: str = "bestand",
-         loaded: int = 1) -> int:
-    """One meta.loads row; returns its load_id."""
-    return con.execute(
-        """insert into meta.loads (bron, bestand, sha256, tabel_id, gemeente, via, rows_in, loaded, quarantined, geladen_op)
-           values (?, ?, ?, ?, ?, ?, ?, ?, 0, ?) returning load_id""",
-        [bron, bestand, f"sha-{next(_sha)}", tabel_id, GM, via, loaded, loaded, datetime(2025, 1, 1, 12)],
-    ).fetchone()[0]
 
 
 _rij = itertools.count(1)

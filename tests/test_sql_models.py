@@ -7,19 +7,13 @@ matters), then one query on the model under test. The names say the rule.
 
 from __future__ import annotations
 
-import itertools
 from datetime import datetime
-from pathlib import Path
+from functools import partial
 
-import pytest
-from modeltest import kolommen, rijen
+from modeltest import bouw, kolommen, laad, rijen
 
 from wijkprofiel.db import connect, init_database, split_statements
-from wijkprofiel.errors import WijkprofielError
 from wijkprofiel.transform.build import bouw_modellen, build_graph, build_marts, ververs_indicator_catalogus
-from wijkprofiel.transform.graph import SqlModel, discover_models, run_models, sorted_graph, sql_nodes
-
-_sha = itertools.count(1)
 
 #: CBS source mapping rows with labels that differ from the catalogue's: marts take labels from the catalogue.
 CATALOGUS = [
@@ -30,7 +24,7 @@ CATALOGUS = [
 
 AFGELEID = ["aandeel_0_14", "aandeel_65_plus", "aandeel_eenpersoonshuishoudens", "bijstand_per_1000_inwoners"]
 
-#: Every SQL model, in dependency order (the build adds marts.openbaarmaking, written by wijkprofiel.privacy).
+#: Every SQL model, in dependency order (the build adds pub.openbaarmaking, written by transform/disclosure.py).
 MODELLEN = [
     "staging.beschikkingen", "staging.besprekingen", "staging.casuistiek", "staging.cbs_grenzen", "staging.cbs_kwb",
     "staging.kansen", "staging.signalen",
@@ -39,37 +33,19 @@ MODELLEN = [
     "intermediate.thema_aantallen", "intermediate.verhoudingen", "intermediate.indicator_basis", "intermediate.signalen_per_wijk",
     "marts.indicator_waarden", "marts.gebied_grenzen",
     "marts.kansen_per_wijk", "marts.laatste_bespreking", "marts.thema_combinaties", "marts.vergelijkbare_wijken",
-    "marts.rode_draden_bewijs", "marts.rode_draden",  # after disclosure control: they read published values
     "pub.besprekingen", "pub.bronnen", "pub.gebied_grenzen", "pub.indicator_waarden", "pub.kansen",
-    "pub.rode_draden", "pub.themas", "pub.vergelijkbare_wijken",
+    "pub.rode_draden_bewijs", "pub.rode_draden",  # after disclosure control: they read published values
+    "pub.themas", "pub.vergelijkbare_wijken",
 ]  # fmt: skip
 #: Python models, nodes of the same graph (placement by coordinates, disclosure control, the wide profiles).
-PYTHON_STAPPEN = ["intermediate.kansen_op_de_kaart", "marts.openbaarmaking", "marts.profielen"]
+PYTHON_STAPPEN = ["intermediate.kansen_op_de_kaart", "pub.openbaarmaking", "marts.profielen"]
 
 
 # ------------------------------------------------------------------------------------------------ helpers
 
 
-def laad(
-    con,
-    bron: str = "cbs_kwb",
-    *,
-    jaar: int | None = 2023,
-    tabel_id: str | None = "85618NED",
-    via: str = "bestand",
-    bestand: str = "/data/cbs/kwb.xlsx",
-    gemeente: str | None = "GM0344",
-    loaded: int = 1,
-    opgehaald_op: datetime | None = None,
-    geladen_op: datetime = datetime(2025, 1, 1, 12, 0),
-) -> int:
-    """One meta.loads row; returns its load_id."""
-    return con.execute(
-        """insert into meta.loads (bron, bestand, sha256, tabel_id, gemeente, jaar, via, opgehaald_op,
-                                   rows_in, loaded, quarantined, geladen_op)
-           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?) returning load_id""",
-        [bron, bestand, f"sha-{next(_sha)}", tabel_id, gemeente, jaar, via, opgehaald_op, loaded, loaded, geladen_op],
-    ).fetchone()[0]
+#: A meta.loads row of the CBS KWB file of 2023 unless a test says otherwise.
+laad = partial(laad, jaar=2023, tabel_id="85618NED", bestand="/data/cbs/kwb.xlsx")
 
 
 def kwb(con, load_id: int, rows) -> None:
@@ -88,13 +64,6 @@ def grens(con, load_id: int, jaar: int, niveau: str, code: str, naam: str | None
 
 def catalogus(con, rows=CATALOGUS) -> None:
     con.executemany("insert into raw.cbs_variabelen values (?, ?, ?, ?, ?)", rows)
-
-
-def bouw(con) -> None:
-    """The real build (models, disclosure control, pub) on the rows a test wrote; the indicator catalogue
-    comes from the package, raw.cbs_variabelen stays as the test wrote it."""
-    ververs_indicator_catalogus(con)
-    bouw_modellen(con, catalogi=False)
 
 
 # ------------------------------------------------------------------------------------------ staging.cbs_kwb
@@ -655,10 +624,10 @@ def test_pub_indicator_waarden_onderdrukt_precies_waar_waarde_null(con):
     # pub's value is the one disclosure control decided on (for CBS figures: the mart's value, unchanged).
     assert rijen(
         con,
-        """select count(*) from pub.indicator_waarden p join marts.openbaarmaking o using (gebied_code, jaar, indicator)
+        """select count(*) from pub.indicator_waarden p join pub.openbaarmaking o using (gebied_code, jaar, indicator)
            where p.waarde is not distinct from o.waarde and p.onderdrukt = o.onderdrukt
              and p.onderdrukt_reden is not distinct from o.reden""",
-    ) == rijen(con, "select count(*) from marts.openbaarmaking")
+    ) == rijen(con, "select count(*) from pub.openbaarmaking")
 
 
 def test_bouw_modellen_bouwt_alle_modellen_en_dan_de_openbaarmaking(con):
@@ -667,10 +636,10 @@ def test_bouw_modellen_bouwt_alle_modellen_en_dan_de_openbaarmaking(con):
     gebouwd = bouw_modellen(con, catalogi=False)
     assert sorted(gebouwd) == sorted(MODELLEN + PYTHON_STAPPEN)
     assert gebouwd == [node.name for node in build_graph()]
-    assert gebouwd.index("marts.openbaarmaking") < gebouwd.index("marts.rode_draden_bewijs") < gebouwd.index("marts.rode_draden")
+    assert gebouwd.index("pub.openbaarmaking") < gebouwd.index("pub.rode_draden_bewijs") < gebouwd.index("pub.rode_draden")
     # One decision per row of the mart, no more.
     assert rijen(
-        con, "select count(*), count(distinct (gebied_code, jaar, indicator)) from marts.openbaarmaking"
+        con, "select count(*), count(distinct (gebied_code, jaar, indicator)) from pub.openbaarmaking"
     ) == rijen(con, "select count(*), count(*) from marts.indicator_waarden")
 
 
@@ -745,91 +714,11 @@ def test_pub_bronnen_verouderd_na_de_drempel_van_de_soort_bron_of_uit_snapshot(c
     ]  # fmt: skip
 
 
-# ------------------------------------------------------------------------------------------------ the runner
-
-
-def _sql_map(root: Path, files: dict[str, str]) -> Path:
-    for rel, sql in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(sql, encoding="utf-8")
-    return root
-
-
-def test_run_models_is_atomair_bij_kapotte_sql(con, tmp_path):
-    eerst = _sql_map(tmp_path / "v1", {"marts/goed.sql": "select 1 as versie;\ncomment on table marts.goed is 'v1';"})
-    assert run_models(con, discover_models(eerst)) == ["marts.goed"]
-    assert rijen(con, "select versie from marts.goed") == [(1,)]
-
-    daarna = _sql_map(
-        tmp_path / "v2",
-        {
-            "marts/goed.sql": "select 2 as versie;\ncomment on table marts.goed is 'v2';",
-            "marts/nieuw.sql": "select 'nieuw' as x",
-            # Refers to both, so it runs after they have been (re)created inside the transaction.
-            "marts/kapot.sql": "select versie from marts.goed, marts.nieuw where",
-        },
-    )
-    modellen = discover_models(daarna)
-    assert in_dependency_order(modellen)[-1] == "marts.kapot"
-    with pytest.raises(WijkprofielError, match=r"marts\.kapot \(kapot\.sql\)"):
-        run_models(con, modellen)
-
-    # Nothing of the failed build is left: the earlier table, its comment, and no new tables.
-    assert rijen(con, "select versie from marts.goed") == [(1,)]
-    assert rijen(con, "select comment from duckdb_tables() where schema_name = 'marts' and table_name = 'goed'") == [("v1",)]
-    assert rijen(con, "select table_name from duckdb_tables() where schema_name = 'marts' order by 1") == [("goed",)]
-    # The connection is usable again (the transaction was rolled back, not left open).
-    assert run_models(con, discover_models(eerst)) == ["marts.goed"]
-
-
-def test_run_models_fout_in_comment_noemt_het_model_en_verandert_niets(con, tmp_path):
-    _sql_map(tmp_path / "v1", {"staging/bron.sql": "select 1 as a"})
-    run_models(con, discover_models(tmp_path / "v1"))
-    _sql_map(tmp_path / "v2", {"staging/bron.sql": "select 2 as a;\ncomment on column staging.bron.bestaat_niet is 'x';"})
-    with pytest.raises(WijkprofielError, match=r"staging\.bron"):
-        run_models(con, discover_models(tmp_path / "v2"))
-    assert rijen(con, "select a from staging.bron") == [(1,)]
-
-
-def test_run_models_leeg_model_is_een_fout(con, tmp_path):
-    _sql_map(tmp_path, {"pub/leeg.sql": "-- only a comment;\n"})
-    with pytest.raises(WijkprofielError, match="empty model"):
-        run_models(con, discover_models(tmp_path))
-
-
-def _model(fqn: str, sql: str) -> Model:
-    layer, name = fqn.split(".")
-    return SqlModel(layer, name, Path(f"{name}.sql"), sql)
-
-
-def in_dependency_order(modellen: list[SqlModel]) -> list[str]:
-    return [node.name for node in sorted_graph(sql_nodes(modellen))]
-
-
-def test_in_dependency_order_zet_model_na_wat_het_gebruikt():
-    modellen = [
-        _model("marts.a", "select * from marts.b join intermediate.c using (x)"),
-        _model("marts.b", "select * from intermediate.c -- not marts.a: comments do not count"),
-        _model("intermediate.c", "select * from staging.d"),
-        _model("staging.d", "select * from raw.cbs_kwb"),  # raw is not a model
-        _model("pub.e", "select * from marts.a"),
-    ]
-    assert in_dependency_order(modellen) == [
-        "staging.d", "intermediate.c", "marts.b", "marts.a", "pub.e"
-    ]  # fmt: skip
-
-
-def test_in_dependency_order_weigert_een_kring():
-    with pytest.raises(WijkprofielError, match="cycle"):
-        in_dependency_order([_model("marts.a", "select * from marts.b"), _model("marts.b", "select * from marts.a")])
-
-
 def test_echte_modellen_staan_na_hun_bronnen():
     geordend = build_graph()
     positie = {node.name: i for i, node in enumerate(geordend)}
     maker = {rel: node.name for node in geordend for rel in node.creates}
-    assert len(positie) == len(MODELLEN) + len(PYTHON_STAPPEN) == 36
+    assert len(positie) == len(MODELLEN) + len(PYTHON_STAPPEN) == 35
     assert sorted(positie) == sorted(MODELLEN + PYTHON_STAPPEN)
     # Every node runs after the nodes that create what it reads (disclosure control before the marts that read it).
     for node in geordend:
@@ -878,23 +767,25 @@ def test_elke_marts_tabel_heeft_comment(demo_db):
         con.close()
     assert [t for t, _ in tabellen] == [
         "buurt_profiel", "gebied_grenzen", "gemeente_profiel", "indicator_waarden", "kansen_per_wijk",
-        "laatste_bespreking", "openbaarmaking", "rode_draden", "rode_draden_bewijs", "thema_combinaties",
-        "vergelijkbare_wijken", "wijk_profiel",
+        "laatste_bespreking", "thema_combinaties", "vergelijkbare_wijken", "wijk_profiel",
     ]  # fmt: skip
     assert [t for t, c in tabellen if not (c or "").strip()] == []
 
 
-def test_elke_pub_view_heeft_comment(demo_db):
+def test_elke_pub_relatie_heeft_comment(demo_db):
     con = connect(demo_db, read_only=True)
     try:
-        views = rijen(con, "select view_name, comment from duckdb_views() where schema_name = 'pub' order by 1")
+        relaties = rijen(con, """select view_name, comment from duckdb_views() where schema_name = 'pub'
+                                 union all
+                                 select table_name, comment from duckdb_tables() where schema_name = 'pub'
+                                 order by 1""")
     finally:
         con.close()
-    assert [v for v, _ in views] == [
-        "besprekingen", "bronnen", "gebied_grenzen", "indicator_waarden", "kansen", "rode_draden", "themas",
-        "vergelijkbare_wijken",
+    assert [v for v, _ in relaties] == [
+        "besprekingen", "bronnen", "gebied_grenzen", "indicator_waarden", "kansen", "openbaarmaking", "rode_draden",
+        "rode_draden_bewijs", "themas", "vergelijkbare_wijken",
     ]  # fmt: skip
-    assert [v for v, c in views if not (c or "").strip()] == []
+    assert [v for v, c in relaties if not (c or "").strip()] == []
 
 
 def test_elke_marts_kolom_heeft_comment(demo_db):

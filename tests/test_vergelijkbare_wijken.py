@@ -6,18 +6,15 @@ an exact expected output; then the real Utrecht data (demo_db) against an indepe
 
 from __future__ import annotations
 
-import itertools
 import math
 import shutil
 import statistics
-from datetime import datetime
+from functools import partial
 
-from modeltest import rijen
+from modeltest import bouw, laad, rijen
 
 from wijkprofiel.db import connect
-from wijkprofiel.transform.build import bouw_modellen, ververs_indicator_catalogus
-
-_sha = itertools.count(1)
+from wijkprofiel.transform.build import bouw_modellen
 
 KOLOMMEN = [
     "wijkcode", "wijk_naam", "gemeente_code", "scope", "rang", "vergelijkbare_wijkcode", "vergelijkbare_wijk_naam",
@@ -54,15 +51,8 @@ NAMEN = {"WK034401": "Noord", "WK034402": "Oost", "WK034403": "Zuid", "WK034404"
 # ------------------------------------------------------------------------------------------------ helpers
 
 
-def laad(con, *, jaar: int = 2023, tabel_id: str = "85618NED", gemeente: str = "GM0344") -> int:
-    """One meta.loads row for a CBS KWB file; returns its load_id."""
-    return con.execute(
-        """insert into meta.loads (bron, bestand, sha256, tabel_id, gemeente, jaar, via, rows_in, loaded,
-                                   quarantined, geladen_op)
-           values ('cbs_kwb', '/data/cbs/kwb.xlsx', ?, ?, ?, ?, 'bestand', 1, 1, 0, ?) returning load_id""",
-        [f"sha-{next(_sha)}", tabel_id, gemeente, jaar, datetime(2025, 1, 1, 12, 0)],
-    ).fetchone()[0]
-
+#: A meta.loads row of a CBS KWB file.
+laad = partial(laad, bron="cbs_kwb", jaar=2023, tabel_id="85618NED", bestand="/data/cbs/kwb.xlsx")
 
 def kwb(con, load_id: int, rows) -> None:
     """raw.cbs_kwb rows for one load: (code, indicator, waarde, naam)."""
@@ -94,12 +84,6 @@ def wijk(con, load_id: int, code: str, profiel: dict) -> None:
         else:
             rows.append((code, kenmerk, tekst(waarde)))
     kwb(con, load_id, [(*row, NAMEN[code]) for row in rows])
-
-
-def bouw(con) -> None:
-    """The real build on the rows the test wrote; the indicator catalogue comes from the package."""
-    ververs_indicator_catalogus(con)
-    bouw_modellen(con, catalogi=False)
 
 
 def resultaat(con) -> list[tuple]:

@@ -2,8 +2,8 @@
 select 'marts.indicator_waarden' as model, concat_ws(' ', gebied_code, jaar, indicator) as sleutel, count(*) as rijen
 from marts.indicator_waarden group by gebied_code, jaar, indicator having count(*) > 1
 union all
-select 'marts.openbaarmaking', concat_ws(' ', gebied_code, jaar, indicator), count(*)
-from marts.openbaarmaking group by gebied_code, jaar, indicator having count(*) > 1
+select 'pub.openbaarmaking', concat_ws(' ', gebied_code, jaar, indicator), count(*)
+from pub.openbaarmaking group by gebied_code, jaar, indicator having count(*) > 1
 union all
 select 'marts.buurt_profiel', concat_ws(' ', gebied_code, jaar), count(*)
 from marts.buurt_profiel group by gebied_code, jaar having count(*) > 1
@@ -17,8 +17,8 @@ union all
 select 'marts.gebied_grenzen', concat_ws(' ', jaar, gebied_code), count(*)
 from marts.gebied_grenzen group by jaar, gebied_code having count(*) > 1
 union all
-select 'marts.rode_draden', concat_ws(' ', wijkcode, jaar, thema), count(*)
-from marts.rode_draden group by wijkcode, jaar, thema having count(*) > 1
+select 'pub.rode_draden', concat_ws(' ', wijkcode, jaar, thema), count(*)
+from pub.rode_draden group by wijkcode, jaar, thema having count(*) > 1
 union all
 select 'marts.laatste_bespreking', concat_ws(' ', wijkcode, thema), count(*)
 from marts.laatste_bespreking group by wijkcode, thema having count(*) > 1

@@ -1,4 +1,4 @@
--- What reports may publish: every indicator value after disclosure control (marts.openbaarmaking, written by
+-- What reports may publish: every indicator value after disclosure control (pub.openbaarmaking, written by
 -- wijkprofiel.privacy during the build), with its comparisons computed ONLY from published values: the
 -- published value of the area, of its gemeente, of the same area in the previous period and, for an interval,
 -- the published (rounded) numerator. CBS's own figures pass through unchanged, so for them this gives the
@@ -20,7 +20,7 @@ with gepubliceerd as (
         o.onderdrukt, o.reden as onderdrukt_reden,
         w.noemer, w.vorige_jaar, w.vorige_indeling_gewijzigd
     from marts.indicator_waarden w
-    join marts.openbaarmaking o
+    join pub.openbaarmaking o
       on o.gebied_code = w.gebied_code and o.jaar = w.jaar and o.indicator = w.indicator
 ),
 

@@ -1,7 +1,100 @@
--- The rode draden as reports show them. marts.rode_draden is already computed from published values only.
-select * from marts.rode_draden;
+-- materialise: table
+-- Rode draden per wijk (DESIGN §7, method and worked example in docs/rode-draden.md): the themes that come
+-- back in a wijk, ranked, each with the evidence that puts it on the list, the bespreektafel questions, what
+-- already exists in the wijk (kansen) and the outcome of the last bespreking. Like its evidence it is computed
+-- from published values only, so it lives in pub; the report says the evidence in words (publish/bewijs.py).
+--
+-- Per wijk × theme × kind of evidence (bewijsbron) the sterkte is the mean of its figures' sterkte (from
+-- pub.rode_draden_bewijs), capped at ±1 so no single source can carry a theme alone. A source points at
+-- the theme (wijst) when its sterkte is at least 0.15 (about 16% more than expected at the gemeente's rate
+-- after shrinking small numbers). The theme's sterkte is the sum over the sources that point at it.
+--   status 'rode draad':             at least two independent sources point at it and sterkte >= 0.5;
+--   status 'signaal om te toetsen':  one source points at it, or several with sterkte below 0.5.
+-- Themes no source points at are not listed. rang orders a wijk's themes: rode draden first, then by
+-- sterkte (highest first), then by theme key, so the order is fully deterministic.
+with per_bron as (
+    select gemeente_code, wijkcode, peiljaar, thema, bewijsbron,
+           greatest(-1, least(1, avg(sterkte))) as bron_sterkte
+    from pub.rode_draden_bewijs
+    where sterkte is not null
+    group by all
+),
 
-comment on view pub.rode_draden is 'Per wijk: rode draden and signalen om te toetsen with evidence, questions, kansen and the last bespreking (see marts.rode_draden).';
+per_thema as (
+    select gemeente_code, wijkcode, peiljaar, thema,
+           count(*) filter (where bron_sterkte >= 0.15) as wijzende_bronnen,
+           coalesce(sum(bron_sterkte) filter (where bron_sterkte >= 0.15), 0) as sterkte,
+           list(bewijsbron order by bron_sterkte desc, bewijsbron) filter (where bron_sterkte >= 0.15) as bronnen
+    from per_bron
+    group by all
+    having count(*) filter (where bron_sterkte >= 0.15) >= 1
+),
+
+-- The evidence the report cites: the sources that point at the theme first (strongest first), then the rest.
+-- A hidden casuïstiek figure and a partner naming the theme without a count are cited as such; another figure
+-- that is hidden or unknown says nothing at the table.
+geciteerd as (
+    select b.*, p.bron_sterkte
+    from pub.rode_draden_bewijs b
+    left join per_bron p using (wijkcode, thema, bewijsbron)
+    where b.waarde is not null or b.bewijsbron in ('casuistiek', 'signalen')
+),
+
+bewijs as (
+    select wijkcode, thema,
+           list(struct_pack(bewijsbron, indicator, label, eenheid, jaar, waarde, gemeente_waarde, aantal, noemer_aantal,
+                            vorige_waarde, verwacht_aantal, partners, sterkte)
+                order by (bron_sterkte >= 0.15) desc nulls last, bron_sterkte desc nulls last, bewijsbron,
+                         sterkte desc nulls last, indicator) as bewijs,
+           list(indicator order by (bron_sterkte >= 0.15) desc nulls last, bron_sterkte desc nulls last, bewijsbron,
+                                   sterkte desc nulls last, indicator) as indicatoren
+    from geciteerd
+    group by all
+),
+
+kansen as (
+    select wijkcode, thema, list(struct_pack(naam := naam, soort := soort, adres := adres) order by naam) as kansen
+    from marts.kansen_per_wijk
+    group by all
+),
+
+namen as (
+    select gebied_code as wijkcode, arg_max(gebied_naam, jaar) as wijknaam
+    from marts.indicator_waarden where gebied_niveau = 'wijk' group by all
+)
+
+select
+    t.gemeente_code,
+    t.wijkcode,
+    n.wijknaam,
+    t.peiljaar as jaar,
+    t.thema,
+    th.label as thema_label,
+    row_number() over (partition by t.wijkcode
+                       order by (t.wijzende_bronnen >= 2 and t.sterkte >= 0.5) desc, t.sterkte desc, t.thema)::integer as rang,
+    round(t.sterkte, 2) as sterkte,
+    case when t.wijzende_bronnen >= 2 and t.sterkte >= 0.5 then 'rode draad' else 'signaal om te toetsen' end as status,
+    t.bronnen,
+    b.bewijs,
+    b.indicatoren,
+    th.herkennen,
+    th.verklaren,
+    coalesce(k.kansen, []) as kansen,
+    l.datum as vorige_bespreking_datum,
+    l.herkend as vorige_herkend,
+    l.verklaring as vorige_verklaring,
+    l.actie as vorige_actie,
+    l.eigenaar as vorige_eigenaar,
+    l.wanneer as vorige_wanneer
+from per_thema t
+join raw.themas th using (thema)
+left join bewijs b using (wijkcode, thema)
+left join kansen k using (wijkcode, thema)
+left join namen n using (wijkcode)
+left join marts.laatste_bespreking l using (wijkcode, thema)
+order by t.wijkcode, rang;
+
+comment on table pub.rode_draden is 'Per wijk: the recurring themes (rode draden and signalen om te toetsen), ranked, with their evidence, bespreektafel questions, kansen and the last bespreking. Computed from published values only; method in docs/rode-draden.md.';
 comment on column pub.rode_draden.gemeente_code is 'The gemeente.';
 comment on column pub.rode_draden.wijkcode is 'The wijk (CBS code).';
 comment on column pub.rode_draden.wijknaam is 'The wijk''s name as CBS publishes it.';
@@ -12,7 +105,7 @@ comment on column pub.rode_draden.rang is 'Order within the wijk: rode draden fi
 comment on column pub.rode_draden.sterkte is 'Combined strength: the sum of the sterkte of the sources that point at the theme (each capped at 1).';
 comment on column pub.rode_draden.status is '''rode draad'' (at least two independent sources point at the theme and sterkte >= 0.5) or ''signaal om te toetsen''.';
 comment on column pub.rode_draden.bronnen is 'The independent sources that point at the theme, strongest first: casuistiek, voorzieningen, cbs_context, signalen, enquete.';
-comment on column pub.rode_draden.bewijs is 'The evidence as plain Dutch sentences citing published figures; the supporting sources first.';
+comment on column pub.rode_draden.bewijs is 'The evidence the report cites, as facts (source, indicator, published figure, gemeente figure, year, partners, sterkte; see pub.rode_draden_bewijs); the supporting sources first. The report says each in a sentence (publish/bewijs.py).';
 comment on column pub.rode_draden.indicatoren is 'The indicators the evidence sentences cite, in the same order as bewijs (a report can map the first one per buurt).';
 comment on column pub.rode_draden.herkennen is 'The bespreektafel question for herkennen (2.1) for this theme.';
 comment on column pub.rode_draden.verklaren is 'The bespreektafel question for verklaren (2.2) for this theme.';

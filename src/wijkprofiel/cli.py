@@ -354,8 +354,8 @@ def build_cmd(
     db: Path = DbOpt,
     select: Optional[list[str]] = typer.Option(
         None, "--select",
-        help="Build only these models: 'marts.rode_draden' alone, 'marts.rode_draden+' with everything downstream, "
-        "'+marts.rode_draden' with everything upstream (repeatable). What is not selected must have been built before.",
+        help="Build only these models: 'pub.rode_draden_bewijs' alone, 'pub.rode_draden_bewijs+' with everything downstream, "
+        "'+pub.rode_draden_bewijs' with everything upstream (repeatable). What is not selected must have been built before.",
     ),
 ) -> None:
     """Build staging → intermediate → marts → pub from what is loaded, then run the audits; all or nothing."""

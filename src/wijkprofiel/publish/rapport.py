@@ -14,6 +14,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from wijkprofiel.publish import bespreektafel, opmaak
 from wijkprofiel.publish.assets import leaflet_css, leaflet_js
+from wijkprofiel.publish.bewijs import bewijszinnen
 from wijkprofiel.publish.downloads import schrijf_downloads
 from wijkprofiel.publish.gegevens import PubGegevens, is_verhouding
 from wijkprofiel.publish.kaart import (
@@ -221,7 +222,7 @@ def _rode_draden(gegevens: PubGegevens, wijk: str) -> dict[str, list[dict]]:
             **r,
             "bronnen_tekst": [BEWIJSBRONNEN.get(b, b) for b in r["bronnen"] or []],
             "kansen": [k for k in r["kansen"] or []],
-            "bewijs": list(r["bewijs"] or []),
+            "bewijs": bewijszinnen(r),
         }
         uit["rode_draden" if r["status"] == "rode draad" else "signalen"].append(thema)
     return uit

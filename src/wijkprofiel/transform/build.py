@@ -4,7 +4,6 @@ pub, SQL and Python alike, transform/graph.py), then run the audits (transform/a
 from __future__ import annotations
 
 import logging
-from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -21,7 +20,14 @@ from wijkprofiel.reference.catalogue import (
 from wijkprofiel.reference.themes import laad_taxonomie, schrijf_koppelingen, schrijf_themas
 from wijkprofiel.transform.audits import run_audits
 from wijkprofiel.transform.disclosure import schrijf_openbaarmaking
-from wijkprofiel.transform.graph import Node, run_in_transaction, select as graph_select, sorted_graph, sql_nodes
+from wijkprofiel.transform.graph import (
+    MODEL_LAYERS,
+    Node,
+    run_in_transaction,
+    select as graph_select,
+    sorted_graph,
+    sql_nodes,
+)
 from wijkprofiel.transform.kansen_placement import kansen_op_de_kaart
 from wijkprofiel.transform.profiles import TABELLEN, schrijf_profielen
 
@@ -35,7 +41,7 @@ PYTHON_MODELS = (
         frozenset({"staging.kansen", "staging.cbs_grenzen"}), kansen_op_de_kaart, "transform/kansen_placement.py",
     ),
     Node(
-        "marts.openbaarmaking", ("marts.openbaarmaking",),
+        "pub.openbaarmaking", ("pub.openbaarmaking",),
         frozenset({"marts.indicator_waarden", "intermediate.cbs_gebieden", "intermediate.cbs_waarden", "raw.indicator_catalogus"}),
         schrijf_openbaarmaking, "transform/disclosure.py",
     ),
@@ -65,12 +71,32 @@ def bouw_modellen(con, *, catalogi: bool = True, select: list[str] | None = None
 
     `catalogi=False` keeps the reference tables as they are (tests that write their own rows).
     """
-    nodes = build_graph()
-    if select:
-        nodes = graph_select(nodes, select)
-    return run_in_transaction(
-        con, nodes, before=partial(_voorbereiden, catalogi=catalogi), after=run_audits
-    )
+    graph = build_graph()
+    nodes = graph_select(graph, select) if select else graph
+
+    def before(con) -> None:
+        _voorbereiden(con, catalogi=catalogi)
+        _drop_retired_models(con, graph)
+
+    return run_in_transaction(con, nodes, before=before, after=run_audits)
+
+
+def _drop_retired_models(con, graph: list[Node]) -> None:
+    """A relation of a model layer that no node creates any more (a model removed or moved to another layer in a
+    new version) is dropped, so an analyst never reads a table the build stopped refreshing."""
+    made = {rel for node in graph for rel in node.creates}
+    layers = ", ".join(f"'{layer}'" for layer in MODEL_LAYERS)
+    found = con.execute(
+        f"""select schema_name, table_name, 'table' from duckdb_tables()
+            where database_name = current_database() and schema_name in ({layers})
+            union all
+            select schema_name, view_name, 'view' from duckdb_views()
+            where database_name = current_database() and schema_name in ({layers}) and not internal"""
+    ).fetchall()
+    for schema, name, kind in found:
+        if f"{schema}.{name}" not in made:
+            log.info("dropping %s.%s: no model makes it any more", schema, name)
+            con.execute(f"drop {kind} {schema}.{name}")
 
 
 def _voorbereiden(con, *, catalogi: bool) -> None:

@@ -204,7 +204,7 @@ def _leeg(value) -> bool:
 
 
 def schrijf_openbaarmaking(con) -> None:
-    """Compute marts.openbaarmaking from marts.indicator_waarden (called by the build, inside its transaction)."""
+    """Compute pub.openbaarmaking from marts.indicator_waarden (called by the build, inside its transaction)."""
     waarden = con.execute(
         """select gebied_code, gebied_niveau, ouder_code, jaar, indicator, waarde, bron, openbaarmaking, noemer
            from marts.indicator_waarden"""
@@ -225,10 +225,10 @@ def schrijf_openbaarmaking(con) -> None:
     catalogus = con.execute("select indicator, teller, noemer, factor from raw.indicator_catalogus").df()
     besluit = openbaar_maken(waarden, gebieden, catalogus)
     con.register("_openbaarmaking", besluit)
-    con.execute("create or replace table marts.openbaarmaking as select * from _openbaarmaking")
+    con.execute("create or replace table pub.openbaarmaking as select * from _openbaarmaking")
     con.unregister("_openbaarmaking")
     con.execute(
-        "comment on table marts.openbaarmaking is 'Per indicator value: the published value after disclosure control "
+        "comment on table pub.openbaarmaking is 'Per indicator value: the published value after disclosure control "
         "(CBS small-number rule for gemeente figures), whether it is hidden and why.'"
     )
     for kolom, tekst in {
@@ -239,4 +239,4 @@ def schrijf_openbaarmaking(con) -> None:
         "onderdrukt": "True when the value is hidden.",
         "reden": "Why the value is hidden (minder dan 8, gebied met minder dan 50 inwoners, secundair onderdrukt, onbekend of geheim (CBS)).",
     }.items():
-        con.execute(f"comment on column marts.openbaarmaking.{kolom} is '{tekst}'")
+        con.execute(f"comment on column pub.openbaarmaking.{kolom} is '{tekst}'")

@@ -10,6 +10,13 @@ Checked once, before anything runs, so a mistake is a one-line error and not a s
 - a node reads a relation of a model layer (staging, intermediate, marts, pub) that no node creates;
 - a node reads a later layer than its own (layers run raw/meta → staging → intermediate → marts → pub);
 - two nodes create the same relation, or the reads form a cycle.
+
+The layer rule is also the privacy boundary: published (rounded, suppressed) values exist only in pub
+(pub.openbaarmaking, written by transform/disclosure.py), so nothing in marts can rest on them, and what is
+computed from them (the rode draden) is a pub model.
+
+A SQL model is a view or a table by its layer (MATERIALISATIE); a header line `-- materialise: table` makes
+one model a table where reading it is costly (the rode draden, read by every report).
 """
 
 from __future__ import annotations
@@ -32,6 +39,7 @@ LAYER_ORDER = {"raw": 0, "meta": 0, "staging": 1, "intermediate": 2, "marts": 3,
 MATERIALISATIE = {"staging": "view", "intermediate": "table", "marts": "table", "pub": "view"}
 _NAMED = re.compile(r"\b(raw|meta|staging|intermediate|marts|pub)\.([a-z_][a-z0-9_]*)\b", re.IGNORECASE)
 _READS_HEADER = re.compile(r"^--\s*reads:\s*(.+)$", re.IGNORECASE | re.MULTILINE)
+_MATERIALISE_HEADER = re.compile(r"^--\s*materialise:\s*(table|view)\s*$", re.IGNORECASE | re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -66,6 +74,11 @@ class SqlModel:
     def statements(self) -> list[str]:
         return split_statements(self.sql)
 
+    @property
+    def materialisation(self) -> str:
+        header = _MATERIALISE_HEADER.search(self.sql)
+        return header.group(1).lower() if header else MATERIALISATIE[self.layer]
+
     def reads(self, parser: duckdb.DuckDBPyConnection) -> frozenset[str]:
         declared = {r.strip().lower() for m in _READS_HEADER.findall(self.sql) for r in m.split(",") if r.strip()}
         if declared:
@@ -91,12 +104,25 @@ class SqlModel:
 
     def create(self, con) -> None:
         statements = self.statements
+        kind = self.materialisation
         try:
-            con.execute(f"create or replace {MATERIALISATIE[self.layer]} {self.fqn} as\n{statements[0]}")
+            _drop_if_other_kind(con, self.layer, self.name, kind)
+            con.execute(f"create or replace {kind} {self.fqn} as\n{statements[0]}")
             for extra in statements[1:]:
                 con.execute(extra)
         except duckdb.Error as exc:
             raise WijkprofielError(f"SQL model {self.fqn} ({self.path.name}) failed: {exc}") from exc
+
+
+def _drop_if_other_kind(con, schema: str, name: str, kind: str) -> None:
+    """A model that became a table (or a view) replaces the view (or table) an earlier build left."""
+    other = "view" if kind == "table" else "table"
+    catalogue = "duckdb_views() where view_name" if other == "view" else "duckdb_tables() where table_name"
+    found = con.execute(
+        f"select 1 from {catalogue} = ? and schema_name = ? and database_name = current_database()", [name, schema]
+    ).fetchone()
+    if found:
+        con.execute(f"drop {other} {schema}.{name}")
 
 
 def _qualified_tables(tree) -> set[str]:

@@ -1,9 +1,11 @@
+-- materialise: table
 -- The evidence behind the rode draden (DESIGN §7, method in docs/rode-draden.md): per wijk × theme, one row
--- per piece of evidence, with its strength and a plain Dutch sentence citing the figures.
+-- per piece of evidence with its facts (figure, gemeente figure, year, partners) and its strength. The report
+-- says each as a sentence (publish/bewijs.py).
 --
--- Everything here is computed from PUBLISHED values only (marts.openbaarmaking: CBS figures as CBS
--- published them, gemeente counts rounded to 5 and hidden below 8, rates from rounded counts), so a
--- sentence never cites, and a ranking never rests on, a figure the report may not show.
+-- It lives in pub because everything here is computed from PUBLISHED values only (pub.openbaarmaking: CBS
+-- figures as CBS published them, gemeente counts rounded to 5 and hidden below 8, rates from rounded counts),
+-- so a report never cites, and a ranking never rests on, a figure the report may not show.
 --
 -- Kinds of evidence (bewijsbron), each an independent source:
 --   casuistiek     the theme's share of the wijkteam's cases (casuistiek_<thema>_pct) against the gemeente;
@@ -29,7 +31,7 @@ with gepubliceerd as (
     select w.gebied_code, w.gebied_niveau, w.gebied_naam, w.ouder_code, w.gemeente_code, w.jaar,
            w.indicator, w.label, w.eenheid, o.waarde, c.teller, c.noemer, c.richting
     from marts.indicator_waarden w
-    join marts.openbaarmaking o using (gebied_code, jaar, indicator)
+    join pub.openbaarmaking o using (gebied_code, jaar, indicator)
     left join raw.indicator_catalogus c using (indicator)
 ),
 
@@ -106,14 +108,10 @@ met_vergelijking as (
         vorig_gem.waarde as vorige_gemeente_waarde,
         (select count(distinct gebied_code) from gepubliceerd x
           where x.gemeente_code = ww.gemeente_code and x.gebied_niveau = 'wijk' and x.jaar = ww.jaar) as wijken_in_gemeente,
-        -- sorted, so the sentence that names the partners is the same in every build
-        (select list_sort(list(distinct case partner
-                    when 'huisarts' then 'huisarts' when 'poh' then 'POH' when 'wijkagent' then 'wijkagent'
-                    when 'woningcorporatie' then 'woningcorporatie' when 'meldpunt_zorg_overlast' then 'meldpunt zorg & overlast'
-                    when 'ggz' then 'ggz' when 'clientenraad' then 'cliëntenraad' else 'andere partners' end))
-                 from intermediate.signalen_per_wijk s
+        -- the partners' keys, sorted, so the evidence is the same in every build
+        coalesce((select list_sort(list(distinct s.partner)) from intermediate.signalen_per_wijk s
           where s.wijkcode = ww.wijkcode and s.thema = ww.thema and s.partner <> 'enquete'
-            and (s.jaar = ww.peiljaar or s.jaar is null)) as partners
+            and (s.jaar = ww.peiljaar or s.jaar is null)), []) as partners
     from alle_items ww
     left join gepubliceerd gem
       on gem.gebied_code = ww.gemeente_code and gem.indicator = ww.indicator and gem.jaar = ww.jaar
@@ -147,65 +145,30 @@ sterkte as (
             when waarde > 0 and gemeente_waarde > 0 and teller is null then ln(waarde / gemeente_waarde)
         end as sterkte
     from verwacht
-),
-
--- Dutch number formats: 1.234 for counts, 12,3 for rates and shares.
-opgemaakt as (
-    select *,
-        replace(format('{:,}', round(waarde)::bigint), ',', '.') as w_aantal,
-        replace(format('{:.1f}', waarde), '.', ',') as w_tekst,
-        replace(format('{:.1f}', gemeente_waarde), '.', ',') as g_tekst,
-        replace(format('{:.1f}', vorige_waarde), '.', ',') as vorig_tekst,
-        replace(format('{:,}', round(aantal)::bigint), ',', '.') as aantal_tekst,
-        replace(format('{:,}', round(noemer_aantal)::bigint), ',', '.') as noemer_tekst,
-        replace(format('{:.0f}', verwacht_aantal), '.', ',') as verwacht_tekst,
-        if(eenheid = '%', '%', '') as eenheid_tekst,
-        (select lower(label) from raw.themas r where r.thema = sterkte.thema) as thema_tekst
-    from sterkte
 )
 
 select
-    gemeente_code, wijkcode, peiljaar, thema, bewijsbron, indicator, jaar, waarde, gemeente_waarde,
-    waargenomen, verwacht_aantal, round(sterkte, 3) as sterkte,
-    case
-        when bewijsbron = 'casuistiek' and waarde is null then
-            'Wijkteam: het aantal casussen over ' || thema_tekst || ' in ' || jaar || ' is te klein om te tonen.'
-        when bewijsbron = 'casuistiek' then
-            'Wijkteam: ' || coalesce(aantal_tekst || coalesce(' van de ' || noemer_tekst, '') || ' casussen in ' || jaar || ' (' || w_tekst || '%)',
-                                     w_tekst || '% van de casussen in ' || jaar)
-            || ' gaan over ' || thema_tekst || coalesce('; in de gemeente ' || g_tekst || '%', '') || '.'
-            || coalesce(' In ' || (jaar - 1) || ' was dat ' || vorig_tekst || '%.', '')
-        when bewijsbron = 'signalen' and waarde is null and len(partners) > 0 then
-            'Signalen: ' || array_to_string(partners, ', ') || ' noem' || if(len(partners) = 1, 't', 'en') || ' '
-            || thema_tekst || ' in ' || peiljaar || ' (zonder aantal, of een aantal te klein om te tonen).'
-        when bewijsbron = 'signalen' and waarde is null then null
-        when bewijsbron = 'signalen' then
-            'Signalen: ' || coalesce(array_to_string(partners, ', '), 'partners') || if(len(partners) = 1, ' meldde ', ' meldden samen ')
-            || w_aantal || ' keer ' || thema_tekst || ' in ' || jaar
-            || coalesce('; een gemiddelde wijk in de gemeente: ' || verwacht_tekst, '') || '.'
-        when bewijsbron = 'enquete' and waarde is null then null
-        when bewijsbron = 'enquete' then
-            'Enquête: ' || w_tekst || '% van de respondenten noemt ' || thema_tekst
-            || coalesce('; in de gemeente ' || g_tekst || '%', '') || '.'
-        when waarde is null then null  -- an unknown context figure says nothing at the table
-        else
-            label || ': ' || w_tekst || eenheid_tekst || coalesce(' tegen ' || g_tekst || eenheid_tekst || ' in de gemeente', '')
-            || ' (' || jaar || ').'
-    end as zin
-from opgemaakt
-where not (bewijsbron in ('signalen', 'enquete') and waarde is null and coalesce(len(partners), 0) = 0);
+    gemeente_code, wijkcode, peiljaar, thema, bewijsbron, indicator, label, eenheid, jaar, waarde, gemeente_waarde,
+    aantal, noemer_aantal, vorige_waarde, partners, waargenomen, verwacht_aantal, round(sterkte, 3) as sterkte
+from sterkte
+where not (bewijsbron in ('signalen', 'enquete') and waarde is null and len(partners) = 0);
 
-comment on table marts.rode_draden_bewijs is 'The evidence behind the rode draden: per wijk, theme and indicator the published figure, the gemeente figure, the strength and a Dutch sentence. Computed from published values only (docs/rode-draden.md).';
-comment on column marts.rode_draden_bewijs.gemeente_code is 'The gemeente.';
-comment on column marts.rode_draden_bewijs.wijkcode is 'The wijk (CBS code).';
-comment on column marts.rode_draden_bewijs.peiljaar is 'The current cycle: the latest year of the gemeente''s casuïstiek or signals (else the latest CBS year).';
-comment on column marts.rode_draden_bewijs.thema is 'Theme key (raw.themas).';
-comment on column marts.rode_draden_bewijs.bewijsbron is 'Kind of evidence, each an independent source: casuistiek, voorzieningen, cbs_context, signalen, enquete.';
-comment on column marts.rode_draden_bewijs.indicator is 'The indicator cited (marts.indicator_waarden).';
-comment on column marts.rode_draden_bewijs.jaar is 'The year of the figure: the latest up to the peiljaar in which the wijk''s value is published.';
-comment on column marts.rode_draden_bewijs.waarde is 'The wijk''s published value (NULL when hidden or unknown).';
-comment on column marts.rode_draden_bewijs.gemeente_waarde is 'The gemeente''s published value of the same indicator and year.';
-comment on column marts.rode_draden_bewijs.waargenomen is 'The published count behind the figure (x in the method), when there is one.';
-comment on column marts.rode_draden_bewijs.verwacht_aantal is 'The count expected at the gemeente''s rate (E in the method).';
-comment on column marts.rode_draden_bewijs.sterkte is 'Strength: ln((x + 10) / (E + 10)), or ln(wijk / gemeente) for a CBS share without a count; positive = more than the gemeente. NULL when the figure is hidden.';
-comment on column marts.rode_draden_bewijs.zin is 'The evidence as a plain Dutch sentence citing the published figures.';
+comment on table pub.rode_draden_bewijs is 'The evidence behind the rode draden: per wijk, theme and indicator the published figure, the gemeente figure and the strength. Computed from published values only (docs/rode-draden.md); the report says each row as a sentence.';
+comment on column pub.rode_draden_bewijs.gemeente_code is 'The gemeente.';
+comment on column pub.rode_draden_bewijs.wijkcode is 'The wijk (CBS code).';
+comment on column pub.rode_draden_bewijs.peiljaar is 'The current cycle: the latest year of the gemeente''s casuïstiek or signals (else the latest CBS year).';
+comment on column pub.rode_draden_bewijs.thema is 'Theme key (raw.themas).';
+comment on column pub.rode_draden_bewijs.bewijsbron is 'Kind of evidence, each an independent source: casuistiek, voorzieningen, cbs_context, signalen, enquete.';
+comment on column pub.rode_draden_bewijs.indicator is 'The indicator cited (pub.indicator_waarden).';
+comment on column pub.rode_draden_bewijs.jaar is 'The year of the figure: the latest up to the peiljaar in which the wijk''s value is published.';
+comment on column pub.rode_draden_bewijs.waarde is 'The wijk''s published value (NULL when hidden or unknown).';
+comment on column pub.rode_draden_bewijs.gemeente_waarde is 'The gemeente''s published value of the same indicator and year.';
+comment on column pub.rode_draden_bewijs.waargenomen is 'The published count behind the figure (x in the method), when there is one.';
+comment on column pub.rode_draden_bewijs.verwacht_aantal is 'The count expected at the gemeente''s rate (E in the method).';
+comment on column pub.rode_draden_bewijs.sterkte is 'Strength: ln((x + 10) / (E + 10)), or ln(wijk / gemeente) for a CBS share without a count; positive = more than the gemeente. NULL when the figure is hidden.';
+comment on column pub.rode_draden_bewijs.label is 'The indicator''s Dutch name.';
+comment on column pub.rode_draden_bewijs.eenheid is 'The indicator''s unit: %, per 1000 inwoners, aantal, ...';
+comment on column pub.rode_draden_bewijs.aantal is 'The wijk''s published count behind a rate or share (its teller), same year.';
+comment on column pub.rode_draden_bewijs.noemer_aantal is 'The wijk''s published count of the rate''s base (its noemer), same year, when the noemer is one indicator.';
+comment on column pub.rode_draden_bewijs.vorige_waarde is 'The wijk''s published value of the year before.';
+comment on column pub.rode_draden_bewijs.partners is 'For signals: the partners that named the theme in the peiljaar (keys of raw.signalen.partner, sorted).';

@@ -1,0 +1,77 @@
+"""publish/bewijs.py: the evidence of pub.rode_draden_bewijs said in Dutch, one sentence per fact.
+
+The facts come from the SQL models (tests/test_rode_draden.py checks them on hand-written rows); here every kind of
+sentence is checked on a fact written out by hand.
+"""
+
+from __future__ import annotations
+
+from wijkprofiel.publish.bewijs import bewijszin, bewijszinnen, partnernamen
+
+
+def feit(bewijsbron: str, **velden) -> dict:
+    leeg = dict.fromkeys(("indicator", "label", "eenheid", "waarde", "gemeente_waarde", "aantal", "noemer_aantal",
+                          "vorige_waarde", "verwacht_aantal", "sterkte"))  # fmt: skip
+    return {**leeg, "bewijsbron": bewijsbron, "jaar": 2024, "partners": [], **velden}
+
+
+def test_partners_each_once_sorted_by_name_and_unknown_ones_together():
+    assert partnernamen(["woningcorporatie", "poh", "huisarts", "overig", "onbekend"]) == [
+        "POH", "andere partners", "huisarts", "woningcorporatie"]  # fmt: skip
+    assert partnernamen(["meldpunt_zorg_overlast", "clientenraad"]) == ["cliëntenraad", "meldpunt zorg & overlast"]
+    assert partnernamen(None) == []
+
+
+def test_casuistiek_with_count_base_gemeente_and_last_year():
+    zin = bewijszin(feit("casuistiek", waarde=75.0, aantal=30.0, noemer_aantal=40.0, gemeente_waarde=40.0,
+                         vorige_waarde=62.5), "Geldzorgen en schulden", 2024)  # fmt: skip
+    assert zin == ("Wijkteam: 30 van de 40 casussen in 2024 (75,0%) gaan over geldzorgen en schulden; in de gemeente "
+                   "40,0%. In 2023 was dat 62,5%.")
+
+
+def test_casuistiek_without_count_and_hidden():
+    assert bewijszin(feit("casuistiek", waarde=12.5), "Eenzaamheid", 2024) == (
+        "Wijkteam: 12,5% van de casussen in 2024 gaan over eenzaamheid.")
+    assert bewijszin(feit("casuistiek", jaar=2023), "Eenzaamheid", 2024) == (
+        "Wijkteam: het aantal casussen over eenzaamheid in 2023 is te klein om te tonen.")
+
+
+def test_signalen_counted_named_and_silent():
+    een = feit("signalen", waarde=1250.0, partners=["woningcorporatie"], verwacht_aantal=15.4)
+    assert bewijszin(een, "Geldzorgen en schulden", 2024) == (
+        "Signalen: woningcorporatie meldde 1.250 keer geldzorgen en schulden in 2024; een gemiddelde wijk in de "
+        "gemeente: 15.")
+    samen = feit("signalen", waarde=20.0, partners=["poh", "huisarts"])
+    assert bewijszin(samen, "Eenzaamheid", 2024) == "Signalen: POH, huisarts meldden samen 20 keer eenzaamheid in 2024."
+    assert bewijszin(feit("signalen", waarde=20.0), "Eenzaamheid", 2024) == (
+        "Signalen: partners meldden samen 20 keer eenzaamheid in 2024.")
+    # named without a publishable count: the cycle's year, not the year of an older hidden figure
+    genoemd = feit("signalen", jaar=2023, partners=["ggz"])
+    assert bewijszin(genoemd, "Psychische problemen", 2024) == (
+        "Signalen: ggz noemt psychische problemen in 2024 (zonder aantal, of een aantal te klein om te tonen).")
+    assert bewijszin(feit("signalen", partners=["ggz", "wijkagent"]), "Overlast", 2024).startswith(
+        "Signalen: ggz, wijkagent noemen overlast in 2024")
+    assert bewijszin(feit("signalen"), "Overlast", 2024) is None
+
+
+def test_enquete_and_context_figures_and_what_says_nothing():
+    assert bewijszin(feit("enquete", waarde=30.0, gemeente_waarde=20.0), "Eenzaamheid", 2024) == (
+        "Enquête: 30,0% van de respondenten noemt eenzaamheid; in de gemeente 20,0%.")
+    bijstand = feit("voorzieningen", label="Bijstandsuitkeringen per 1000 inwoners", eenheid="per 1000 inwoners",
+                    waarde=61.2, gemeente_waarde=24.0, jaar=2023)
+    assert bewijszin(bijstand, "Geldzorgen en schulden", 2024) == (
+        "Bijstandsuitkeringen per 1000 inwoners: 61,2 tegen 24,0 in de gemeente (2023).")
+    laag_inkomen = feit("cbs_context", label="Huishoudens met een laag inkomen", eenheid="%", waarde=14.0)
+    assert bewijszin(laag_inkomen, "Geldzorgen en schulden", 2024) == "Huishoudens met een laag inkomen: 14,0% (2024)."
+    for bron in ("enquete", "voorzieningen", "cbs_context"):
+        assert bewijszin(feit(bron, label="x", eenheid="%"), "Eenzaamheid", 2024) is None
+
+
+def test_a_rode_draad_says_its_evidence_in_order_and_leaves_out_silent_facts():
+    rode_draad = {"thema_label": "Eenzaamheid", "jaar": 2024, "bewijs": [
+        feit("enquete", waarde=30.0), feit("signalen"), feit("casuistiek", waarde=10.0)]}
+    assert bewijszinnen(rode_draad) == [
+        "Enquête: 30,0% van de respondenten noemt eenzaamheid.",
+        "Wijkteam: 10,0% van de casussen in 2024 gaan over eenzaamheid.",
+    ]
+    assert bewijszinnen({**rode_draad, "bewijs": None}) == []
