@@ -80,6 +80,15 @@ def test_a_model_is_a_table_or_view_by_its_layer_or_its_header(con):
     assert rijen(con, "select view_name, x from duckdb_views(), pub.t where schema_name = 'pub'") == [("t", 3)]
 
 
+def test_a_pass_through_view_takes_the_column_comments_of_its_source(con):
+    _model("marts.m", "select 1 as a, 2 as b;\ncomment on column marts.m.a is 'A''s meaning.';\n"
+                      "comment on column marts.m.b is 'B.';").create(con)
+    _model("pub.p", "-- column comments from: marts.m\nselect a, b, 3 as c from marts.m;\n"
+                    "comment on column pub.p.b is 'B as published.';").create(con)
+    assert rijen(con, "select column_name, comment from duckdb_columns() where schema_name = 'pub' order by 1") == [
+        ("a", "A's meaning."), ("b", "B as published."), ("c", None)]
+
+
 def test_a_model_a_new_version_no_longer_makes_is_dropped(demo_db, tmp_path):
     db = tmp_path / "wijkprofiel.duckdb"
     shutil.copy(demo_db, db)

@@ -1,5 +1,6 @@
+-- column comments from: marts.indicator_waarden
 -- What reports may publish: every indicator value after disclosure control (pub.openbaarmaking, written by
--- wijkprofiel.privacy during the build), with its comparisons computed ONLY from published values: the
+-- transform/disclosure.py during the build), with its comparisons computed ONLY from published values: the
 -- published value of the area, of its gemeente, of the same area in the previous period and, for an interval,
 -- the published (rounded) numerator. CBS's own figures pass through unchanged, so for them this gives the
 -- comparisons of marts.indicator_waarden; for gemeente figures it gives what a reader could compute from the
@@ -78,18 +79,14 @@ select
 from grenzen;
 
 comment on view pub.indicator_waarden is 'Publishable indicator values with their comparisons, the only indicator source for reports and downloads. Every comparison is computed from published values only (the area''s, its gemeente''s, the previous period''s and the rounded numerator), so it reveals nothing disclosure control hid; for CBS figures this equals the comparisons in marts.indicator_waarden.';
-comment on column pub.indicator_waarden.gebied_code is 'CBS area code as text: GM0344, WK034401, BU03440111.';
 comment on column pub.indicator_waarden.gebied_niveau is 'gemeente, wijk or buurt.';
 comment on column pub.indicator_waarden.gebied_naam is 'Area name as CBS publishes it for that year (else the latest known name, or the code).';
-comment on column pub.indicator_waarden.ouder_code is 'Enclosing area: the wijk of a buurt, the gemeente of a wijk; NULL for a gemeente.';
-comment on column pub.indicator_waarden.gemeente_code is 'The gemeente the area lies in.';
 comment on column pub.indicator_waarden.jaar is 'Reference year of the figure.';
 comment on column pub.indicator_waarden.indicator is 'Stable indicator key; definitions in docs/indicatoren.md and raw.indicator_catalogus.';
 comment on column pub.indicator_waarden.label is 'Dutch label of the indicator.';
 comment on column pub.indicator_waarden.waarde is 'The published value: CBS figures as published; gemeente counts rounded to 5, rates from rounded counts; NULL when hidden.';
 comment on column pub.indicator_waarden.eenheid is 'Unit: aantal, %, km, per 1 000 inwoners, code, ...';
 comment on column pub.indicator_waarden.bron is 'cbs for figures CBS published (or computed from CBS counts); gemeente for figures from the gemeente''s own data, published after the CBS small-number rule.';
-comment on column pub.indicator_waarden.tabel_id is 'CBS table id the value came from, e.g. 85984NED; NULL for gemeente figures.';
 comment on column pub.indicator_waarden.ind_wbi is 'CBS IndelingswijzigingWijkenEnBuurten of this year''s area: 1 = unchanged since the previous year; NULL when CBS gives none.';
 comment on column pub.indicator_waarden.onderdrukt is 'True when the value is hidden (unknown, secret, or suppressed for privacy); shown as ".".';
 comment on column pub.indicator_waarden.onderdrukt_reden is 'Why a value is hidden (e.g. minder dan 8, secundair onderdrukt).';
@@ -101,5 +98,4 @@ comment on column pub.indicator_waarden.vorige_waarde is 'The published value of
 comment on column pub.indicator_waarden.verschil is 'waarde − vorige_waarde, both published (rounded to 6 decimals); NULL when either is hidden. Check vorige_indeling_gewijzigd first.';
 comment on column pub.indicator_waarden.vorige_indeling_gewijzigd is 'True when CBS did not confirm the area unchanged for every year after vorige_jaar up to jaar (see marts.indicator_waarden); NULL without vorige_jaar.';
 comment on column pub.indicator_waarden.interval_onder is 'Lower limit of the 95% uncertainty interval from published values: Wilson for %, Poisson (Byar) for per ..., from the published (rounded) numerator and a denominator of CBS figures; NULL when the value or its numerator is hidden, for figures without a numerator, and for a denominator from gemeente data.';
-comment on column pub.indicator_waarden.interval_boven is 'Upper limit of the 95% uncertainty interval; same method and conditions as interval_onder.';
 comment on column pub.indicator_waarden.significant is 'True when the published gemeente_waarde lies outside [interval_onder, interval_boven] (the difference may be coloured), false inside; NULL without an interval or gemeente value.';

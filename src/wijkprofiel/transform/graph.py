@@ -16,7 +16,9 @@ The layer rule is also the privacy boundary: published (rounded, suppressed) val
 computed from them (the rode draden) is a pub model.
 
 A SQL model is a view or a table by its layer (MATERIALISATIE); a header line `-- materialise: table` makes
-one model a table where reading it is costly (the rode draden, read by every report).
+one model a table where reading it is costly (the rode draden, read by every report). A header line
+`-- column comments from: marts.x` gives each column without a COMMENT of its own the comment of the same column of
+marts.x, so a pub view that passes a mart's columns through says what they hold in one place.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ LAYER_ORDER = {"raw": 0, "meta": 0, "staging": 1, "intermediate": 2, "marts": 3,
 MATERIALISATIE = {"staging": "view", "intermediate": "table", "marts": "table", "pub": "view"}
 _NAMED = re.compile(r"\b(raw|meta|staging|intermediate|marts|pub)\.([a-z_][a-z0-9_]*)\b", re.IGNORECASE)
 _READS_HEADER = re.compile(r"^--\s*reads:\s*(.+)$", re.IGNORECASE | re.MULTILINE)
+_COMMENTS_HEADER = re.compile(r"^--\s*column comments from:\s*([a-z_]+\.[a-z0-9_]+)\s*$", re.IGNORECASE | re.MULTILINE)
 _MATERIALISE_HEADER = re.compile(r"^--\s*materialise:\s*(table|view)\s*$", re.IGNORECASE | re.MULTILINE)
 
 
@@ -110,6 +113,9 @@ class SqlModel:
             con.execute(f"create or replace {kind} {self.fqn} as\n{statements[0]}")
             for extra in statements[1:]:
                 con.execute(extra)
+            inherit = _COMMENTS_HEADER.search(self.sql)
+            if inherit:
+                _inherit_column_comments(con, self.fqn, inherit.group(1).lower())
         except duckdb.Error as exc:
             raise WijkprofielError(f"SQL model {self.fqn} ({self.path.name}) failed: {exc}") from exc
 
@@ -123,6 +129,18 @@ def _drop_if_other_kind(con, schema: str, name: str, kind: str) -> None:
     ).fetchone()
     if found:
         con.execute(f"drop {other} {schema}.{name}")
+
+
+def _inherit_column_comments(con, relation: str, source: str) -> None:
+    """Every column of `relation` without a comment gets the comment of the column of the same name in `source`."""
+    query = """select column_name, comment from duckdb_columns()
+                 where database_name = current_database() and schema_name = ? and table_name = ?"""
+    own = con.execute(query, relation.split(".")).fetchall()
+    theirs = dict(con.execute(query, source.split(".")).fetchall())
+    for column, comment in own:
+        if not (comment or "").strip() and theirs.get(column):
+            tekst = theirs[column].replace("'", "''")
+            con.execute(f'comment on column {relation}."{column}" is \'{tekst}\'')
 
 
 def _qualified_tables(tree) -> set[str]:
