@@ -9,6 +9,7 @@ from wijkprofiel.publish.bewijs import bewijszin, bewijszinnen
 from wijkprofiel.transform.build import bouw_modellen, ververs_indicator_catalogus
 
 _sha = itertools.count(1)
+_rij = itertools.count(1)
 
 
 def rijen(con, sql: str, params=None) -> list[tuple]:
@@ -82,3 +83,16 @@ def bewijs_in_woorden(con, where: str = "true") -> list[dict]:
             where {where} order by wijkcode, thema, bewijsbron, indicator"""
     ))
     return [{**r, "zin": bewijszin(r, r["thema_label"], r["peiljaar"])} for r in rijen_]
+
+
+def signaal(con, load_id: int, partner: str, periode: str | None, thema: str, *, buurt: str | None = None,
+            wijk: str | None = None, aantal: int | None = None, percentage: float | None = None, n: int | None = None,
+            vraag: str | None = None, toelichting: str | None = None, publiceerbaar: bool = False,
+            bron: str = "partners", bron_periode: str = "volledig", bron_rij: int | None = None) -> None:
+    """One partner signal (or enquête answer) in raw.signalen, as the loader writes it."""
+    schrijf_rij(con, "signalen", {
+        "load_id": load_id, "bron": bron, "periode": bron_periode, "partner": partner, "signaal_periode": periode,
+        "thema": thema, "aantal": aantal, "percentage": percentage, "n": n, "vraag": vraag, "toelichting": toelichting,
+        "publiceerbaar": publiceerbaar, **gebied_kolommen(buurt, wijk), "bron_bestand": f"/data/{bron}.csv",
+        "bron_rij": bron_rij if bron_rij is not None else next(_rij),
+    })  # fmt: skip

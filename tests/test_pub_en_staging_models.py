@@ -17,7 +17,7 @@ import re
 from datetime import date
 
 import shapely
-from modeltest import gebied_kolommen, kolommen, laad, rijen, rode_draden_in_woorden, schrijf_rij
+from modeltest import gebied_kolommen, kolommen, laad, rijen, rode_draden_in_woorden, schrijf_rij, signaal
 from pyproj import Transformer
 
 from wijkprofiel.transform.build import bouw_modellen
@@ -42,18 +42,6 @@ def cbs(con, jaar: int, rijen_: list[tuple[str, str | None, str, str]]) -> int:
     con.executemany("insert into raw.cbs_kwb values (?, ?, ?, ?, ?, '1', ?, ?)",
                     [[load_id, f"KWB{jaar}", jaar, code, naam, ind, w] for code, naam, ind, w in rijen_])
     return load_id
-
-
-def signaal(con, load_id: int, partner: str, periode: str | None, thema: str, *, buurt: str | None = None,
-            wijk: str | None = None, aantal: int | None = None, percentage: float | None = None, n: int | None = None,
-            vraag: str | None = None, toelichting: str | None = None, publiceerbaar: bool = False,
-            bron: str = "partners", bron_periode: str = "volledig", bron_rij: int | None = None) -> None:
-    schrijf_rij(con, "signalen", {
-        "load_id": load_id, "bron": bron, "periode": bron_periode, "partner": partner, "signaal_periode": periode,
-        "thema": thema, "aantal": aantal, "percentage": percentage, "n": n, "vraag": vraag, "toelichting": toelichting,
-        "publiceerbaar": publiceerbaar, **gebied_kolommen(buurt, wijk), "bron_bestand": f"/data/{bron}.csv",
-        "bron_rij": bron_rij if bron_rij is not None else next(_rij),
-    })  # fmt: skip
 
 
 def kans(con, load_id: int, naam: str, themas: list[str], *, buurt: str | None = None, wijk: str | None = None,

@@ -15,7 +15,7 @@ import math
 import re
 from datetime import date
 
-from modeltest import bewijs_in_woorden, laad, rijen, rode_draden_in_woorden
+from modeltest import bewijs_in_woorden, laad, rijen, rode_draden_in_woorden, signaal
 
 from wijkprofiel.db import connect
 from wijkprofiel.transform.build import bouw_modellen
@@ -42,16 +42,6 @@ def casussen(con, load_id: int, wijk: str, aantal: int, thema: str, *, eerste: i
         )
 
 
-def signaal(con, load_id: int, partner: str, wijk: str, thema: str, *, aantal=None, percentage=None, n=None,
-            periode: str = "2024", bron: str = "partners") -> None:
-    con.execute(
-        """insert into raw.signalen (load_id, bron, periode, partner, signaal_periode, thema, aantal, percentage, n,
-               vraag, toelichting, publiceerbaar, buurtcode, wijkcode, gemeentecode, plaatsing, bron_bestand, bron_rij)
-           values (?, ?, 'volledig', ?, ?, ?, ?, ?, ?, null, null, false, null, ?, ?, 'wijkcode', '/data/s.csv', ?)""",
-        [load_id, bron, partner, periode, thema, aantal, percentage, n, wijk, GM, next(_rij)],
-    )
-
-
 def klein_geval(con) -> None:
     """WK01: 30 of 40 cases about geldzorgen (gemeente 40 of 100), the woningcorporatie reports geldzorgen 20
     times (WK02 10 times); WK02: 5 cases about eenzaamheid (hidden), the enquête 30% of 100 (WK01 10% of 100),
@@ -64,12 +54,12 @@ def klein_geval(con) -> None:
     casussen(con, c, WK2, 5, "eenzaamheid", eerste=10)
     casussen(con, c, WK2, 45, "meedoen", eerste=15)
     s = laad(con, "signalen", tabel_id="partners")
-    signaal(con, s, "woningcorporatie", WK1, "geldzorgen", aantal=20)
-    signaal(con, s, "woningcorporatie", WK2, "geldzorgen", aantal=10)
-    signaal(con, s, "ggz", WK2, "psychische_problemen")
+    signaal(con, s, "woningcorporatie", "2024", "geldzorgen", wijk=WK1, aantal=20)
+    signaal(con, s, "woningcorporatie", "2024", "geldzorgen", wijk=WK2, aantal=10)
+    signaal(con, s, "ggz", "2024", "psychische_problemen", wijk=WK2)
     e = laad(con, "enquete", tabel_id="enquete")
-    signaal(con, e, "enquete", WK1, "eenzaamheid", percentage=10.0, n=100, periode="onbekend", bron="enquete")
-    signaal(con, e, "enquete", WK2, "eenzaamheid", percentage=30.0, n=100, periode="onbekend", bron="enquete")
+    signaal(con, e, "enquete", "onbekend", "eenzaamheid", wijk=WK1, percentage=10.0, n=100, bron="enquete")
+    signaal(con, e, "enquete", "onbekend", "eenzaamheid", wijk=WK2, percentage=30.0, n=100, bron="enquete")
     b = laad(con, "besprekingen", tabel_id="bespreking")
     con.execute(
         """insert into raw.besprekingen (load_id, bron, periode, datum, thema, herkend, verklaring, actie, eigenaar,

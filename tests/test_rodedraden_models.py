@@ -12,7 +12,7 @@ import itertools
 from datetime import date
 
 import shapely
-from modeltest import bouw, gebied_kolommen, laad, rijen, schrijf_rij
+from modeltest import bouw, gebied_kolommen, laad, rijen, schrijf_rij, signaal
 from pyproj import Transformer
 
 GM = "GM0344"
@@ -32,16 +32,6 @@ def casus(con, load_id: int, key: str, datum: date, thema: str, buurt: str | Non
         "load_id": load_id, "bron": bron, "periode": periode, "casus_key": key, "wijkteam": "Noord",
         "registratiedatum": datum, "thema": thema, **gebied_kolommen(buurt), "bron_bestand": "/data/export.csv",
         "bron_rij": next(_rij),
-    })
-
-
-def signaal(con, load_id: int, partner: str, periode: str, thema: str, *, buurt: str | None = None, wijk: str | None = None,
-            aantal: int | None = None, percentage: float | None = None, n: int | None = None, toelichting: str | None = None,
-            publiceerbaar: bool = False, bron: str = "partners", bron_periode: str = "volledig") -> None:
-    schrijf_rij(con, "signalen", {
-        "load_id": load_id, "bron": bron, "periode": bron_periode, "partner": partner, "signaal_periode": periode,
-        "thema": thema, "aantal": aantal, "percentage": percentage, "n": n, "vraag": None, "toelichting": toelichting,
-        "publiceerbaar": publiceerbaar, **gebied_kolommen(buurt, wijk), "bron_bestand": "/data/signalen.csv", "bron_rij": next(_rij),
     })
 
 
