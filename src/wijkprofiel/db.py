@@ -24,6 +24,24 @@ _LOCK_WAIT_SECONDS = 30.0
 log = logging.getLogger(__name__)
 
 
+def sql_tekst(value: object) -> str:
+    """A value as the inside of a SQL string literal, for statements that take no parameters (ATTACH, COMMENT ON)."""
+    return str(value).replace("'", "''")
+
+
+def relations(con, schemas: tuple[str, ...]) -> dict[str, str]:
+    """The tables and views of `schemas` in the connection's own database: 'schema.name' → 'table' or 'view'."""
+    rows = con.execute(
+        """select schema_name, table_name, 'table' from duckdb_tables()
+           where database_name = current_database() and list_contains(?, schema_name)
+           union all
+           select schema_name, view_name, 'view' from duckdb_views()
+           where database_name = current_database() and list_contains(?, schema_name) and not internal""",
+        [list(schemas), list(schemas)],
+    ).fetchall()
+    return {f"{schema}.{name}": kind for schema, name, kind in rows}
+
+
 def split_statements(sql: str) -> list[str]:
     """Split on `;` outside quotes and comments. (duckdb.extract_statements rewrites PIVOT into several.)"""
     statements, current, i, quote = [], [], 0, None

@@ -26,7 +26,7 @@ from typing import Callable
 
 import duckdb
 
-from wijkprofiel.db import connect, create_sql_functions, init_database, split_statements
+from wijkprofiel.db import connect, create_sql_functions, init_database, split_statements, sql_tekst
 from wijkprofiel.errors import SourceError
 from wijkprofiel.ingest import pseudonymise as pseudoniem
 from wijkprofiel.ingest.koppeltabel import heeft_koppeltabel, ingest_koppeltabel
@@ -149,7 +149,7 @@ def _schrijf(mem, db_path, soort: Bronsoort, invoer: Invoer, bron: str, periode:
             "run `wijkprofiel ingest koppeltabel FILE` or pass --koppeltabel"
         )
     bestand = str(invoer.pad)
-    mem.execute(f"attach '{_sql_tekst(db_path)}' as doel")
+    mem.execute(f"attach '{sql_tekst(db_path)}' as doel")
     try:
         if heeft_adres:
             mem.execute(
@@ -247,11 +247,6 @@ def _schrijf(mem, db_path, soort: Bronsoort, invoer: Invoer, bron: str, periode:
         soort.naam, bestand, rows_in, loaded, quarantined, load_id=load_id, toelichting=_toelichting(invoer, periode),
         geplaatst=geplaatst, niet_geplaatst=niet, waarschuwingen=tuple(waarschuwingen),
     )
-
-
-def _sql_tekst(value: object) -> str:
-    """A value as the inside of a SQL string literal (ATTACH takes no parameters)."""
-    return str(value).replace("'", "''")
 
 
 def _meest_voorkomende_gemeente(mem) -> str | None:

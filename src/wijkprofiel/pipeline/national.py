@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from wijkprofiel.db import connect, create_sql_functions
+from wijkprofiel.db import connect, create_sql_functions, sql_tekst
 from wijkprofiel.errors import WijkprofielError
 
 log = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ def bouw_landelijk(db_paths: dict[str, str | Path], doel: str | Path) -> Path:
             # The same lock wait as every other writer; read-only, so it never changes a gemeente file.
             connect(pad, read_only=True).close()
             alias = f"db_{gemeente.lower()}"
-            con.execute(f"attach '{_sql_tekst(pad)}' as {alias} (read_only)")
+            con.execute(f"attach '{sql_tekst(pad)}' as {alias} (read_only)")
             aliassen[gemeente] = alias
         tabellen = _tabellen(con, aliassen)
         # pub views call the shared SQL macros unqualified; reading them from here resolves them in this file.
@@ -59,7 +59,7 @@ def bouw_landelijk(db_paths: dict[str, str | Path], doel: str | Path) -> Path:
                 [bronnen[0], schema, tabel] * 2,
             ).fetchone()
             if commentaar and commentaar[0]:
-                con.execute(f"comment on table {schema}.{tabel} is '{_sql_tekst(commentaar[0])}'")
+                con.execute(f"comment on table {schema}.{tabel} is '{sql_tekst(commentaar[0])}'")
         for alias in aliassen.values():
             con.execute(f"detach {alias}")
         con.execute("checkpoint")
@@ -86,7 +86,3 @@ def _tabellen(con, aliassen: dict[str, str]) -> dict[tuple[str, str], list[str]]
             if schema in SCHEMAS:
                 gevonden.setdefault((schema, tabel), []).append(alias)
     return gevonden
-
-
-def _sql_tekst(text) -> str:
-    return str(text).replace("'", "''")

@@ -21,8 +21,8 @@ from wijkprofiel.reference.themes import laad_taxonomie, schrijf_koppelingen, sc
 from wijkprofiel.transform.audits import run_audits
 from wijkprofiel.transform.disclosure import schrijf_openbaarmaking
 from wijkprofiel.transform.graph import (
-    MODEL_LAYERS,
     Node,
+    drop_retired_models,
     run_in_transaction,
     select as graph_select,
     sorted_graph,
@@ -76,27 +76,9 @@ def bouw_modellen(con, *, catalogi: bool = True, select: list[str] | None = None
 
     def before(con) -> None:
         _voorbereiden(con, catalogi=catalogi)
-        _drop_retired_models(con, graph)
+        drop_retired_models(con, graph)
 
     return run_in_transaction(con, nodes, before=before, after=run_audits)
-
-
-def _drop_retired_models(con, graph: list[Node]) -> None:
-    """A relation of a model layer that no node creates any more (a model removed or moved to another layer in a
-    new version) is dropped, so an analyst never reads a table the build stopped refreshing."""
-    made = {rel for node in graph for rel in node.creates}
-    layers = ", ".join(f"'{layer}'" for layer in MODEL_LAYERS)
-    found = con.execute(
-        f"""select schema_name, table_name, 'table' from duckdb_tables()
-            where database_name = current_database() and schema_name in ({layers})
-            union all
-            select schema_name, view_name, 'view' from duckdb_views()
-            where database_name = current_database() and schema_name in ({layers}) and not internal"""
-    ).fetchall()
-    for schema, name, kind in found:
-        if f"{schema}.{name}" not in made:
-            log.info("dropping %s.%s: no model makes it any more", schema, name)
-            con.execute(f"drop {kind} {schema}.{name}")
 
 
 def _voorbereiden(con, *, catalogi: bool) -> None:

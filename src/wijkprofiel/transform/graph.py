@@ -24,6 +24,7 @@ marts.x, so a pub view that passes a mart's columns through says what they hold 
 from __future__ import annotations
 
 import json
+import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +32,7 @@ from typing import Callable
 
 import duckdb
 
-from wijkprofiel.db import split_statements
+from wijkprofiel.db import relations, split_statements, sql_tekst
 from wijkprofiel.errors import WijkprofielError
 from wijkprofiel.paths import sql_dir
 
@@ -39,6 +40,7 @@ MODEL_LAYERS = ("staging", "intermediate", "marts", "pub")
 #: The order of the layers; a node may read its own layer and those before it.
 LAYER_ORDER = {"raw": 0, "meta": 0, "staging": 1, "intermediate": 2, "marts": 3, "pub": 4}
 MATERIALISATIE = {"staging": "view", "intermediate": "table", "marts": "table", "pub": "view"}
+log = logging.getLogger(__name__)
 _NAMED = re.compile(r"\b(raw|meta|staging|intermediate|marts|pub)\.([a-z_][a-z0-9_]*)\b", re.IGNORECASE)
 _READS_HEADER = re.compile(r"^--\s*reads:\s*(.+)$", re.IGNORECASE | re.MULTILINE)
 _COMMENTS_HEADER = re.compile(r"^--\s*column comments from:\s*([a-z_]+\.[a-z0-9_]+)\s*$", re.IGNORECASE | re.MULTILINE)
@@ -122,13 +124,19 @@ class SqlModel:
 
 def _drop_if_other_kind(con, schema: str, name: str, kind: str) -> None:
     """A model that became a table (or a view) replaces the view (or table) an earlier build left."""
-    other = "view" if kind == "table" else "table"
-    catalogue = "duckdb_views() where view_name" if other == "view" else "duckdb_tables() where table_name"
-    found = con.execute(
-        f"select 1 from {catalogue} = ? and schema_name = ? and database_name = current_database()", [name, schema]
-    ).fetchone()
-    if found:
-        con.execute(f"drop {other} {schema}.{name}")
+    existing = relations(con, (schema,)).get(f"{schema}.{name}")
+    if existing and existing != kind:
+        con.execute(f"drop {existing} {schema}.{name}")
+
+
+def drop_retired_models(con, nodes: list[Node]) -> None:
+    """A relation of a model layer that no node creates any more (a model removed or moved to another layer in a
+    new version) is dropped, so an analyst never reads a table the build stopped refreshing."""
+    made = {rel for node in nodes for rel in node.creates}
+    for relation, kind in relations(con, MODEL_LAYERS).items():
+        if relation not in made:
+            log.info("dropping %s: no model makes it any more", relation)
+            con.execute(f"drop {kind} {relation}")
 
 
 def _inherit_column_comments(con, relation: str, source: str) -> None:
@@ -139,8 +147,7 @@ def _inherit_column_comments(con, relation: str, source: str) -> None:
     theirs = dict(con.execute(query, source.split(".")).fetchall())
     for column, comment in own:
         if not (comment or "").strip() and theirs.get(column):
-            tekst = theirs[column].replace("'", "''")
-            con.execute(f'comment on column {relation}."{column}" is \'{tekst}\'')
+            con.execute(f'comment on column {relation}."{column}" is \'{sql_tekst(theirs[column])}\'')
 
 
 def _qualified_tables(tree) -> set[str]:
