@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import datetime
+from datetime import date, datetime
 
 from wijkprofiel.publish.bewijs import bewijszin, bewijszinnen
 from wijkprofiel.transform.build import bouw_modellen, ververs_indicator_catalogus
@@ -48,12 +48,14 @@ def laad(
     ).fetchone()[0]
 
 
-def bouw(con) -> None:
-    """The real build (models, disclosure control, pub, audits) on the rows a test wrote, with the packaged indicator
-    catalogue; raw.cbs_variabelen, raw.themas and raw.thema_koppelingen stay as the test (or init_database) wrote them.
-    A test that needs the packaged themes and koppelingen calls bouw_modellen(con) itself."""
-    ververs_indicator_catalogus(con)
-    bouw_modellen(con, catalogi=False)
+def bouw(con, *modellen: str, catalogi: bool = False) -> None:
+    """The real build on the rows a test wrote: the `modellen` a test reads and every model upstream of them (all
+    models when none are named), then the audits of what was built, with the packaged indicator catalogue.
+    raw.cbs_variabelen, raw.themas and raw.thema_koppelingen stay as the test (or init_database) wrote them, unless
+    `catalogi`: then the packaged themes and koppelingen are written too."""
+    if not catalogi:
+        ververs_indicator_catalogus(con)
+    bouw_modellen(con, catalogi=catalogi, select=[f"+{m}" for m in modellen] or None)
 
 
 def schrijf_rij(con, tabel: str, rij: dict) -> None:
@@ -95,4 +97,58 @@ def signaal(con, load_id: int, partner: str, periode: str | None, thema: str, *,
         "thema": thema, "aantal": aantal, "percentage": percentage, "n": n, "vraag": vraag, "toelichting": toelichting,
         "publiceerbaar": publiceerbaar, **gebied_kolommen(buurt, wijk), "bron_bestand": f"/data/{bron}.csv",
         "bron_rij": bron_rij if bron_rij is not None else next(_rij),
+    })  # fmt: skip
+
+
+def cbs(con, jaar: int, rows: list[tuple[str, str | None, str, str | None]], *, tabel_id: str | None = None,
+        ind_wbi: str | None = "1") -> int:
+    """One CBS KWB release of `jaar` with (gebied_code, gebied_naam, indicator, waarde) rows; returns its load_id."""
+    tabel_id = tabel_id or f"KWB{jaar}"
+    load_id = laad(con, "cbs_kwb", tabel_id=tabel_id, jaar=jaar, bestand=f"/data/cbs/kwb-{jaar}.xlsx", loaded=len(rows))
+    con.executemany(
+        "insert into raw.cbs_kwb values (?, ?, ?, ?, ?, ?, ?, ?)",
+        [[load_id, tabel_id, jaar, code, naam, ind_wbi, indicator, waarde] for code, naam, indicator, waarde in rows],
+    )
+    return load_id
+
+
+def casus(con, load_id: int, key: str, datum: date, thema: str, buurt: str | None = None, *, wijk: str | None = None,
+          bron: str = "wijkteam", periode: str = "volledig") -> None:
+    """One casuïstiek row (a case and one of its themes) in raw.casuistiek, as the loader writes it."""
+    schrijf_rij(con, "casuistiek", {
+        "load_id": load_id, "bron": bron, "periode": periode, "casus_key": key, "wijkteam": "Noord",
+        "registratiedatum": datum, "thema": thema, **gebied_kolommen(buurt, wijk), "bron_bestand": "/data/casuistiek.csv",
+        "bron_rij": next(_rij),
+    })  # fmt: skip
+
+
+def casussen(con, load_id: int, wijk: str, aantal: int, thema: str, *, eerste: int = 0) -> None:
+    """`aantal` cases in the wijk (no buurt known), one theme each, keys CASUS-GEHEIM-<wijk>-<n> numbered from `eerste`."""
+    for i in range(eerste, eerste + aantal):
+        casus(con, load_id, f"CASUS-GEHEIM-{wijk}-{i:03d}", date(2024, 3, 1), thema, wijk=wijk)
+
+
+def kans(con, load_id: int, naam: str, themas: list[str], *, buurt: str | None = None, wijk: str | None = None,
+         adres: str | None = None, lat: float | None = None, lon: float | None = None, soort: str = "buurthuis",
+         contact: str | None = None, plaatsing: str | None = None, bron: str = "kansen", periode: str = "volledig",
+         bron_rij: int | None = None) -> None:
+    """One kans (a place or activity for a theme) in raw.kansen; `plaatsing` overrides how it was placed."""
+    gebied = gebied_kolommen(buurt, wijk)
+    if plaatsing:
+        gebied["plaatsing"] = plaatsing
+    schrijf_rij(con, "kansen", {
+        "load_id": load_id, "bron": bron, "periode": periode, "naam": naam, "soort": soort, "themas": themas,
+        "adres": adres, "lat": lat, "lon": lon, "contact": contact, **gebied, "bron_bestand": f"/data/{bron}.csv",
+        "bron_rij": bron_rij if bron_rij is not None else next(_rij),
+    })  # fmt: skip
+
+
+def bespreking(con, load_id: int, wijk: str, datum: date, thema: str, herkend: str, actie: str | None = None, *,
+               verklaring: str | None = None, eigenaar: str | None = None, wanneer: str | None = None,
+               bron: str = "bespreking", periode: str = "volledig") -> None:
+    """One outcome of a bespreektafel (recognised? explained? which action?) in raw.besprekingen."""
+    schrijf_rij(con, "besprekingen", {
+        "load_id": load_id, "bron": bron, "periode": periode, "datum": datum, "thema": thema, "herkend": herkend,
+        "verklaring": verklaring, "actie": actie, "eigenaar": eigenaar, "wanneer": wanneer,
+        **gebied_kolommen(None, wijk), "bron_bestand": "/data/bespreking.csv", "bron_rij": next(_rij),
     })  # fmt: skip

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 from datetime import date
 
-from modeltest import bouw, rijen
+from modeltest import bouw, cbs, rijen
 
 _sha = itertools.count(1)
 _rij = itertools.count(1)
@@ -71,20 +71,6 @@ def export(con, bron: str, periode: str, rows: list[dict]) -> int:
     return load_id
 
 
-def cbs(con, jaar: int, rows) -> int:
-    """One CBS KWB release for `jaar`: (gebied_code, indicator, waarde) rows in raw.cbs_kwb."""
-    load_id = con.execute(
-        """insert into meta.loads (bron, bestand, sha256, tabel_id, gemeente, jaar, via, rows_in, loaded, quarantined)
-           values ('cbs_kwb', ?, ?, ?, 'GM0344', ?, 'bestand', ?, ?, 0) returning load_id""",
-        [f"/data/cbs/kwb-{jaar}.xlsx", f"sha-{next(_sha)}", f"KWB{jaar}", jaar, len(rows), len(rows)],
-    ).fetchone()[0]
-    con.executemany(
-        "insert into raw.cbs_kwb values (?, ?, ?, ?, ?, ?, ?, ?)",
-        [[load_id, f"KWB{jaar}", jaar, code, None, None, indicator, waarde] for code, indicator, waarde in rows],
-    )
-    return load_id
-
-
 # ------------------------------------------------------------------------------------ staging.beschikkingen
 
 
@@ -94,7 +80,7 @@ def test_staging_nieuwere_export_van_dezelfde_bron_en_periode_vervangt_de_oudere
     ander = export(con, "suite4", "2023", [b("C", "c3", "2023-05-01", "2023-06-30")])  # another periode adds up
     jeugd = export(con, "jeugd", "volledig", [b("J", "c4", "2024-01-15", wet="jeugdwet", code="40")])  # another bron
     assert oud < nieuw < ander < jeugd
-    bouw(con)
+    bouw(con, "staging.beschikkingen")
     assert rijen(
         con,
         """select bron, periode, beschikking_id, client_key, ingangsdatum, einddatum, load_id
@@ -119,7 +105,7 @@ def test_staging_alleen_het_load_id_beslist_niet_de_invoervolgorde(con):
            values (?, 'suite4', 'volledig', 'O', 'c2', 'wmo', '01', 'zin', date '2024-06-01', 'geen', 'oud.csv', 1)""",
         [oud_id],
     )
-    bouw(con)
+    bouw(con, "staging.beschikkingen")
     assert rijen(con, "select beschikking_id, load_id from staging.beschikkingen") == [("N", nieuw)]
 
 
@@ -131,7 +117,7 @@ def test_staging_dezelfde_beschikking_binnen_een_bron_alleen_de_laatste_versie(c
     tweede = export(con, "berichten", "bericht-2", [b("T1", "c1", "2024-01-01", "2024-06-30")])
     # The same id in another bron is another beschikking.
     ander = export(con, "ander", "volledig", [b("T1", "c9", "2024-02-01")])
-    bouw(con)
+    bouw(con, "staging.beschikkingen")
     assert rijen(
         con,
         """select bron, periode, beschikking_id, client_key, einddatum, load_id
@@ -156,7 +142,7 @@ def test_staging_reden_wijziging_13_verwijdert_de_beschikking(con):
             b("T4", "c4", "2024-02-01", reden_wijziging="01"),  # any other reason stays
         ],
     )  # fmt: skip
-    bouw(con)
+    bouw(con, "staging.beschikkingen")
     assert rijen(
         con, "select beschikking_id, reden_wijziging from staging.beschikkingen order by beschikking_id"
     ) == [("T2", None), ("T4", "01")]
@@ -165,7 +151,7 @@ def test_staging_reden_wijziging_13_verwijdert_de_beschikking(con):
 def test_staging_13_in_een_oudere_versie_verwijdert_de_nieuwere_niet(con):
     export(con, "berichten", "bericht-1", [b("T1", "c1", "2024-01-01", reden_wijziging="13")])
     export(con, "berichten", "bericht-2", [b("T1", "c1", "2024-01-01", "2024-05-31")])
-    bouw(con)
+    bouw(con, "staging.beschikkingen")
     assert rijen(con, "select beschikking_id, periode, einddatum from staging.beschikkingen") == [
         ("T1", "bericht-2", D("2024-05-31"))
     ]
@@ -180,7 +166,7 @@ def test_staging_peildatum_per_bron_en_periode_is_de_laatste_datum_van_die_expor
     )  # fmt: skip
     export(con, "suite4", "2023", [b("D", "c4", "2023-12-01"), b("E", "c5", "2023-03-01", "2023-04-30")])
     export(con, "jeugd", "volledig", [b("J", "c6", "2024-07-01", wet="jeugdwet", code="40")])  # only an ingangsdatum
-    bouw(con)
+    bouw(con, "staging.beschikkingen")
     assert rijen(
         con, "select bron, periode, beschikking_id, peildatum from staging.beschikkingen order by bron, periode, beschikking_id"
     ) == [
@@ -195,7 +181,7 @@ def test_staging_peildatum_per_bron_en_periode_is_de_laatste_datum_van_die_expor
 
 def test_staging_neemt_geen_identificerende_kolommen_op(con):
     export(con, "suite4", "volledig", [b("A", "c1", "2024-01-01")])
-    bouw(con)
+    bouw(con, "staging.beschikkingen")
     kolommen = [d[0] for d in con.execute("select * from staging.beschikkingen limit 0").description]
     assert {"bsn", "geboortedatum", "postcode", "huisnummer"} & set(kolommen) == set()
     assert "peildatum" in kolommen and "client_key" in kolommen
@@ -214,7 +200,7 @@ def _perioden(con) -> list[tuple]:
 def test_perioden_zes_kalenderjaren_tot_de_laatste_peildatum(con):
     export(con, "suite4", "volledig", [b("A", "c1", "2019-03-01", "2024-05-15")])
     export(con, "jeugd", "volledig", [b("J", "c2", "2024-02-01", wet="jeugdwet", code="40")])  # an earlier peildatum
-    bouw(con)
+    bouw(con, "intermediate.beschikking_perioden")
     jaren = [("jaar", str(j), j, date(j, 1, 1), date(j, 12, 31)) for j in range(2019, 2024)]
     jaren.append(("jaar", "2024", 2024, date(2024, 1, 1), date(2024, 5, 15)))  # the year holding the peildatum ends on it
     kwartalen = []
@@ -232,7 +218,7 @@ def test_perioden_zes_kalenderjaren_tot_de_laatste_peildatum(con):
 
 def test_perioden_peildatum_op_de_laatste_dag_van_een_kwartaal(con):
     export(con, "suite4", "volledig", [b("A", "c1", "2024-03-31")])
-    bouw(con)
+    bouw(con, "intermediate.beschikking_perioden")
     perioden = _perioden(con)
     assert perioden[:6] == [("jaar", str(j), j, date(j, 1, 1), date(j, 12, 31)) for j in range(2019, 2024)] + [
         ("jaar", "2024", 2024, date(2024, 1, 1), date(2024, 3, 31))
@@ -246,7 +232,7 @@ def test_perioden_peildatum_op_de_laatste_dag_van_een_kwartaal(con):
 
 def test_perioden_peildatum_op_1_januari(con):
     export(con, "suite4", "volledig", [b("A", "c1", "2023-06-01", "2024-01-01")])
-    bouw(con)
+    bouw(con, "intermediate.beschikking_perioden")
     perioden = _perioden(con)
     assert ("jaar", "2024", 2024, D("2024-01-01"), D("2024-01-01")) in perioden
     assert perioden[-1] == ("kwartaal", "2024-K1", 2024, D("2024-01-01"), D("2024-01-01"))
@@ -255,7 +241,7 @@ def test_perioden_peildatum_op_1_januari(con):
 
 
 def test_perioden_zonder_beschikkingen_geen_perioden(con):
-    bouw(con)
+    bouw(con, "intermediate.beschikking_aantallen")
     assert _perioden(con) == []
     assert rijen(con, "select count(*) from intermediate.beschikkingen_per_periode") == [(0,)]
     assert rijen(con, "select count(*) from intermediate.beschikking_aantallen") == [(0,)]
@@ -287,7 +273,7 @@ def _basis(con) -> None:
 
 def test_per_periode_jaar_lopend_instroom_uitstroom_en_unieke_clienten(con):
     _basis(con)
-    bouw(con)
+    bouw(con, "intermediate.beschikkingen_per_periode")
     eind = D("2023-12-31")
     assert rijen(con, _PER_PERIODE, ["2023"]) == [
         # b1 and b2 of client c1: two lopende beschikkingen, one client
@@ -329,7 +315,7 @@ def test_per_periode_jaar_lopend_instroom_uitstroom_en_unieke_clienten(con):
 
 def test_per_periode_kwartalen(con):
     _basis(con)
-    bouw(con)
+    bouw(con, "intermediate.beschikkingen_per_periode")
     q = "select gebied_code, lopend, instroom, uitstroom, clienten, peildatum from intermediate.beschikkingen_per_periode " \
         "where periode = ? and gebied_niveau = 'gemeente' and wet = 'wmo' and voorziening_code = '*'"  # fmt: skip
     assert rijen(con, q, ["2023-K4"]) == [("GM0344", 2, 1, 0, 1, D("2023-12-31"))]  # b1, b2 (new) — one client
@@ -354,7 +340,7 @@ def test_per_periode_twee_beschikkingen_van_een_client_zijn_een_client(con):
             b("b4", "c2", "2024-03-01", code="02", buurt="BU03440112"),
         ],
     )  # fmt: skip
-    bouw(con)
+    bouw(con, "intermediate.beschikkingen_per_periode")
     assert rijen(
         con,
         """select gebied_code, voorziening_code, lopend, clienten from intermediate.beschikkingen_per_periode
@@ -381,7 +367,7 @@ def test_per_periode_telt_tot_de_peildatum_van_de_eigen_export(con):
         con, "jeugd", "volledig",
         [b("J1", "j1", "2024-01-05", "2024-03-31", wet="jeugdwet", code="40"), b("J2", "j2", "2024-02-01", wet="jeugdwet", code="40")],
     )  # fmt: skip
-    bouw(con)
+    bouw(con, "intermediate.beschikkingen_per_periode")
     assert rijen(
         con,
         """select periode, wet, peildatum, lopend, instroom, uitstroom, clienten from intermediate.beschikkingen_per_periode
@@ -401,7 +387,7 @@ def test_per_periode_ongeplaatste_rij_telt_alleen_in_de_gemeente(con):
         con, "suite4", "volledig",
         [b("b1", "c1", "2024-01-01", buurt="BU03440111"), b("b2", "c2", "2024-02-01", buurt=None), b("b3", "c3", "2024-03-01", buurt=None)],
     )  # fmt: skip
-    bouw(con)
+    bouw(con, "intermediate.beschikkingen_per_periode")
     assert rijen(
         con,
         """select gebied_niveau, gebied_code, gemeente_code, lopend, clienten from intermediate.beschikkingen_per_periode
@@ -414,7 +400,7 @@ def test_per_periode_verwijderde_en_vervangen_beschikkingen_tellen_niet(con):
     export(con, "suite4", "volledig", [b("X", "c9", "2024-01-01"), b("A", "c1", "2024-01-01")])
     export(con, "suite4", "volledig", [b("A", "c1", "2024-01-01"), b("R", "c8", "2024-01-01", reden_wijziging="13")])
     export(con, "suite4", "extra", [b("Z", "c7", "2024-01-01", "2024-02-01")])  # keeps the peildatum past 1 January
-    bouw(con)
+    bouw(con, "intermediate.beschikkingen_per_periode")
     assert rijen(
         con,
         """select lopend, clienten, instroom from intermediate.beschikkingen_per_periode
@@ -437,7 +423,7 @@ def test_aantallen_indicatornamen_per_wet_en_instroom(con):
             b("z1", "c5", "2023-06-01", wet="wlz", code="WLZ"),  # from 2023: lopend in 2024, no instroom there
         ],
     )  # fmt: skip
-    bouw(con)
+    bouw(con, "intermediate.beschikking_aantallen")
     per_gebied = [
         ("beschikt_instroom", 5.0),  # beschikkingen (not clients) of every wet that started in 2024
         ("beschikt_jeugdhulp_jongeren", 1.0),
@@ -475,7 +461,7 @@ def test_aantallen_clienten_op_de_peildatum_niet_iedereen_van_het_jaar(con):
         con, "suite4", "volledig",
         [b("w1", "c1", "2024-01-01", "2024-03-31"), b("w2", "c2", "2024-02-01"), b("w3", "c3", "2024-01-01", "2024-06-30")],
     )  # fmt: skip
-    bouw(con)
+    bouw(con, "intermediate.beschikking_aantallen")
     # Peildatum 2024-06-30: c1 ended before it, c2 and c3 are lopend on it.
     assert rijen(
         con,
@@ -502,9 +488,9 @@ def _wmo_clienten_2021_2024(con) -> None:
 
 def test_verhoudingen_wmo_per_1000_inwoners_van_hetzelfde_of_het_laatst_bekende_cbs_jaar(con):
     _wmo_clienten_2021_2024(con)
-    cbs(con, 2022, [("GM0344", "inwoners", "500"), ("WK034401", "inwoners", "100")])
-    cbs(con, 2023, [("GM0344", "inwoners", "400"), ("WK034401", "inwoners", "50")])
-    bouw(con)
+    cbs(con, 2022, [("GM0344", None, "inwoners", "500"), ("WK034401", None, "inwoners", "100")], ind_wbi=None)
+    cbs(con, 2023, [("GM0344", None, "inwoners", "400"), ("WK034401", None, "inwoners", "50")], ind_wbi=None)
+    bouw(con, "intermediate.verhoudingen", "marts.indicator_waarden")
     assert rijen(
         con,
         """select gebied_code, jaar, teller, noemer, waarde from intermediate.verhoudingen
@@ -533,8 +519,9 @@ def test_verhoudingen_wmo_per_1000_inwoners_van_hetzelfde_of_het_laatst_bekende_
 
 def test_verhoudingen_gemeente_ratio_alleen_waar_de_teller_bestaat(con):
     _wmo_clienten_2021_2024(con)
-    cbs(con, 2023, [("GM0344", "inwoners", "400"), ("GM0344", "huishoudens", "200"), ("GM0344", "inwoners_65_plus", "80")])
-    bouw(con)
+    cbs(con, 2023, [("GM0344", None, "inwoners", "400"), ("GM0344", None, "huishoudens", "200"),
+                    ("GM0344", None, "inwoners_65_plus", "80")], ind_wbi=None)
+    bouw(con, "intermediate.verhoudingen")
     # Only Wmo clients exist: no jeugdhulp, participatiewet, schuldhulp or Wlz ratios, not even as NULL.
     assert rijen(
         con,
@@ -555,12 +542,13 @@ def test_verhoudingen_noemer_0_24_is_null_als_een_deel_onbekend_is(con):
     cbs(
         con, 2023,
         [
-            ("GM0344", "inwoners_0_14", "60"), ("GM0344", "inwoners_15_24", "40"),
-            ("WK034401", "inwoners_0_14", "10"), ("WK034401", "inwoners_15_24", "."),  # a part unknown
-            ("WK034402", "inwoners_0_14", "30"),  # a part missing
+            ("GM0344", None, "inwoners_0_14", "60"), ("GM0344", None, "inwoners_15_24", "40"),
+            ("WK034401", None, "inwoners_0_14", "10"), ("WK034401", None, "inwoners_15_24", "."),  # a part unknown
+            ("WK034402", None, "inwoners_0_14", "30"),  # a part missing
         ],
+        ind_wbi=None,
     )  # fmt: skip
-    bouw(con)
+    bouw(con, "intermediate.verhoudingen")
     assert rijen(
         con,
         """select gebied_code, teller, noemer, waarde from intermediate.verhoudingen
@@ -574,9 +562,9 @@ def test_verhoudingen_noemer_0_24_is_null_als_een_deel_onbekend_is(con):
 
 def test_verhoudingen_jeugdhulp_per_1000_jongeren_noemer_uit_een_eerder_cbs_jaar(con):
     export(con, "suite4", "volledig", [b("j1", "c1", "2022-01-01", "2024-03-31", wet="jeugdwet", code="40")])
-    cbs(con, 2022, [("GM0344", "inwoners_0_14", "60"), ("GM0344", "inwoners_15_24", "40")])
-    cbs(con, 2023, [("GM0344", "inwoners_0_14", "50")])  # 2023 lacks a part: NULL, not 2022's sum
-    bouw(con)
+    cbs(con, 2022, [("GM0344", None, "inwoners_0_14", "60"), ("GM0344", None, "inwoners_15_24", "40")], ind_wbi=None)
+    cbs(con, 2023, [("GM0344", None, "inwoners_0_14", "50")], ind_wbi=None)  # 2023 lacks a part: NULL, not 2022's sum
+    bouw(con, "intermediate.verhoudingen")
     assert rijen(
         con,
         """select teller, noemer, waarde from intermediate.verhoudingen
@@ -599,15 +587,16 @@ def test_pub_toont_beschikkingscijfers_na_openbaarmaking(con):
     cbs(
         con, 2023,
         [
-            ("GM0344", "inwoners", "1000"), ("WK034401", "inwoners", "600"), ("WK034402", "inwoners", "400"),
-            ("BU03440111", "inwoners", "100"), ("BU03440112", "inwoners", "200"), ("BU03440113", "inwoners", "300"),
-            ("BU03440211", "inwoners", "200"), ("BU03440212", "inwoners", "200"),
+            ("GM0344", None, "inwoners", "1000"), ("WK034401", None, "inwoners", "600"), ("WK034402", None, "inwoners", "400"),
+            ("BU03440111", None, "inwoners", "100"), ("BU03440112", None, "inwoners", "200"), ("BU03440113", None, "inwoners", "300"),
+            ("BU03440211", None, "inwoners", "200"), ("BU03440212", None, "inwoners", "200"),
         ],
+        ind_wbi=None,
     )  # fmt: skip
     per_buurt = {"BU03440111": 12, "BU03440112": 3, "BU03440113": 20, "BU03440211": 15, "BU03440212": 10}
     rows = [b(f"{buurt}-{i}", f"{buurt}-c{i}", "2024-03-01", buurt=buurt) for buurt, n in per_buurt.items() for i in range(n)]
     export(con, "suite4", "volledig", rows)
-    bouw(con)
+    bouw(con, "marts.indicator_waarden", "pub.indicator_waarden")
     assert rijen(
         con,
         """select gebied_code, indicator, waarde, onderdrukt, onderdrukt_reden, bron from pub.indicator_waarden

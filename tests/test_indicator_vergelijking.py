@@ -134,7 +134,7 @@ def _vergelijking(con, indicator: str) -> list[tuple]:
 
 def test_index_gemeente_100_voor_de_gemeente_en_afgerond_ten_opzichte_van_de_eigen_gemeente(con):
     _twee_gemeenten(con)
-    bouw(con)
+    bouw(con, "marts.indicator_waarden")
     assert [(c, w, g, i) for c, w, g, i, _ in _vergelijking(con, "koopwoningen_pct")] == [
         ("BU03440111", 40.0, 35.0, 114),  # 100 × 40 / 35 = 114.3
         ("BU03440112", 50.0, 35.0, 143),  # 142.9
@@ -155,7 +155,7 @@ def test_index_gemeente_100_voor_de_gemeente_en_afgerond_ten_opzichte_van_de_eig
 
 def test_index_gemeente_niet_voor_aantallen_en_codes_en_niet_bij_een_gemeentewaarde_0(con):
     _twee_gemeenten(con)
-    bouw(con)
+    bouw(con, "marts.indicator_waarden")
     assert [(c, w, g, i) for c, w, g, i, _ in _vergelijking(con, "inwoners")] == [
         ("GM0344", 1000.0, 1000.0, None),
         ("WK034401", 400.0, 1000.0, None),
@@ -174,7 +174,7 @@ def test_index_gemeente_niet_voor_aantallen_en_codes_en_niet_bij_een_gemeentewaa
 
 def test_z_score_onder_de_wijken_van_de_gemeente_met_drie_of_meer_bekende_waarden(con):
     _twee_gemeenten(con)
-    bouw(con)
+    bouw(con, "marts.indicator_waarden")
     # GM0344's wijken 45, 28, 35 (WK034404 unknown): mean 36, sample sd √((81 + 64 + 1) / 2) = √73 = 8.544
     assert [(c, z) for c, _, _, _, z in _vergelijking(con, "koopwoningen_pct")] == [
         ("BU03440111", None),  # only two buurten
@@ -196,7 +196,7 @@ def test_z_score_onder_de_wijken_van_de_gemeente_met_drie_of_meer_bekende_waarde
 
 def test_z_score_null_bij_minder_dan_drie_bekende_waarden_of_zonder_spreiding(con):
     _twee_gemeenten(con)
-    bouw(con)
+    bouw(con, "marts.indicator_waarden")
     # huurwoningen: two known wijk values (0, 5; WK034403 unknown) → no z-score
     assert {z for _, _, _, _, z in _vergelijking(con, "huurwoningen_pct")} == {None}
     # afstand: three wijken, all 1.2 → standard deviation 0 → no z-score (not a division by zero)
@@ -224,7 +224,7 @@ def test_vorige_waarde_uit_het_vorige_jaar_of_het_laatste_eerdere_jaar_met_een_r
         [("GM0344", "koopwoningen_pct", "33"), ("WK034401", "koopwoningen_pct", "41.3", "1"),
          ("WK034402", "koopwoningen_pct", "52", "1"), ("BU03440111", "koopwoningen_pct", "25", "1")],
     )  # fmt: skip
-    bouw(con)
+    bouw(con, "marts.indicator_waarden")
     assert rijen(
         con,
         """select gebied_code, jaar, waarde, vorige_jaar, vorige_waarde, verschil, vorige_indeling_gewijzigd
@@ -265,7 +265,7 @@ def test_vorige_indeling_gewijzigd_alleen_onwaar_als_cbs_elk_jaar_sindsdien_1_ge
         [("GM0344", "koopwoningen_pct", "31", "2"), ("WK034401", "koopwoningen_pct", "41", "1"),
          ("WK034402", "koopwoningen_pct", "51", "3"), ("WK034403", "koopwoningen_pct", "61")],
     )  # fmt: skip
-    bouw(con)
+    bouw(con, "marts.indicator_waarden")
     assert rijen(
         con,
         """select gebied_code, vorige_jaar, ind_wbi, vorige_indeling_gewijzigd from marts.indicator_waarden
@@ -316,7 +316,7 @@ def test_wilson_interval_voor_een_aandeel_met_teller_en_noemer(con):
             ("BU03440113", "inwoners", "5"), ("BU03440113", "inwoners_65_plus", "10"),  # CBS rounding: teller > noemer
         ],
     )  # fmt: skip
-    bouw(con)
+    bouw(con, "marts.indicator_waarden", "pub.indicator_waarden")
     assert rijen(con, _INTERVAL, ["aandeel_65_plus", 2023]) == [
         ("BU03440111", 100.0, 10.0, 10.0, 15.0, 72.247, 100.0, True),  # 10 of 10
         ("BU03440112", None, 0.0, 0.0, 15.0, None, None, None),  # 0 / 0: no share, no interval
@@ -347,7 +347,7 @@ def test_poisson_interval_voor_een_cbs_cijfer_per_1000_bij_0_1_en_10(con):
             ("WK034403", "inwoners", "500"), ("WK034403", "personen_bijstand", "10"),
         ],
     )  # fmt: skip
-    bouw(con)
+    bouw(con, "marts.indicator_waarden", "pub.indicator_waarden")
     assert rijen(con, _INTERVAL, ["bijstand_per_1000_inwoners", 2023]) == [
         # Byar(24) = [15.373, 35.712]
         ("GM0344", 24.0, 24.0, 1000.0, 24.0, 15.373, 35.712, False),
@@ -372,7 +372,7 @@ def _wmo_2024(con) -> None:
 
 def test_poisson_interval_en_significant_voor_gemeentecijfers_per_1000(con):
     _wmo_2024(con)
-    bouw(con)
+    bouw(con, "marts.indicator_waarden")
     # beschikt_wmo_per_1000 for 2024 uses CBS's 2023 inwoners. Byar: O = 4 → [1.076, 10.241] × 10,
     # O = 20 → [12.211, 30.890] × 5, O = 24 → [15.373, 35.712] × 1.
     assert rijen(con, _INTERVAL, ["beschikt_wmo_per_1000", 2024]) == [
@@ -408,7 +408,7 @@ def test_poisson_interval_en_significant_voor_gemeentecijfers_per_1000(con):
 
 def test_kolommen_van_de_basis_eerst_ongewijzigd_en_elke_kolom_met_comment(con):
     _wmo_2024(con)
-    bouw(con)
+    bouw(con, "intermediate.indicator_basis", "marts.indicator_waarden")
     assert kolommen(con, "intermediate.indicator_basis") == BASIS_KOLOMMEN
     assert kolommen(con, "marts.indicator_waarden") == BASIS_KOLOMMEN + VERGELIJKING_KOLOMMEN
     # The mart is the basis plus columns: the same rows with the same values, both ways.
@@ -433,7 +433,7 @@ def test_kolommen_van_de_basis_eerst_ongewijzigd_en_elke_kolom_met_comment(con):
 
 def test_openbaarmaking_en_pub_werken_nog_en_pub_toont_geen_vergelijkingen(con):
     _wmo_2024(con)
-    bouw(con)
+    bouw(con, "marts.indicator_waarden", "pub.indicator_waarden", "pub.openbaarmaking")
     assert rijen(con, "select count(*) from pub.indicator_waarden") == rijen(con, "select count(*) from marts.indicator_waarden")
     assert rijen(con, "select count(*) from pub.openbaarmaking") == rijen(con, "select count(*) from marts.indicator_waarden")
     # Disclosure control on the gemeente figures is unchanged: 4 clients are hidden, with the rate built on them.
@@ -482,7 +482,7 @@ def test_pub_vergelijkingen_uit_afgeronde_aantallen(con):
         ],
     )  # fmt: skip
     beschikkingen(con, {"BU03440111": 12, "BU03440112": 23})
-    bouw(con)
+    bouw(con, "pub.indicator_waarden")
     assert rijen(
         con,
         """select gebied_code, waarde, index_gemeente from marts.indicator_waarden
@@ -512,7 +512,7 @@ def test_pub_z_score_en_verschil_uit_gepubliceerde_waarden(con):
             + [(f"WK03440{i}", "inwoners", "1000") for i in (1, 2, 3)]
             + [(f"WK03440{i}", "personen_bijstand", b) for i, b in zip((1, 2, 3), bijstand)],
         )  # fmt: skip
-    bouw(con)
+    bouw(con, "marts.indicator_waarden", "pub.indicator_waarden")
     assert rijen(
         con,
         """select gebied_code, jaar, waarde, z_score, vorige_jaar, vorige_waarde, verschil from pub.indicator_waarden

@@ -2,60 +2,45 @@
 pub.vergelijkbare_wijken on a handful of hand-written rows, compared with an exact expected output.
 
 Each test makes a fresh DuckDB file, writes rows straight into raw.* (with their meta.loads rows, the way the
-loaders write them: wijkcode and gemeentecode already derived from a given buurtcode), runs the real build
-(wijkprofiel.build.bouw_modellen with the packaged catalogue, themes and koppelingen: staging → intermediate
-→ kansen placed by coordinates → marts → disclosure control → pub) and queries one model. The names say the
-rule. The helpers follow tests/test_rodedraden_models.py and tests/test_vergelijkbare_wijken.py.
+loaders write them: wijkcode and gemeentecode already derived from a given buurtcode; row builders in
+tests/modeltest.py), builds the model it queries and what that model reads (the real build with the packaged
+catalogue, themes and koppelingen, `select` +model) and queries that model. The names say the rule.
 """
 
 from __future__ import annotations
 
 import hashlib
-import itertools
 import math
 import re
 from datetime import date
 
+import modeltest
 import shapely
-from modeltest import gebied_kolommen, kolommen, laad, rijen, rode_draden_in_woorden, schrijf_rij, signaal
+from modeltest import (
+    bespreking,
+    casussen,
+    cbs,
+    kans,
+    kolommen,
+    laad,
+    rijen,
+    rode_draden_in_woorden,
+    signaal,
+)
 from pyproj import Transformer
-
-from wijkprofiel.transform.build import bouw_modellen
 
 GM = "GM0344"
 BU_A, BU_B, BU_C = "BU03440311", "BU03440312", "BU03440100"  # A and B in WK034403, C in WK034401
 WK_AB, WK_C = "WK034403", "WK034401"
-_rij = itertools.count(1)
 
 
 # ------------------------------------------------------------------------------------------------ helpers
 
 
-def bouw(con) -> None:
-    """The real build on the rows the test wrote, with the packaged catalogue, themes and koppelingen."""
-    bouw_modellen(con)
-
-
-def cbs(con, jaar: int, rijen_: list[tuple[str, str | None, str, str]]) -> int:
-    """One CBS KWB load of `jaar` with (gebied_code, gebied_naam, indicator, waarde) rows; returns its load_id."""
-    load_id = laad(con, "cbs_kwb", tabel_id=f"KWB{jaar}", jaar=jaar, bestand=f"/data/cbs/kwb-{jaar}.xlsx")
-    con.executemany("insert into raw.cbs_kwb values (?, ?, ?, ?, ?, '1', ?, ?)",
-                    [[load_id, f"KWB{jaar}", jaar, code, naam, ind, w] for code, naam, ind, w in rijen_])
-    return load_id
-
-
-def kans(con, load_id: int, naam: str, themas: list[str], *, buurt: str | None = None, wijk: str | None = None,
-         adres: str | None = None, lat: float | None = None, lon: float | None = None, soort: str = "buurthuis",
-         contact: str | None = None, plaatsing: str | None = None, bron: str = "kansen", periode: str = "volledig",
-         bron_rij: int | None = None) -> None:
-    gebied = gebied_kolommen(buurt, wijk)
-    if plaatsing:
-        gebied["plaatsing"] = plaatsing
-    schrijf_rij(con, "kansen", {
-        "load_id": load_id, "bron": bron, "periode": periode, "naam": naam, "soort": soort, "themas": themas,
-        "adres": adres, "lat": lat, "lon": lon, "contact": contact, **gebied, "bron_bestand": f"/data/{bron}.csv",
-        "bron_rij": bron_rij if bron_rij is not None else next(_rij),
-    })  # fmt: skip
+def bouw(con, *modellen: str) -> None:
+    """The real build of `modellen` (and what they read) on the rows the test wrote, with the packaged catalogue,
+    themes and koppelingen."""
+    modeltest.bouw(con, *modellen, catalogi=True)
 
 
 def kans_id(bron: str, naam: str, adres, buurtcode, lat, lon, bron_rij: int) -> str:
@@ -106,7 +91,7 @@ def test_staging_signalen_nieuwste_export_van_bron_en_periode_vervangt_de_oudere
             bron_periode="2024", bron_rij=1)
     signaal(con, enquete, "enquete", "onbekend", "eenzaamheid", wijk=WK_C, percentage=12.5, n=240,
             vraag="Voelt u zich vaak alleen?", publiceerbaar=True, bron="enquete", bron_rij=1)
-    bouw(con)
+    bouw(con, "staging.signalen")
     assert kolommen(con, "staging.signalen") == SIGNALEN_KOLOMMEN
     assert rijen(con, "select * from staging.signalen order by bron, periode, bron_rij") == [
         ("enquete", "onbekend", None, "eenzaamheid", False, None, 12.5, 240, "Voelt u zich vaak alleen?", None, True,
@@ -129,7 +114,7 @@ def test_staging_signalen_enquete_vervangt_geen_partnersignalen_met_hetzelfde_br
     e = laad(con, "enquete", bestand="/data/enquete/noord-2024.csv")
     signaal(con, e, "enquete", "2024", "eenzaamheid", wijk=WK_AB, percentage=12.5, n=200, publiceerbaar=True, bron="noord",
             bron_rij=1)
-    bouw(con)
+    bouw(con, "staging.signalen")
     # a newer export replaces the older one of the same source; an enquête is not a newer partner export
     assert rijen(con, "select partner, thema, load_id from staging.signalen order by load_id, bron_rij") == [
         ("huisarts", "eenzaamheid", s), ("wijkagent", "overlast_en_veiligheid", s), ("enquete", "eenzaamheid", e)]
@@ -141,7 +126,7 @@ def test_staging_signalen_enquete_zonder_periode_en_zonder_signalen_bouwt(con):
     e = laad(con, "enquete")
     signaal(con, e, "enquete", "onbekend", "eenzaamheid", wijk=WK_AB, percentage=12.5, n=200, publiceerbaar=True,
             bron="enquete", bron_rij=1)
-    bouw(con)
+    bouw(con, "staging.signalen")
     assert rijen(con, "select partner, signaal_periode, jaar, thema, percentage, n from staging.signalen") == [
         ("enquete", "onbekend", None, "eenzaamheid", 12.5, 200)]
 
@@ -157,7 +142,7 @@ def test_staging_signalen_jaar_thema_onbekend_en_toelichting_met_publiceerbaar(c
             publiceerbaar=False)
     signaal(con, s, "woningcorporatie", "2023", "onbekend:huurachterstand", wijk=WK_C, aantal=15, publiceerbaar=True)
     signaal(con, s, "ggz", "2024", "psychische_problemen", wijk=WK_C, toelichting="Wachtlijst langer", publiceerbaar=False)
-    bouw(con)
+    bouw(con, "intermediate.signalen_per_wijk", "staging.signalen")
     assert rijen(con, """select partner, signaal_periode, jaar, thema, thema_onbekend, aantal, toelichting, publiceerbaar
                          from staging.signalen order by bron_rij""") == [
         ("huisarts", "2024-K3", 2024, "eenzaamheid", False, 12, OPENBAAR, True),
@@ -201,7 +186,7 @@ def test_staging_kansen_nieuwste_bestand_vervangt_ouder_met_stabiel_kans_id(con)
     kans(con, oud, "Inloop Oud", ["geldzorgen"], buurt=BU_B, soort="inloop", bron_rij=2)   # gone from the newer file
     kans(con, andere_bron, "Taalcafé", ["meedoen"], buurt=BU_C, adres="Kerkstraat 2", soort="vrijwilligersinitiatief",
          plaatsing="pc6", bron="vrijwilligers", bron_rij=1)
-    bouw(con)
+    bouw(con, "staging.kansen")
     linde = kans_id("kansen", "Buurthuis De Linde", "Lindeplein 1", BU_A, None, None, 1)
     anker = kans_id("kansen", "Geldinloop Het Anker", None, None, 52.0907, 5.1214, 2)
     taal = kans_id("vrijwilligers", "Taalcafé", "Kerkstraat 2", BU_C, None, None, 1)
@@ -223,7 +208,7 @@ def test_staging_kansen_kans_id_onderscheidt_gelijknamige_kansen(con):
     kans(con, k, "Taalcafé", ["meedoen"], lat=52.1, lon=5.1, plaatsing="geen", bron_rij=1)
     kans(con, k, "Taalcafé", ["meedoen"], lat=52.1, lon=5.1, plaatsing="geen", bron_rij=2)   # the same spot, twice
     kans(con, k, "Taalcafé", ["meedoen"], buurt=BU_A, bron_rij=3)
-    bouw(con)
+    bouw(con, "staging.kansen")
     assert rijen(con, "select kans_id, bron_rij from staging.kansen order by bron_rij") == [
         (kans_id("kansen", "Taalcafé", None, None, 52.1, 5.1, 1), 1),
         (kans_id("kansen", "Taalcafé", None, None, 52.1, 5.1, 2), 2),
@@ -237,7 +222,7 @@ def test_staging_kansen_kans_id_uniek_ook_met_twee_perioden(con):
     b = laad(con, "kansen")
     kans(con, a, "Buurthuis De Linde", ["eenzaamheid"], buurt=BU_A, adres="Lindeplein 1", periode="2023", bron_rij=1)
     kans(con, b, "Buurthuis De Linde", ["eenzaamheid"], buurt=BU_A, adres="Lindeplein 1", periode="2024", bron_rij=1)
-    bouw(con)
+    bouw(con, "pub.kansen", "staging.kansen")
     # Whichever the intent (per source the newest file, as the model's comment says, or one row per period with
     # its own id), an id is unique and a report lists a facility once per theme.
     assert rijen(con, "select count(*) = count(distinct kans_id) from staging.kansen") == [(True,)]
@@ -276,7 +261,7 @@ def test_pub_kansen_toont_de_openbare_kolommen_per_wijk_en_thema(con):
     kans(con, k, "Geldinloop Het Anker", ["geldzorgen"], lat=lat_b, lon=lon_b, soort="inloop", plaatsing="geen")
     kans(con, k, "Taalcafé Buiten", ["meedoen"], lat=lat_x, lon=lon_x, soort="vrijwilligersinitiatief", plaatsing="geen")
     kans(con, k, "Opvoedsteunpunt", ["opvoeding"], buurt=BU_C, adres="Plein 1", plaatsing="pc6")
-    bouw(con)
+    bouw(con, "marts.kansen_per_wijk", "pub.kansen", "staging.kansen")
     ids = dict(rijen(con, "select naam, kans_id from staging.kansen"))
     assert kolommen(con, "pub.kansen") == [
         "kans_id", "wijkcode", "buurtcode", "gemeente_code", "thema", "naam", "soort", "adres", "contact", "lat", "lon"]
@@ -312,7 +297,7 @@ def test_pub_gebied_grenzen_laatste_load_per_jaar_en_gebied_zonder_load_id(con):
     wijk = grens(con, oud, 2024, "wijk", WK_AB, "Wijk 03 Overvecht", (135000, 458000, 137000, 459000))  # no newer row
     gemeente = grens(con, oud, 2024, "gemeente", GM, "Utrecht", (130000, 450000, 140000, 460000))
     a_2023 = grens(con, vorig_jaar, 2023, "buurt", BU_A, "Buurt A 2023", (135000, 458000, 135500, 459000))
-    bouw(con)
+    bouw(con, "pub.gebied_grenzen")
     assert kolommen(con, "pub.gebied_grenzen") == ["jaar", "gebied_niveau", "gebied_code", "gebied_naam", "gemeente_code",
                                                    "geometrie"]
     assert rijen(con, "select * from pub.gebied_grenzen") == [
@@ -361,7 +346,7 @@ def test_pub_vergelijkbare_wijken_drie_wijken_met_de_hand_berekend(con):
     rows += [(GM, "Utrecht", "inwoners", "3000")]
     rows += profielrijen(BU_C, "Buurt C", PROFIELEN["WK034403"][1])  # a buurt is no wijk: not compared
     cbs(con, 2024, rows)
-    bouw(con)
+    bouw(con, "marts.vergelijkbare_wijken", "pub.vergelijkbare_wijken")
     assert kolommen(con, "pub.vergelijkbare_wijken") == [
         "wijkcode", "wijk_naam", "gemeente_code", "scope", "rang", "vergelijkbare_wijkcode", "vergelijkbare_wijk_naam",
         "vergelijkbare_gemeente_code", "afstand", "gemeenschappelijke_kenmerken", "peiljaar"]  # fmt: skip
@@ -381,25 +366,6 @@ def test_pub_vergelijkbare_wijken_drie_wijken_met_de_hand_berekend(con):
 # ------------------------------------------------------------------------------------------------ pub.rode_draden
 
 WK1, WK2 = "WK034401", "WK034402"
-
-
-def casussen(con, load_id: int, wijk: str, aantal: int, thema: str, *, eerste: int) -> None:
-    """`aantal` cases in the wijk (no buurt known), one theme each, with keys CASUS-GEHEIM-<n> from `eerste`."""
-    for i in range(eerste, eerste + aantal):
-        schrijf_rij(con, "casuistiek", {
-            "load_id": load_id, "bron": "wijkteam", "periode": "volledig", "casus_key": f"CASUS-GEHEIM-{i:03d}",
-            "wijkteam": "Noord", "registratiedatum": date(2024, 3, 1), "thema": thema, **gebied_kolommen(None, wijk),
-            "bron_bestand": "/data/casuistiek.csv", "bron_rij": next(_rij),
-        })  # fmt: skip
-
-
-def bespreking(con, load_id: int, wijk: str, datum: date, thema: str, herkend: str, verklaring: str, actie: str,
-               eigenaar: str, wanneer: str) -> None:
-    schrijf_rij(con, "besprekingen", {
-        "load_id": load_id, "bron": "bespreking", "periode": "volledig", "datum": datum, "thema": thema,
-        "herkend": herkend, "verklaring": verklaring, "actie": actie, "eigenaar": eigenaar, "wanneer": wanneer,
-        **gebied_kolommen(None, wijk), "bron_bestand": "/data/bespreking.csv", "bron_rij": next(_rij),
-    })  # fmt: skip
 
 
 def rode_draden_geval(con) -> None:
@@ -432,9 +398,10 @@ def rode_draden_geval(con) -> None:
     kans(con, k, "Buurthuis De Linde", ["eenzaamheid", "meedoen"], wijk=WK2, adres="Lindeplein 1")
     kans(con, k, "Ontmoetingsplek", ["eenzaamheid"], wijk=WK2, adres=None, soort="vrijwilligersinitiatief")
     b = laad(con, "besprekingen", tabel_id="bespreking")
-    bespreking(con, b, WK1, date(2024, 1, 10), "geldzorgen", "nee", "Onbekend", "Uitzoeken", "wijkteam", "Q1")
-    bespreking(con, b, WK1, date(2024, 6, 1), "geldzorgen", "deels", "Veel huurachterstanden", "Vroegsignalering",
-               "woningcorporatie", "Q3")
+    bespreking(con, b, WK1, date(2024, 1, 10), "geldzorgen", "nee", "Uitzoeken", verklaring="Onbekend",
+               eigenaar="wijkteam", wanneer="Q1")
+    bespreking(con, b, WK1, date(2024, 6, 1), "geldzorgen", "deels", "Vroegsignalering",
+               verklaring="Veel huurachterstanden", eigenaar="woningcorporatie", wanneer="Q3")
     bouw(con)
 
 

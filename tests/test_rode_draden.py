@@ -3,43 +3,38 @@ rows, compared with an exact expected output; then the method on the demo (the b
 synthetic data must come out as rode draden) and its privacy (only published figures are cited).
 
 The small case: gemeente GM0344 with two wijken of 500 inwoners (CBS 2024). The real build
-(bouw_modellen with the packaged catalogue, themes and koppelingen) runs on rows written straight into the
+(modeltest.bouw with the packaged catalogue, themes and koppelingen) runs on rows written straight into the
 raw tables, the way the loaders write them. Expected strengths are written out with the method's formula
 (docs/rode-draden.md): sterkte = ln((x + 10) / (E + 10)).
 """
 
 from __future__ import annotations
 
-import itertools
 import math
 import re
 from datetime import date
 
-from modeltest import bewijs_in_woorden, laad, rijen, rode_draden_in_woorden, signaal
+from modeltest import (
+    bespreking,
+    bewijs_in_woorden,
+    bouw,
+    casussen,
+    cbs,
+    kans,
+    laad,
+    rijen,
+    rode_draden_in_woorden,
+    signaal,
+)
 
 from wijkprofiel.db import connect
-from wijkprofiel.transform.build import bouw_modellen
 
 GM, WK1, WK2 = "GM0344", "WK034401", "WK034402"
-_rij = itertools.count(1)
 
 
 def cbs_2024(con) -> None:
-    load_id = laad(con, "cbs_kwb", jaar=2024, tabel_id="85984NED")
-    for code, naam, inwoners in ((GM, "Utrecht", 1000), (WK1, "Wijk 01 West", 500), (WK2, "Wijk 02 Noordwest", 500)):
-        con.execute("insert into raw.cbs_kwb values (?, '85984NED', 2024, ?, ?, '1', 'inwoners', ?)",
-                    [load_id, code, naam, str(inwoners)])
-
-
-def casussen(con, load_id: int, wijk: str, aantal: int, thema: str, *, eerste: int = 0) -> None:
-    """`aantal` cases in the wijk (no buurt known), each with one theme; keys numbered from `eerste`."""
-    for i in range(eerste, eerste + aantal):
-        con.execute(
-            """insert into raw.casuistiek (load_id, bron, periode, casus_key, wijkteam, registratiedatum, thema,
-                   buurtcode, wijkcode, gemeentecode, plaatsing, bron_bestand, bron_rij)
-               values (?, 'wijkteam', 'volledig', ?, 'Noord', ?, ?, null, ?, ?, 'wijkcode', '/data/c.csv', ?)""",
-            [load_id, f"{wijk}-{i}", date(2024, 3, 1), thema, wijk, GM, next(_rij)],
-        )
+    cbs(con, 2024, [(GM, "Utrecht", "inwoners", "1000"), (WK1, "Wijk 01 West", "inwoners", "500"),
+                    (WK2, "Wijk 02 Noordwest", "inwoners", "500")], tabel_id="85984NED")
 
 
 def klein_geval(con) -> None:
@@ -61,22 +56,11 @@ def klein_geval(con) -> None:
     signaal(con, e, "enquete", "onbekend", "eenzaamheid", wijk=WK1, percentage=10.0, n=100, bron="enquete")
     signaal(con, e, "enquete", "onbekend", "eenzaamheid", wijk=WK2, percentage=30.0, n=100, bron="enquete")
     b = laad(con, "besprekingen", tabel_id="bespreking")
-    con.execute(
-        """insert into raw.besprekingen (load_id, bron, periode, datum, thema, herkend, verklaring, actie, eigenaar,
-               wanneer, buurtcode, wijkcode, gemeentecode, plaatsing, bron_bestand, bron_rij)
-           values (?, 'bespreking', 'volledig', ?, 'geldzorgen', 'deels', 'Veel huurachterstanden', 'Vroegsignalering',
-                   'woningcorporatie', 'Q3', null, ?, ?, 'wijkcode', '/data/b.csv', 1)""",
-        [b, date(2024, 6, 1), WK1, GM],
-    )
+    bespreking(con, b, WK1, date(2024, 6, 1), "geldzorgen", "deels", "Vroegsignalering",
+               verklaring="Veel huurachterstanden", eigenaar="woningcorporatie", wanneer="Q3")
     k = laad(con, "kansen", tabel_id="kansen")
-    con.execute(
-        """insert into raw.kansen (load_id, bron, periode, naam, soort, themas, adres, lat, lon, contact, buurtcode,
-               wijkcode, gemeentecode, plaatsing, bron_bestand, bron_rij)
-           values (?, 'kansen', 'volledig', 'Geldinloop', 'inloop', ['geldzorgen'], 'Plein 1', null, null, null, null,
-                   ?, ?, 'wijkcode', '/data/k.csv', 1)""",
-        [k, WK1, GM],
-    )
-    bouw_modellen(con)
+    kans(con, k, "Geldinloop", ["geldzorgen"], wijk=WK1, adres="Plein 1", soort="inloop", bron_rij=1)
+    bouw(con, "pub.rode_draden", "pub.indicator_waarden", catalogi=True)
 
 
 def sterkte(x: float, verwacht: float) -> float:
@@ -194,7 +178,7 @@ def test_rode_draden_status_rang_bronnen_vragen_kansen_en_vorige_bespreking(con)
 
 def test_rode_draden_zonder_casuistiek_of_signalen_leeg(con):
     cbs_2024(con)
-    bouw_modellen(con)
+    bouw(con, "pub.rode_draden", catalogi=True)
     assert rijen(con, "select count(*) from pub.rode_draden") == [(0,)]
 
 

@@ -2,17 +2,16 @@
 
 Each test makes a fresh DuckDB file, writes rows straight into raw.casuistiek / raw.signalen / raw.kansen /
 raw.besprekingen (with their meta.loads rows, the way the loader writes them: wijkcode and gemeentecode
-already derived from a given buurtcode), runs the real build (wijkprofiel.build.bouw_modellen: staging →
-intermediate → kansen placed by coordinates → marts → pub) and queries one model. The names say the rule.
+already derived from a given buurtcode; row builders in tests/modeltest.py), builds the model it queries and
+what that model reads (modeltest.bouw) and queries that model. The names say the rule.
 """
 
 from __future__ import annotations
 
-import itertools
 from datetime import date
 
 import shapely
-from modeltest import bouw, gebied_kolommen, laad, rijen, schrijf_rij, signaal
+from modeltest import bespreking, bouw, casus, kans, laad, rijen, signaal
 from pyproj import Transformer
 
 GM = "GM0344"
@@ -23,42 +22,11 @@ WK_AB, WK_C = "WK034403", "WK034401"
 # ------------------------------------------------------------------------------------------------ helpers
 
 
-_rij = itertools.count(1)
-
-
-def casus(con, load_id: int, key: str, datum: date, thema: str, buurt: str | None = None, *, bron: str = "wijkteam",
-          periode: str = "volledig") -> None:
-    schrijf_rij(con, "casuistiek", {
-        "load_id": load_id, "bron": bron, "periode": periode, "casus_key": key, "wijkteam": "Noord",
-        "registratiedatum": datum, "thema": thema, **gebied_kolommen(buurt), "bron_bestand": "/data/export.csv",
-        "bron_rij": next(_rij),
-    })
-
-
-def kans(con, load_id: int, naam: str, themas: list[str], *, buurt: str | None = None, adres: str | None = None,
-         lat: float | None = None, lon: float | None = None, plaatsing: str | None = None, bron: str = "kansen") -> None:
-    gebied = gebied_kolommen(buurt)
-    if plaatsing:
-        gebied["plaatsing"] = plaatsing
-    schrijf_rij(con, "kansen", {
-        "load_id": load_id, "bron": bron, "periode": "volledig", "naam": naam, "soort": "buurthuis", "themas": themas,
-        "adres": adres, "lat": lat, "lon": lon, "contact": None, **gebied, "bron_bestand": "/data/kansen.csv",
-        "bron_rij": next(_rij),
-    })
 
 
 def kans_ids(con) -> dict[str, str]:
     """staging.kansen's id per name (the id itself is an internal hash; tests compare by name)."""
     return dict(rijen(con, "select naam, kans_id from staging.kansen"))
-
-
-def bespreking(con, load_id: int, wijk: str, datum: date, thema: str, herkend: str, actie: str | None = None, *,
-               bron: str = "bespreking", periode: str = "volledig") -> None:
-    schrijf_rij(con, "besprekingen", {
-        "load_id": load_id, "bron": bron, "periode": periode, "datum": datum, "thema": thema, "herkend": herkend,
-        "verklaring": None, "actie": actie, "eigenaar": None, "wanneer": None, **gebied_kolommen(None, wijk),
-        "bron_bestand": "/data/bespreking.csv", "bron_rij": next(_rij),
-    })
 
 
 _NAAR_WGS84 = Transformer.from_crs(28992, 4326, always_xy=True)
@@ -89,7 +57,7 @@ def test_staging_casuistiek_nieuwere_export_van_bron_en_periode_vervangt_oudere(
     casus(con, nieuw, "k3", date(2024, 2, 1), "dementie", BU_B)
     andere_bron = laad(con, "casuistiek", tabel_id="wijkteam-zuid")
     casus(con, andere_bron, "k5", date(2024, 3, 1), "verslaving", BU_C, bron="wijkteam-zuid")
-    bouw(con)
+    bouw(con, "staging.casuistiek")
     assert rijen(con, "select casus_key, thema, bron, periode, load_id from staging.casuistiek order by casus_key") == [
         ("k1", "geldzorgen", "wijkteam", "volledig", nieuw),
         ("k3", "dementie", "wijkteam", "volledig", nieuw),
@@ -106,7 +74,7 @@ def test_staging_casuistiek_zelfde_casus_en_thema_telt_eens(con):
     casus(con, a, "k2", date(2024, 3, 1), "eenzaamheid", BU_B, periode="2024-K1")
     b = laad(con, "casuistiek")
     casus(con, b, "k2", date(2024, 4, 2), "eenzaamheid", BU_B, periode="2024-K2")  # the case again next quarter
-    bouw(con)
+    bouw(con, "staging.casuistiek")
     assert rijen(con, "select casus_key, thema, thema_onbekend, registratiedatum, periode, load_id from staging.casuistiek "
                       "order by casus_key, thema") == [
         ("k1", "geldzorgen", False, date(2024, 1, 5), "volledig", a),
@@ -130,7 +98,7 @@ def test_casuistiek_themas_telt_casussen_per_gebied_periode_en_thema(con):
     # the same case in a second source: one case, not two
     z = laad(con, "casuistiek", tabel_id="zuid")
     casus(con, z, "k1", date(2024, 2, 10), "geldzorgen", BU_A, bron="zuid")
-    bouw(con)
+    bouw(con, "intermediate.casuistiek_themas")
     assert rijen(con, "select gebied_niveau, gebied_code, gemeente_code, periode, jaar, thema, casussen "
                       "from intermediate.casuistiek_themas where periode_soort = 'jaar' "
                       "order by gebied_niveau, gebied_code, jaar, thema") == [
@@ -196,7 +164,7 @@ def test_thema_combinaties_paren_binnen_een_casus_met_lift(con):
     casus(con, a, "k7", date(2024, 3, 1), "geldzorgen")                # not placed: no wijk
     casus(con, a, "k7", date(2024, 3, 1), "eenzaamheid")
     casus(con, a, "k8", date(2024, 3, 1), "geldzorgen", BU_C)          # another wijk, a single theme
-    bouw(con)
+    bouw(con, "marts.thema_combinaties")
     # 2024 in WK034403: 4 cases with a known theme; geldzorgen 3, eenzaamheid 2, psychische_problemen 2
     assert rijen(con, "select wijkcode, gemeente_code, jaar, thema_a, thema_b, casussen, lift from marts.thema_combinaties "
                       "order by wijkcode, jaar, thema_a, thema_b") == [
@@ -232,7 +200,7 @@ def test_signalen_per_wijk(con):
     signaal(con, e, "enquete", "2024", "eenzaamheid", wijk=WK_AB, percentage=20.0, n=300, publiceerbaar=True,
             bron="enquete")
     signaal(con, e, "enquete", "2024", "geldzorgen", wijk=WK_C, percentage=18.0, n=120, publiceerbaar=True, bron="enquete")
-    bouw(con)
+    bouw(con, "intermediate.signalen_per_wijk")
     assert rijen(con, "select wijkcode, gemeente_code, jaar, thema, partner, signalen, aantal, percentage, n, "
                       "toelichtingen_publiceerbaar from intermediate.signalen_per_wijk order by wijkcode, jaar, thema, partner") == [
         (WK_C, GM, 2024, "geldzorgen", "enquete", 1, None, 18.0, 120, None),
@@ -259,7 +227,7 @@ def test_kansen_per_wijk_een_rij_per_kans_en_thema_en_plaatsing_op_coordinaten(c
     kans(con, k, "Taalcafé Buiten", ["meedoen"], lat=lat_x, lon=lon_x, plaatsing="geen")
     kans(con, k, "Opvoedsteunpunt", ["opvoeding"], buurt=BU_A, adres="Plein 1", plaatsing="pc6")
     kans(con, k, "Wijkmoestuin", ["onbekend:tuinieren", "meedoen"], buurt=BU_C, lat=lat_b, lon=lon_b)  # a code wins
-    bouw(con)
+    bouw(con, "intermediate.kansen_op_de_kaart", "marts.kansen_per_wijk", "pub.kansen", "staging.kansen")
     ids = kans_ids(con)
     assert rijen(con, "select kans_id, buurtcode, wijkcode, gemeentecode from intermediate.kansen_op_de_kaart") == [
         (ids["Geldinloop Het Anker"], BU_B, WK_AB, GM)]
@@ -284,7 +252,7 @@ def test_nieuwer_kansenbestand_vervangt_ouder(con):
     kans(con, oud, "Buurthuis Oud", ["eenzaamheid"], buurt=BU_A)
     nieuw = laad(con, "kansen")
     kans(con, nieuw, "Buurthuis Nieuw", ["eenzaamheid"], buurt=BU_A)
-    bouw(con)
+    bouw(con, "marts.kansen_per_wijk")
     assert rijen(con, "select naam from marts.kansen_per_wijk") == [("Buurthuis Nieuw",)]
 
 
@@ -297,7 +265,7 @@ def test_twee_kansen_met_dezelfde_naam_op_coordinaten_blijven_twee(con):
     lat_b, lon_b = wgs84(136500, 458500)
     kans(con, k, "Taalcafé", ["meedoen"], lat=lat_a, lon=lon_a, plaatsing="geen")
     kans(con, k, "Taalcafé", ["meedoen"], lat=lat_b, lon=lon_b, plaatsing="geen")
-    bouw(con)
+    bouw(con, "marts.kansen_per_wijk")
     assert rijen(con, "select count(distinct kans_id) from marts.kansen_per_wijk") == [(2,)]
     assert rijen(con, "select lat, buurtcode from marts.kansen_per_wijk order by lat") == sorted(
         [(lat_a, BU_A), (lat_b, BU_B)])
@@ -319,7 +287,7 @@ def test_laatste_bespreking_per_wijk_en_thema_op_datum(con):
     a3 = laad(con, "besprekingen", tabel_id="invoer", via="invoer")
     # the same date twice: the later entry wins
     bespreking(con, a3, WK_C, date(2024, 6, 12), "opvoeding", "deels", "Opvoedspreekuur", bron="invoer", periode=f"invoer-{a3}")
-    bouw(con)
+    bouw(con, "marts.laatste_bespreking", "pub.besprekingen")
     verwacht = [
         (WK_C, GM, "opvoeding", date(2024, 6, 12), "deels", "Opvoedspreekuur"),
         (WK_AB, GM, "eenzaamheid", date(2024, 6, 12), "deels", "Ontmoetingsochtend"),
@@ -338,7 +306,7 @@ def test_nieuwer_besprekingsbestand_vervangt_ouder_invoer_blijft(con):
     bespreking(con, nieuw, WK_AB, date(2024, 6, 12), "geldzorgen", "ja", "Vroegsignalering")
     a = laad(con, "besprekingen", tabel_id="invoer", via="invoer")
     bespreking(con, a, WK_C, date(2024, 6, 1), "opvoeding", "nee", bron="invoer", periode=f"invoer-{a}")
-    bouw(con)
+    bouw(con, "staging.besprekingen")
     assert rijen(con, "select wijkcode, thema, actie, load_id from staging.besprekingen order by wijkcode, thema") == [
         (WK_C, "opvoeding", None, a),
         (WK_AB, "geldzorgen", "Vroegsignalering", nieuw),

@@ -92,7 +92,7 @@ def test_staging_kwb_onbekend_en_geheim_worden_null_nooit_nul(con):
             ("GM0344", "o_x", "x"),
         ],
     )
-    bouw(con)
+    bouw(con, "staging.cbs_kwb")
     assert rijen(con, "select indicator, waarde from staging.cbs_kwb order by indicator") == [
         ("a_punt", None),
         ("b_leeg", None),
@@ -127,7 +127,7 @@ def test_staging_kwb_codes_getrimd_met_niveau_en_ouder_uit_prefix(con):
             ("BU0363AD07", "inwoners", "1", None, "1"),
         ],
     )
-    bouw(con)
+    bouw(con, "staging.cbs_kwb")
     assert rijen(
         con,
         """select gebied_code, gebied_niveau, ouder_code, gemeente_code, gebied_naam, ind_wbi
@@ -147,7 +147,7 @@ def test_staging_kwb_codes_getrimd_met_niveau_en_ouder_uit_prefix(con):
 def test_staging_kwb_neemt_load_tabel_en_jaar_over(con):
     load = laad(con, jaar=2024, tabel_id="85984NED")
     kwb(con, load, [("GM0344", "inwoners", "374238")])
-    bouw(con)
+    bouw(con, "staging.cbs_kwb")
     assert rijen(con, "select load_id, tabel_id, jaar, gebied_code, indicator, waarde from staging.cbs_kwb") == [
         (load, "85984NED", 2024, "GM0344", "inwoners", 374238.0)
     ]
@@ -184,7 +184,7 @@ def test_cbs_waarden_later_release_vult_aan_en_bekend_wint(con):
         ],
     )
     kwb(con, ander_jaar, [("GM0344", "inwoners", "374238")])  # another year never overrides 2023
-    bouw(con)
+    bouw(con, "intermediate.cbs_waarden")
     assert rijen(
         con,
         """select gebied_code, jaar, indicator, waarde, tabel_id, release_load_id
@@ -206,7 +206,7 @@ def test_cbs_waarden_hoogste_load_id_wint_niet_de_invoervolgorde(con):
     # The later load's rows are inserted first: only load_id decides.
     kwb(con, tweede, [("GM0344", "inwoners", "2")])
     kwb(con, eerste, [("GM0344", "inwoners", "1")])
-    bouw(con)
+    bouw(con, "intermediate.cbs_waarden")
     assert rijen(con, "select waarde, release_load_id from intermediate.cbs_waarden") == [(2.0, tweede)]
 
 
@@ -214,7 +214,7 @@ def test_cbs_waarden_een_rij_per_gebied_jaar_indicator(con):
     for _ in range(3):
         load = laad(con)
         kwb(con, load, [("GM0344", "inwoners", "1"), ("GM0344", "huishoudens", "."), ("WK034401", "inwoners", "2")])
-    bouw(con)
+    bouw(con, "intermediate.cbs_waarden")
     assert rijen(
         con,
         """select count(*), count(distinct (gebied_code, jaar, indicator)) from intermediate.cbs_waarden""",
@@ -251,7 +251,7 @@ def test_cbs_gebieden_naam_uit_laatste_release_met_naam(con):
             ("BU03440112", "inwoners", "2"),
         ],
     )
-    bouw(con)
+    bouw(con, "intermediate.cbs_gebieden")
     assert rijen(
         con,
         """select gebied_code, gebied_niveau, ouder_code, gemeente_code, jaar, gebied_naam, ind_wbi
@@ -269,7 +269,7 @@ def test_cbs_gebieden_per_jaar(con):
     j2024 = laad(con, jaar=2024, tabel_id="85984NED")
     kwb(con, j2023, [("WK034401", "inwoners", "1", "Wijk 01 West")])
     kwb(con, j2024, [("WK034401", "inwoners", "1", "West")])
-    bouw(con)
+    bouw(con, "intermediate.cbs_gebieden")
     assert rijen(con, "select gebied_code, jaar, gebied_naam from intermediate.cbs_gebieden order by jaar") == [
         ("WK034401", 2023, "Wijk 01 West"),
         ("WK034401", 2024, "West"),
@@ -301,7 +301,7 @@ def test_verhoudingen_aandeel_65_plus_afgerond_en_null_bij_deling_door_nul(con):
             ("BU03440114", "inwoners_65_plus", "1"),  # 12.5 exactly
         ],
     )
-    bouw(con)
+    bouw(con, "intermediate.verhoudingen")
     assert rijen(
         con,
         """select gebied_code, gebied_niveau, ouder_code, gemeente_code, jaar, waarde, tabel_id, release_load_id
@@ -333,7 +333,7 @@ def test_verhoudingen_alle_vier_aandelen(con):
             ("WK034401", "eenpersoonshuishoudens", "0"),
         ],
     )
-    bouw(con)
+    bouw(con, "intermediate.verhoudingen")
     assert rijen(
         con, "select gebied_code, indicator, waarde from intermediate.verhoudingen order by gebied_code, indicator"
     ) == [
@@ -351,7 +351,7 @@ def test_verhoudingen_release_load_id_volgt_de_eigen_invoer(con):
     later = laad(con)
     kwb(con, vroeg, [("GM0344", "inwoners", "200"), ("GM0344", "inwoners_65_plus", "30"), ("GM0344", "wmo_clienten", ".")])
     kwb(con, later, [("GM0344", "wmo_clienten", "19810")])
-    bouw(con)
+    bouw(con, "intermediate.verhoudingen")
     assert rijen(
         con, "select waarde, release_load_id from intermediate.verhoudingen where indicator = 'aandeel_65_plus'"
     ) == [(15.0, vroeg)]
@@ -401,7 +401,7 @@ def _klein(con) -> dict[str, int]:
 
 def test_indicator_waarden_label_eenheid_en_naamterugval(con):
     loads = _klein(con)
-    bouw(con)
+    bouw(con, "marts.indicator_waarden")
     # Label and unit come from the one indicator catalogue (raw.indicator_catalogus), not from the test's
     # raw.cbs_variabelen, which only maps CBS's column names.
     j2023, j2024 = loads["j2023"], loads["j2024"]
@@ -433,7 +433,7 @@ def test_indicator_waarden_label_eenheid_en_naamterugval(con):
 
 def test_indicator_waarden_afgeleide_aandelen_met_eigen_label(con):
     _klein(con)
-    bouw(con)
+    bouw(con, "marts.indicator_waarden")
     assert rijen(
         con,
         """select gebied_code, jaar, label, waarde, eenheid from marts.indicator_waarden
@@ -505,7 +505,7 @@ _WIDE = _ID_KOLOMMEN + ["aandeel_65_plus", "inwoners", "inwoners_65_plus"]
 
 def test_wijk_profiel_een_rij_per_wijk_per_jaar(con):
     _klein(con)
-    bouw(con)
+    bouw(con, "marts.wijk_profiel")
     assert kolommen(con, "marts.wijk_profiel") == _WIDE
     assert rijen(con, "select * from marts.wijk_profiel order by jaar, gebied_code") == [
         ("WK034401", "Wijk 01 West", "GM0344", "GM0344", 2023, None, 100.0, None),
@@ -516,7 +516,7 @@ def test_wijk_profiel_een_rij_per_wijk_per_jaar(con):
 
 def test_buurt_profiel_een_rij_per_buurt_per_jaar(con):
     _klein(con)
-    bouw(con)
+    bouw(con, "marts.buurt_profiel")
     # Buurten have onbekende_indicator as well, so it becomes a column here (no label needed).
     assert kolommen(con, "marts.buurt_profiel") == _WIDE + ["onbekende_indicator"]
     assert rijen(con, "select * from marts.buurt_profiel order by jaar, gebied_code") == [
@@ -528,7 +528,7 @@ def test_buurt_profiel_een_rij_per_buurt_per_jaar(con):
 
 def test_gemeente_profiel_een_rij_per_gemeente_per_jaar(con):
     _klein(con)
-    bouw(con)
+    bouw(con, "marts.gemeente_profiel")
     assert kolommen(con, "marts.gemeente_profiel") == _WIDE
     assert rijen(con, "select * from marts.gemeente_profiel order by jaar, gebied_code") == [
         ("GM0344", "Utrecht", None, "GM0344", 2023, 15.0, 200.0, 30.0),
@@ -561,7 +561,7 @@ def test_staging_grenzen_laatste_load_per_gebied_wint(con):
     grens(con, oud, 2024, "buurt", "BU03440112", "Alleen in de oude load", b"oud")  # stays: no newer row
     grens(con, oud, 2023, "buurt", "BU03440111", "Welgelegen 2023", b"2023")  # another year stays
     grens(con, nieuw, 2024, "wijk", "WK034401", "Wijk 01 West", b"wijk")
-    bouw(con)
+    bouw(con, "marts.gebied_grenzen", "staging.cbs_grenzen")
     assert rijen(
         con,
         """select jaar, gebied_niveau, gebied_code, gebied_naam, gemeente_code, geometrie, load_id
@@ -587,7 +587,7 @@ def test_staging_grenzen_laatste_load_per_gebied_wint(con):
 
 def test_pub_indicator_waarden_onderdrukt_precies_waar_waarde_null(con):
     _klein(con)
-    bouw(con)
+    bouw(con, "marts.indicator_waarden", "pub.indicator_waarden", "pub.openbaarmaking")
     assert rijen(
         con,
         """select gebied_code, jaar, indicator, waarde, onderdrukt, onderdrukt_reden from pub.indicator_waarden
@@ -679,7 +679,7 @@ def test_pub_bronnen_laatste_load_per_bron_tabel_jaar(con):
     # A later load that loaded nothing (everything quarantined) does not replace the one that did.
     laad(con, "grenzen", jaar=2024, tabel_id="buurt", bestand="/data/geo/leeg.geojson", loaded=0, geladen_op=t(2025, 1, 5))
     laad(con, "grenzen", jaar=2024, tabel_id="wijk", bestand="PDOK wijkenbuurten 2024 wijk", via="snapshot", geladen_op=t(2025, 1, 6))
-    bouw(con)
+    bouw(con, "pub.bronnen")
     assert kolommen(con, "pub.bronnen") == [
         "bron", "tabel_id", "gemeente", "jaar", "bestand", "via", "peildatum_bron", "geladen_op", "uit_snapshot", "verouderd"
     ]  # fmt: skip
@@ -708,7 +708,7 @@ def test_pub_bronnen_verouderd_na_de_drempel_van_de_soort_bron_of_uit_snapshot(c
     laad(con, "grenzen", jaar=2024, tabel_id="h", via="snapshot", geladen_op=dagen_geleden(1))
     # opgehaald_op, when known, counts rather than the load time
     laad(con, "casuistiek", jaar=None, tabel_id="i", opgehaald_op=dagen_geleden(100), geladen_op=dagen_geleden(1))
-    bouw(con)
+    bouw(con, "pub.bronnen")
     assert rijen(con, "select tabel_id, verouderd from pub.bronnen order by tabel_id") == [
         ("a", False), ("b", True), ("c", False), ("d", True), ("e", False), ("f", False), ("g", True), ("h", True), ("i", True),
     ]  # fmt: skip

@@ -120,7 +120,7 @@ def test_vier_wijken_buren_en_rangen_zoals_met_de_hand_berekend(con):
     load = laad(con)
     for code, profiel in zip(("WK034401", "WK034402", "WK034403", "WK034404"), (A, B, C, D)):
         wijk(con, load, code, profiel)
-    bouw(con)
+    bouw(con, "marts.vergelijkbare_wijken")
     assert [d[0] for d in con.execute("select * from marts.vergelijkbare_wijken limit 0").description] == KOLOMMEN
     assert resultaat(con) == vier_wijken_verwacht(peiljaar=2023)
 
@@ -140,7 +140,7 @@ def test_kenmerk_dat_in_het_laatste_jaar_ontbreekt_komt_uit_het_jaar_ervoor(con)
                 "and indicator = 'koopwoningen_pct'", [oud])
     con.execute("update raw.cbs_kwb set waarde = ? where load_id = ? and gebied_code = 'WK034401' "
                 "and indicator = 'koopwoningen_pct'", [str(A["koopwoningen_pct"]), nieuw])
-    bouw(con)
+    bouw(con, "marts.vergelijkbare_wijken")
     assert resultaat(con) == vier_wijken_verwacht(peiljaar=2024)
 
 
@@ -158,7 +158,7 @@ def test_inkomen_valt_terug_op_gemiddeld_inkomen_met_omgekeerd_teken(con):
     wijk(con, load, "WK034402", {**basis_ab, "huishoudens_laag_inkomen_pct": 40})
     wijk(con, load, "WK034403", {**basis_cd, "huishoudens_laag_inkomen_pct": None, "gemiddeld_inkomen_per_inwoner": 50})
     wijk(con, load, "WK034404", {**basis_cd, "huishoudens_laag_inkomen_pct": None, "gemiddeld_inkomen_per_inwoner": 20})
-    bouw(con)
+    bouw(con, "marts.vergelijkbare_wijken")
     zelfde = round(math.sqrt(4 / 8), 3)  # 0.707: only income differs
     inkomen_gelijk = round(math.sqrt(7 * 4 / 8), 3)  # 1.871: the seven AB|CD features differ
     alles_anders = round(math.sqrt(8 * 4 / 8), 3)  # 2.0
@@ -188,7 +188,7 @@ def test_paar_met_minder_dan_vijf_gemeenschappelijke_kenmerken_wordt_niet_gerang
     wijk(con, load, "WK034406", {k: D[k] for k in zonder_inkomen})
     # Only three features: too few in common with anyone.
     wijk(con, load, "WK034407", {k: B[k] for k in ("aandeel_65_plus", "aandeel_0_14", "gemiddelde_huishoudensgrootte")})
-    bouw(con)
+    bouw(con, "marts.vergelijkbare_wijken")
     paren = rijen(
         con,
         """select wijkcode, vergelijkbare_wijkcode, gemeenschappelijke_kenmerken from marts.vergelijkbare_wijken
@@ -216,7 +216,7 @@ def test_alleen_wijken_van_het_laatste_jaar_van_de_gemeente_doen_mee(con):
         wijk(con, oud, code, profiel)
         wijk(con, nieuw, code, profiel)
     wijk(con, oud, "WK034405", A)
-    bouw(con)
+    bouw(con, "marts.vergelijkbare_wijken")
     assert resultaat(con) == vier_wijken_verwacht(peiljaar=2024)
 
 
@@ -227,7 +227,7 @@ def test_twee_gemeenten_landelijk_kiest_over_de_grens_gemeente_nooit(con):
     wijk(con, utrecht, "WK034403", D)
     wijk(con, amsterdam, "WK0363AA", {**A, "bevolkingsdichtheid": 110})  # almost WK034401's twin
     wijk(con, amsterdam, "WK0363AB", B)
-    bouw(con)
+    bouw(con, "marts.vergelijkbare_wijken")
     buren = rijen(
         con,
         """select wijkcode, scope, list(vergelijkbare_wijkcode order by rang)

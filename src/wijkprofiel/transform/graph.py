@@ -91,7 +91,7 @@ class SqlModel:
         statements = self.statements
         if not statements:
             raise WijkprofielError(f"{self.path}: empty model")
-        tree = json.loads(parser.execute("select json_serialize_sql(?)", [statements[0]]).fetchone()[0])
+        tree = _serialised(parser, statements[0])
         if not tree.get("error"):
             return frozenset(_qualified_tables(tree))
         if tree.get("error_type") == "parser":
@@ -148,6 +148,21 @@ def _inherit_column_comments(con, relation: str, source: str) -> None:
     for column, comment in own:
         if not (comment or "").strip() and theirs.get(column):
             con.execute(f'comment on column {relation}."{column}" is \'{sql_tekst(theirs[column])}\'')
+
+
+def _serialised(parser: duckdb.DuckDBPyConnection, statement: str) -> dict:
+    return json.loads(parser.execute("select json_serialize_sql(?)", [statement]).fetchone()[0])
+
+
+def statement_reads(statement: str) -> frozenset[str]:
+    """Every schema.table one SELECT statement reads, by DuckDB's parser (an unparsable statement reads nothing
+    known; running it reports DuckDB's own error)."""
+    parser = duckdb.connect()
+    try:
+        tree = _serialised(parser, statement)
+    finally:
+        parser.close()
+    return frozenset() if tree.get("error") else frozenset(_qualified_tables(tree))
 
 
 def _qualified_tables(tree) -> set[str]:
