@@ -1,0 +1,88 @@
+"""Hostile text from a source must stay text: in the HTML reports (escaped everywhere, and a Content-Security-Policy
+that runs only the report's own scripts and lets nothing leave the file) and in the downloads (no formulas)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from test_publish_secties import B1, B2, GEMEENTE, WIJK, gegevens
+
+from wijkprofiel.publish.downloads import KOLOMMEN, schrijf_downloads
+from wijkprofiel.publish.gegevens import PubGegevens
+
+#: Each sets a global when it runs; a report that is safe leaves window.__xss undefined.
+IMG = '<img src=x onerror="window.__xss=(window.__xss||[]).concat(\'img\')">'
+SCRIPT = "<script>window.__xss=(window.__xss||[]).concat('script')</script>"
+#: folium writes a marker tooltip into a JavaScript template literal, where ${...} runs and ` ends the string.
+LETTERLIJK = "`${window.__xss=(window.__xss||[]).concat('template')}`"
+
+NAMEN = {
+    B1: f"Lombok {IMG}",
+    B2: f"Oog in Al {SCRIPT}",
+    WIJK: f"West {IMG}",
+    GEMEENTE: f"Utrecht {IMG}",
+}
+LABEL = f"Aandeel 65-plussers {IMG}"
+KANS = f"Buurthuis {LETTERLIJK} {IMG}"
+
+
+def vijandige_gegevens(namen: dict[str, str] = NAMEN, label: str = LABEL, kans_naam: str = KANS) -> PubGegevens:
+    """The small test gemeente of test_publish_secties with hostile area names, indicator label and kans."""
+    kans = ("k1", WIJK, B1, GEMEENTE, "eenzaamheid", kans_naam, f"soort {IMG}", None, f"contact {IMG}", 52.09, 5.10)
+    g = gegevens(kansen=[kans])
+    w = g.waarden.copy()
+    w["gebied_naam"] = [namen.get(c, n) for c, n in zip(w.gebied_code, w.gebied_naam)]
+    w["label"] = [label if i == "aandeel_65_plus" else lab for i, lab in zip(w.indicator, w.label)]
+    return PubGegevens(
+        waarden=w, grenzen=g.grenzen, bronnen=g.bronnen, kansen=g.kansen, besprekingen=g.besprekingen,
+        vergelijkbaar=g.vergelijkbaar, jaar=g.jaar, grenzen_jaar=g.grenzen_jaar,
+    )  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------------------------- downloads
+
+FORMULES = ['=HYPERLINK("http://x","klik")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3", "\tTAB", "\rCR"]
+
+
+def _downloads_met_formules(tmp_path: Path) -> dict:
+    namen = {B1: FORMULES[0], B2: FORMULES[1], WIJK: FORMULES[2]}
+    g = vijandige_gegevens(namen, label=FORMULES[3])
+    w = g.waarden
+    w.loc[(w.gebied_code == B1) & (w.jaar == 2023), "waarde"] = -2.5  # a negative number stays a number
+    w.loc[w.gebied_code == B1, "eenheid"] = FORMULES[4]
+    w.loc[w.gebied_code == B2, "bron"] = FORMULES[5]
+    return schrijf_downloads(g, WIJK, tmp_path)
+
+
+def test_csv_download_neutralises_text_that_a_spreadsheet_would_run_as_a_formula(tmp_path):
+    namen = _downloads_met_formules(tmp_path)
+    with (tmp_path / namen["csv"]).open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f, delimiter=";"))
+    assert {r["gebied_naam"] for r in rows} == {"'" + f for f in FORMULES[:3]}
+    assert {r["label"] for r in rows if r["indicator"] == "aandeel_65_plus"} == {"'-2+3"}
+    assert {r["eenheid"] for r in rows if r["gebied_code"] == B1} == {"'\tTAB"}
+    assert {r["bron"] for r in rows if r["gebied_code"] == B2} == {"'\rCR"}
+    # numbers stay as they were: the negative one too, and text that starts harmlessly is untouched
+    assert [r["waarde"] for r in rows if r["gebied_code"] == B1 and r["jaar"] == "2023"] == ["-2,5"]
+    assert {r["label"] for r in rows if r["indicator"] == "inwoners"} == {"Aantal inwoners"}
+    assert {r["gebied_niveau"] for r in rows} == {"wijk", "buurt"}
+
+
+def test_xlsx_download_writes_formula_like_text_as_strings_never_formulas(tmp_path):
+    from openpyxl import load_workbook
+
+    namen = _downloads_met_formules(tmp_path)
+    blad = load_workbook(tmp_path / namen["xlsx"])["Cijfers"]
+    kolom = {k: i for i, k in enumerate(KOLOMMEN)}
+    cellen = [c for rij in blad.iter_rows(min_row=2) for c in rij]
+    assert [c.coordinate for c in cellen if c.data_type == "f"] == []
+    namen_kolom = {c.value for c in cellen if c.column - 1 == kolom["gebied_naam"]}
+    assert namen_kolom == set(FORMULES[:3])  # the text as it is, written as a string
+    assert all(c.data_type == "s" for c in cellen if c.column - 1 == kolom["gebied_naam"])
+    assert all(c.quotePrefix for c in cellen if c.value in FORMULES)  # Excel keeps it text when edited too
+    # numbers stay numbers, the negative one included
+    waarden = [r[kolom["waarde"]] for r in blad.iter_rows(min_row=2, values_only=True)
+               if r[kolom["gebied_code"]] == B1 and r[kolom["jaar"]] == 2023]
+    assert waarden == [-2.5]
+    assert all(isinstance(r[kolom["jaar"]], int) for r in blad.iter_rows(min_row=2, values_only=True))
