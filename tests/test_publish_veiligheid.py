@@ -6,10 +6,13 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
+from cdp import Browser, browser_required, chromium_path
 from test_publish_secties import B1, B2, GEMEENTE, WIJK, gegevens
 
 from wijkprofiel.publish.downloads import KOLOMMEN, schrijf_downloads
 from wijkprofiel.publish.gegevens import PubGegevens
+from wijkprofiel.publish.rapport import schrijf_index, schrijf_wijkrapport
 
 #: Each sets a global when it runs; a report that is safe leaves window.__xss undefined.
 IMG = '<img src=x onerror="window.__xss=(window.__xss||[]).concat(\'img\')">'
@@ -38,6 +41,34 @@ def vijandige_gegevens(namen: dict[str, str] = NAMEN, label: str = LABEL, kans_n
         waarden=w, grenzen=g.grenzen, bronnen=g.bronnen, kansen=g.kansen, besprekingen=g.besprekingen,
         vergelijkbaar=g.vergelijkbaar, jaar=g.jaar, grenzen_jaar=g.grenzen_jaar,
     )  # fmt: skip
+
+
+def vijandige_rapporten(out: Path, kans_naam: str = KANS, **kwargs) -> dict[str, Path]:
+    g = vijandige_gegevens(kans_naam=kans_naam)
+    wijk = schrijf_wijkrapport(g, WIJK, out, indicator="aandeel_65_plus", **kwargs)
+    index = schrijf_index(g, GEMEENTE, out, indicator="aandeel_65_plus", mislukt={}, **kwargs)
+    return {"wijk": wijk, "index": index}
+
+
+# ----------------------------------------------------------------------------------------------------- escaping
+
+
+def test_source_text_reaches_map_tooltips_and_layer_names_escaped(tmp_path):
+    html = vijandige_rapporten(tmp_path)["wijk"].read_text(encoding="utf-8")
+    script = html[html.rindex("<script>") :]
+    # folium hands GeoJSON properties, tooltip labels and layer names to innerHTML: they must arrive as text
+    # (in the script as JSON, where & is \u0026 and < is \u003c)
+    assert "\\u003cimg" not in script and "\\u003cscript" not in script
+    assert "Lombok \\u0026lt;img src=x onerror=" in script and "Aandeel 65-plussers \\u0026lt;img" in script
+    # ... and a marker tooltip sits in a JavaScript template literal, which ${...} and ` would break out of
+    assert "${window" not in script and "`${" not in script
+    assert "Buurthuis &#96;&#36;{window" in script
+
+
+def test_index_page_map_tooltips_escape_the_wijk_name(tmp_path):
+    html = vijandige_rapporten(tmp_path)["index"].read_text(encoding="utf-8")
+    script = html[html.rindex("<script>") :]
+    assert "\\u003cimg" not in script and "West \\u0026lt;img src=x onerror=" in script
 
 
 # ---------------------------------------------------------------------------------------------------- downloads
@@ -86,3 +117,47 @@ def test_xlsx_download_writes_formula_like_text_as_strings_never_formulas(tmp_pa
                if r[kolom["gebied_code"]] == B1 and r[kolom["jaar"]] == 2023]
     assert waarden == [-2.5]
     assert all(isinstance(r[kolom["jaar"]], int) for r in blad.iter_rows(min_row=2, values_only=True))
+
+
+# ------------------------------------------------------------------------------------------------------ browser
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if chromium_path() is None:
+        if browser_required():
+            pytest.fail("chromium is not installed; .ci/run installs Debian's chromium package")
+        pytest.skip("chromium is not installed")
+    b = Browser()
+    yield b
+    b.close()
+
+
+#: Hover over every shape and marker of the map the way a reader does, and collect the tooltips it shows.
+HOVER_ALL = """(() => {
+  const shown = [];
+  for (const el of document.querySelectorAll('.leaflet-container path.leaflet-interactive')) {
+    const r = el.getBoundingClientRect(), x = r.left + r.width / 2, y = r.top + r.height / 2;
+    for (const type of ['mouseover', 'mousemove']) {
+      el.dispatchEvent(new MouseEvent(type, {bubbles: true, clientX: x, clientY: y}));
+    }
+    document.querySelectorAll('.leaflet-tooltip').forEach(t => shown.push(t.innerHTML));
+    el.dispatchEvent(new MouseEvent('mouseout', {bubbles: true, clientX: x, clientY: y}));
+  }
+  return shown;
+})()"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("pagina", ["wijk", "index"])
+def test_hostile_names_run_nothing_in_the_browser_and_show_as_text(browser, tmp_path, pagina):
+    pad = vijandige_rapporten(tmp_path)[pagina]
+    visit = browser.open_offline(pad)
+    tooltips = browser.evaluate(HOVER_ALL)
+    browser.drain(0.5)  # an <img> in a tooltip fails to load after the hover; its handler would run then
+
+    assert browser.evaluate("window.__xss === undefined ? null : window.__xss") is None
+    assert tooltips and not any("<img" in t or "<script" in t for t in tooltips)
+    assert any("&lt;img src=x onerror=" in t for t in tooltips)  # shown to the reader as the text it is
+    assert browser.evaluate("document.querySelectorAll('.leaflet-container :is(img, script)').length") == 0
+    assert visit.console_errors == [] and visit.failed_requests == [] and visit.outside_requests == []
