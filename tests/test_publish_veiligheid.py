@@ -3,15 +3,21 @@ that runs only the report's own scripts and lets nothing leave the file) and in 
 
 from __future__ import annotations
 
+import base64
 import csv
+import hashlib
+import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from cdp import Browser, browser_required, chromium_path
 from test_publish_secties import B1, B2, GEMEENTE, WIJK, gegevens
 
+from wijkprofiel.publish import publish_reports
 from wijkprofiel.publish.downloads import KOLOMMEN, schrijf_downloads
 from wijkprofiel.publish.gegevens import PubGegevens
+from wijkprofiel.publish.kaart import ACHTERGROND_URL
 from wijkprofiel.publish.rapport import schrijf_index, schrijf_wijkrapport
 
 #: Each sets a global when it runs; a report that is safe leaves window.__xss undefined.
@@ -50,6 +56,34 @@ def vijandige_rapporten(out: Path, kans_naam: str = KANS, **kwargs) -> dict[str,
     return {"wijk": wijk, "index": index}
 
 
+def csp(html: str) -> dict[str, list[str]]:
+    """The report's Content-Security-Policy as directive → sources."""
+    meta = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">', html)
+    assert meta, "no Content-Security-Policy"
+    return {d.split()[0]: d.split()[1:] for d in meta.group(1).split(";") if d.strip()}
+
+
+def inline_script_hashes(html: str) -> set[str]:
+    return {
+        "'sha256-" + base64.b64encode(hashlib.sha256(s.encode("utf-8")).digest()).decode("ascii") + "'"
+        for s in re.findall(r"<script>(.*?)</script>", html, flags=re.S)
+    }
+
+
+def _event_handlers(html: str) -> list[str]:
+    class Attributen(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.handlers = []
+
+        def handle_starttag(self, tag, attrs):
+            self.handlers += [f"{tag} {naam}" for naam, _ in attrs if naam.startswith("on")]
+
+    parser = Attributen()
+    parser.feed(html)
+    return parser.handlers
+
+
 # ----------------------------------------------------------------------------------------------------- escaping
 
 
@@ -69,6 +103,32 @@ def test_index_page_map_tooltips_escape_the_wijk_name(tmp_path):
     html = vijandige_rapporten(tmp_path)["index"].read_text(encoding="utf-8")
     script = html[html.rindex("<script>") :]
     assert "\\u003cimg" not in script and "West \\u0026lt;img src=x onerror=" in script
+
+
+# -------------------------------------------------------------------------------------- content security policy
+
+
+@pytest.mark.parametrize("pagina", ["wijk", "index"])
+def test_every_page_has_a_csp_allowing_only_its_own_scripts_and_no_connection(tmp_path, pagina):
+    html = vijandige_rapporten(tmp_path)[pagina].read_text(encoding="utf-8")
+    beleid = csp(html)
+    # before any script, or the browser runs that script unchecked
+    assert html.index('http-equiv="Content-Security-Policy"') < html.index("<script")
+    assert beleid["default-src"] == ["'none'"]
+    assert set(beleid["script-src"]) == inline_script_hashes(html) and len(beleid["script-src"]) >= 3
+    assert "'unsafe-inline'" not in beleid["script-src"] and "'unsafe-eval'" not in beleid["script-src"]
+    assert beleid["connect-src"] == ["'none'"]
+    assert beleid["img-src"] == ["'self'", "data:"]
+    assert beleid["base-uri"] == ["'none'"] and beleid["form-action"] == ["'none'"]
+    # an inline event handler would be blocked by this policy: the report itself uses none
+    assert _event_handlers(html) == []
+
+
+def test_csp_allows_the_background_tile_host_only_when_tiles_are_asked_for(tmp_path):
+    html = vijandige_rapporten(tmp_path, achtergrond=True)["wijk"].read_text(encoding="utf-8")
+    assert csp(html)["img-src"] == ["'self'", "data:", "https://service.pdok.nl"]
+    assert ACHTERGROND_URL.startswith("https://service.pdok.nl/")
+    assert csp(html)["connect-src"] == ["'none'"]
 
 
 # ---------------------------------------------------------------------------------------------------- downloads
@@ -161,3 +221,39 @@ def test_hostile_names_run_nothing_in_the_browser_and_show_as_text(browser, tmp_
     assert any("&lt;img src=x onerror=" in t for t in tooltips)  # shown to the reader as the text it is
     assert browser.evaluate("document.querySelectorAll('.leaflet-container :is(img, script)').length") == 0
     assert visit.console_errors == [] and visit.failed_requests == [] and visit.outside_requests == []
+
+
+@pytest.mark.browser
+def test_csp_alone_stops_an_event_handler_that_slips_past_the_escaping(browser, tmp_path, monkeypatch):
+    from wijkprofiel.publish import kaart
+
+    monkeypatch.setattr(kaart, "html_tekst", str)  # as if one place forgot to escape
+    pad = vijandige_rapporten(tmp_path, kans_naam=f"Buurthuis {IMG}")["wijk"]
+    visit = browser.open_offline(pad)
+    tooltips = browser.evaluate(HOVER_ALL)
+    browser.drain(0.5)
+
+    assert any("<img" in t for t in tooltips)  # the markup did reach the page ...
+    assert browser.evaluate("window.__xss === undefined ? null : window.__xss") is None  # ... and ran nothing
+    assert visit.outside_requests == []
+
+
+@pytest.fixture(scope="module")
+def demo_rapporten(demo_db, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("csp") / "rapporten"
+    publish_reports(demo_db, out)
+    return out
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("pagina", ["WK034403.html", "index.html"])
+def test_demo_report_works_under_its_csp_with_tooltips_and_no_violation(browser, demo_rapporten, pagina):
+    visit = browser.open_offline(demo_rapporten / pagina)
+    beleid = browser.evaluate("document.querySelector('meta[http-equiv=Content-Security-Policy]').content")
+    tooltips = browser.evaluate(HOVER_ALL)
+
+    assert "connect-src 'none'" in beleid
+    assert visit.console_errors == [] and visit.failed_requests == [] and visit.outside_requests == []
+    assert browser.evaluate("document.querySelectorAll('.leaflet-container path').length") >= 10
+    assert tooltips and all("<table>" in t for t in tooltips[:10])
+    assert browser.evaluate("document.querySelectorAll('.leaflet-control-layers, .leaflet-control-zoom').length") >= 1
