@@ -2,6 +2,7 @@
 
 Rows come from pub.indicator_waarden only (through PubGegevens): the wijk and its buurten, every year.
 A hidden value is "." in both files, as in the report; it is never written as 0 or left empty.
+Text from a source never becomes a formula in a spreadsheet (see lijkt_formule).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 from wijkprofiel.publish.gegevens import PubGegevens
 from wijkprofiel.publish.opmaak import VERBORGEN
@@ -45,16 +47,31 @@ def schrijf_downloads(gegevens: PubGegevens, wijk: str, out_dir: Path) -> dict[s
     return {"csv": csv_pad.name, "xlsx": xlsx_pad.name, "rijen": len(rows)}
 
 
+#: A spreadsheet reads a cell that starts with one of these as a formula, or as the start of one (OWASP, CSV injection).
+FORMULE_BEGIN = ("=", "+", "-", "@", "\t", "\r")
+
+
+def lijkt_formule(tekst: str) -> bool:
+    """Whether a spreadsheet would run this text cell as a formula. Such text gets a leading ' in the CSV (OWASP's
+    advice: Excel shows the text and hides the quote) and Excel's quote prefix in the XLSX. Numbers are never text
+    cells here, so a negative figure stays a number."""
+    return tekst.startswith(FORMULE_BEGIN)
+
+
 def schrijf_csv(rows: pd.DataFrame, path: Path) -> None:
     """UTF-8 with BOM, ';' between fields, decimal comma: Excel with Dutch settings opens it as numbers."""
     with path.open("w", encoding="utf-8-sig", newline="") as f:
         schrijver = csv.writer(f, delimiter=";", lineterminator="\r\n")
         schrijver.writerow(KOLOMMEN)
         for r in rows.itertuples(index=False):
-            schrijver.writerow(
-                [_csv_getal(r.waarde) if k == "waarde" and not r.onderdrukt else _tekst(getattr(r, k), k, r.onderdrukt)
-                 for k in KOLOMMEN]
-            )
+            cellen = []
+            for k in KOLOMMEN:
+                if k == "waarde" and not r.onderdrukt:
+                    cellen.append(_csv_getal(r.waarde))
+                else:
+                    tekst = _tekst(getattr(r, k), k, r.onderdrukt)
+                    cellen.append("'" + tekst if lijkt_formule(tekst) else tekst)
+            schrijver.writerow(cellen)
 
 
 def schrijf_xlsx(rows: pd.DataFrame, path: Path, *, titel: str) -> None:
@@ -63,11 +80,11 @@ def schrijf_xlsx(rows: pd.DataFrame, path: Path, *, titel: str) -> None:
     blad.append(KOLOMMEN)
     for r in rows.itertuples(index=False):
         blad.append(
-            [float(r.waarde) if k == "waarde" and not r.onderdrukt else _xlsx_cel(getattr(r, k), k, r.onderdrukt)
+            [float(r.waarde) if k == "waarde" and not r.onderdrukt else _xlsx_cel(blad, getattr(r, k), k, r.onderdrukt)
              for k in KOLOMMEN]
         )
     toelichting = boek.create_sheet("Toelichting")
-    toelichting.append([f"Wijkprofiel {titel}"])
+    toelichting.append([_xlsx_cel(toelichting, f"Wijkprofiel {titel}", "", False)])
     for regel in TOELICHTING:
         toelichting.append([regel])
     boek.save(path)
@@ -87,7 +104,16 @@ def _tekst(value, kolom: str, onderdrukt: bool) -> str:
     return str(int(value)) if kolom == "jaar" else str(value)
 
 
-def _xlsx_cel(value, kolom: str, onderdrukt: bool):
+def _xlsx_cel(blad, value, kolom: str, onderdrukt: bool):
+    """A number as a number; text always as a string cell, because openpyxl writes any str that starts with '=' as
+    a formula. Text a spreadsheet would read as a formula also gets the quote prefix, so it stays text when edited."""
     if kolom == "jaar":
         return int(value)
-    return _tekst(value, kolom, onderdrukt) or None
+    tekst = _tekst(value, kolom, onderdrukt)
+    if not tekst:
+        return None
+    cel = WriteOnlyCell(blad, value=tekst)
+    cel.data_type = "s"
+    if lijkt_formule(tekst):
+        cel.quotePrefix = True  # the text itself is kept as it is: the cell holds it as a string
+    return cel

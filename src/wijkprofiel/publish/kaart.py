@@ -6,6 +6,7 @@ Buurten are simplified as one coverage so neighbouring buurten keep a shared edg
 
 from __future__ import annotations
 
+import html
 import json
 from dataclasses import dataclass
 
@@ -42,6 +43,11 @@ class KaartLaag:
                 return PALET[min(i, len(PALET) - 1)]
         return PALET[-1]
 
+    @property
+    def kaartnaam(self) -> str:
+        """The layer's name as the layer control shows it (Leaflet writes names with innerHTML)."""
+        return html_tekst(self.label)
+
     def legenda(self) -> list[tuple[str, str]]:
         """(colour, 'from – to') per class, plus the hidden value."""
         items = []
@@ -51,6 +57,13 @@ class KaartLaag:
             items.append((PALET[min(i, len(PALET) - 1)], f"{van} – {tot}"))
         items.append((VERBORGEN_KLEUR, ". = verborgen om de privacy te beschermen, of onbekend"))
         return items
+
+
+def html_tekst(value) -> str:
+    """Text from a source, safe where folium puts it: Leaflet writes tooltips and layer names with innerHTML, and
+    folium writes a marker tooltip into a JavaScript template literal, where ` ends the string, ${...} runs and a
+    backslash escapes. So besides HTML's specials those three become character references too."""
+    return html.escape(str(value)).replace("\\", "&#92;").replace("`", "&#96;").replace("$", "&#36;")
 
 
 def klassegrenzen(values: list[float], klassen: int = 5) -> list[float]:
@@ -137,21 +150,27 @@ def wijk_kaart(
     folium.map.CustomPane(BUURT_PANE, z_index=420).add_to(kaart)
 
     if not context.empty:
+        rest = context[["gebied_naam", "geometry"]].assign(gebied_naam=context.gebied_naam.map(html_tekst))
         folium.GeoJson(
-            json.loads(context[["gebied_naam", "geometry"]].to_json()),
+            json.loads(rest.to_json()),
             name="Rest van de gemeente",
             style_function=lambda f: {"color": "#969696", "weight": 0.6, "fillColor": "#f0f0f0", "fillOpacity": 0.6},
             tooltip=folium.GeoJsonTooltip(["gebied_naam"], labels=False),
             control=False,
         ).add_to(kaart)
 
+    # Every tooltip field and label goes through html_tekst: the tooltip is filled with innerHTML.
     for i, laag in enumerate(lagen):
-        features = buurten[["gebied_code", "gebied_naam", "geometry"]].copy()
+        features = buurten[["gebied_code", "geometry"]].copy()
+        features["gebied_naam"] = [html_tekst(n) for n in buurten.gebied_naam]
+        features["gebied_code"] = [html_tekst(c) for c in buurten.gebied_code]
         features["kleur"] = [laag.kleur(v) for v in buurten[laag.indicator]]
-        features["waarde_tekst"] = [opmaak.waarde(v, laag.eenheid) for v in buurten[laag.indicator]]
+        features["waarde_tekst"] = [html_tekst(opmaak.waarde(v, laag.eenheid)) for v in buurten[laag.indicator]]
         features["index_tekst"] = [_index_tekst(v) for v in _kolom(buurten, f"{laag.indicator}__index")]
-        features["verborgen_tekst"] = [_verborgen_tekst(v) for v in _kolom(buurten, f"{laag.indicator}__verborgen")]
-        group = folium.FeatureGroup(name=laag.label, overlay=False, show=(i == 0))
+        features["verborgen_tekst"] = [
+            html_tekst(_verborgen_tekst(v)) for v in _kolom(buurten, f"{laag.indicator}__verborgen")
+        ]
+        group = folium.FeatureGroup(name=laag.kaartnaam, overlay=False, show=(i == 0))
         folium.GeoJson(
             json.loads(features.to_json()),
             style_function=lambda f: {
@@ -160,7 +179,7 @@ def wijk_kaart(
             highlight_function=lambda f: {"weight": 3, "color": "#000000"},
             tooltip=folium.GeoJsonTooltip(
                 ["gebied_naam", "gebied_code", "waarde_tekst", "index_tekst", "verborgen_tekst"],
-                aliases=["Buurt", "Code", laag.label, "Index (gemeente = 100)", "Verborgen"],
+                aliases=["Buurt", "Code", laag.kaartnaam, "Index (gemeente = 100)", "Verborgen"],
                 sticky=True,
             ),
             pane=BUURT_PANE,
@@ -177,7 +196,8 @@ def wijk_kaart(
         voeg_kansen_toe(kaart, kansen)
     if len(lagen) > 1 or kansen:
         folium.LayerControl(collapsed=True).add_to(kaart)  # expanded, ten layers cover the wijk
-        # Show the legend of the chosen layer (the page has one <ul class="legenda" data-laag=...> per layer).
+        # Show the legend of the chosen layer (the page has one <ul class="legenda" data-laag=...> per layer, whose
+        # attribute holds the layer's kaartnaam: the escaped name is what the control reports as e.name).
         kaart.get_root().script.add_child(
             folium.Element(
                 "document.addEventListener('DOMContentLoaded', function () {"
@@ -214,12 +234,12 @@ def voeg_kansen_toe(kaart: folium.Map, kansen: list[dict]) -> None:
     folium.map.CustomPane(KANSEN_PANE, z_index=430).add_to(kaart)
     groep = folium.FeatureGroup(name="Kansen: wat er al is", overlay=True, show=True)
     for kans in kansen:
-        regels = [f"<strong>{_html(kans['naam'])}</strong>"]
+        regels = [f"<strong>{html_tekst(kans['naam'])}</strong>"]
         if kans.get("soort"):
-            regels.append(_html(kans["soort"]))
-        regels.append("Thema's: " + _html(", ".join(kans["themas"])))
+            regels.append(html_tekst(kans["soort"]))
+        regels.append("Thema's: " + html_tekst(", ".join(kans["themas"])))
         if kans.get("contact"):
-            regels.append("Contact: " + _html(kans["contact"]))
+            regels.append("Contact: " + html_tekst(kans["contact"]))
         if kans.get("benadering"):
             regels.append("<em>Ligging bij benadering (midden van de buurt)</em>")
         marker = folium.CircleMarker(
@@ -238,28 +258,24 @@ def voeg_kansen_toe(kaart: folium.Map, kansen: list[dict]) -> None:
     groep.add_to(kaart)
 
 
-def _html(text: str) -> str:
-    import html
-
-    return html.escape(str(text))
-
-
 def gemeente_kaart(wijken: gpd.GeoDataFrame, laag: KaartLaag, *, achtergrond: bool = False) -> folium.Map:
     """All wijken of the gemeente; a click opens the wijk's report."""
     kaart = nieuwe_kaart(wijken.total_bounds, achtergrond=achtergrond)
-    features = wijken[["gebied_code", "gebied_naam", "geometry"]].copy()
+    features = wijken[["gebied_code", "geometry"]].copy()
+    features["rapport"] = features["gebied_code"] + ".html"  # a link, not text for innerHTML
+    features["gebied_code"] = [html_tekst(c) for c in wijken.gebied_code]
+    features["gebied_naam"] = [html_tekst(n) for n in wijken.gebied_naam]
     features["kleur"] = [laag.kleur(v) for v in wijken[laag.indicator]]
-    features["waarde_tekst"] = [opmaak.waarde(v, laag.eenheid) for v in wijken[laag.indicator]]
-    features["rapport"] = features["gebied_code"] + ".html"
+    features["waarde_tekst"] = [html_tekst(opmaak.waarde(v, laag.eenheid)) for v in wijken[laag.indicator]]
     layer = folium.GeoJson(
         json.loads(features.to_json()),
-        name=laag.label,
+        name=laag.kaartnaam,
         style_function=lambda f: {
             "fillColor": f["properties"]["kleur"], "color": "#252525", "weight": 1.5, "fillOpacity": 0.8,
         },
         highlight_function=lambda f: {"weight": 3},
         tooltip=folium.GeoJsonTooltip(
-            ["gebied_naam", "gebied_code", "waarde_tekst"], aliases=["Wijk", "Code", laag.label], sticky=True
+            ["gebied_naam", "gebied_code", "waarde_tekst"], aliases=["Wijk", "Code", laag.kaartnaam], sticky=True
         ),
     )
     layer.add_to(kaart)

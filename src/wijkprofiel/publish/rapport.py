@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
 from dataclasses import replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from statistics import median
+from urllib.parse import urlsplit
 
 import geopandas as gpd
 import pandas as pd
@@ -18,6 +22,7 @@ from wijkprofiel.publish.bewijs import bewijszinnen
 from wijkprofiel.publish.downloads import schrijf_downloads
 from wijkprofiel.publish.gegevens import PubGegevens, is_verhouding
 from wijkprofiel.publish.kaart import (
+    ACHTERGROND_URL,
     KaartLaag,
     gemeente_kaart,
     kaart_onderdelen,
@@ -441,7 +446,7 @@ def schrijf_wijkrapport(
         downloads=downloads,
     )
     path = out_dir / f"{wijk}.html"
-    path.write_text(html, encoding="utf-8")
+    path.write_text(met_csp(html, achtergrond=achtergrond), encoding="utf-8")
     return path
 
 
@@ -475,5 +480,41 @@ def schrijf_index(
         **_algemeen(gegevens, gemeente), kaart=kaart, laag=laag, wijken=rows
     )
     path = out_dir / "index.html"
-    path.write_text(html, encoding="utf-8")
+    path.write_text(met_csp(html, achtergrond=achtergrond), encoding="utf-8")
     return path
+
+
+_INLINE_SCRIPT = re.compile(r"<script\b[^>]*>(.*?)</script>", flags=re.S)
+
+
+def met_csp(html: str, *, achtergrond: bool) -> str:
+    """The page with a Content-Security-Policy as the first thing after its charset: only the page's own inline
+    scripts run (by their SHA-256; with a hash present browsers ignore 'unsafe-inline', so an event handler such as
+    onerror= that slipped into the page runs nothing), and the page connects nowhere and loads no image from
+    outside, except the background tiles when `achtergrond` asks for them. Styles stay inline: Leaflet and the
+    legend set style attributes, and a style cannot run code or, with this img-src, send anything out."""
+    hashes = []
+    for script in _INLINE_SCRIPT.findall(html):
+        # the browser hashes the script text after the parser has made every line end a bare LF
+        tekst = script.replace("\r\n", "\n").replace("\r", "\n")
+        digest = base64.b64encode(hashlib.sha256(tekst.encode("utf-8")).digest()).decode("ascii")
+        hashes.append(f"'sha256-{digest}'")
+    afbeeldingen = ["'self'", "data:"]
+    if achtergrond:
+        tegels = urlsplit(ACHTERGROND_URL)
+        afbeeldingen.append(f"{tegels.scheme}://{tegels.netloc}")
+    beleid = "; ".join(
+        [
+            "default-src 'none'",
+            "script-src " + " ".join(dict.fromkeys(hashes) or ["'none'"]),
+            "style-src 'unsafe-inline'",
+            "img-src " + " ".join(afbeeldingen),
+            "connect-src 'none'",
+            "base-uri 'none'",
+            "form-action 'none'",
+        ]
+    )
+    charset = '<meta charset="utf-8">'
+    if charset not in html:
+        raise ValueError("a report page must declare its charset before the Content-Security-Policy")
+    return html.replace(charset, f'{charset}\n<meta http-equiv="Content-Security-Policy" content="{beleid}">', 1)
