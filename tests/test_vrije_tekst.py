@@ -220,3 +220,16 @@ def test_een_oudere_database_krijgt_masked_en_blijft_te_openen_na_een_crash(tmp_
         init_database(con)  # and again: nothing left to add
     finally:
         con.close()
+
+
+def test_quarantaine_toont_een_e_mailadres_alleen_als_vorm(tmp_path):
+    """A value shown in meta.quarantine (an unknown partner, here) is shown as its shape when the masking rule
+    finds personal data in it, as a BSN or a date already was."""
+    db = tmp_path / "wijkprofiel.duckdb"
+    pad = schrijf(tmp_path, "signalen.csv", ["bron", "periode", "wijkcode", "thema", "aantal"], [
+        [EMAIL, "2024-K1", WK, "eenzaamheid", "4"]])
+    r = ingest_bron(db, "signalen", pad)
+    assert r.quarantined == 1
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("select kolom, waarde_gemaskeerd from meta.quarantine").fetchall() == [("bron", "X.XXXXXX@XXXXXXX.XX")]
+    assert gevonden(db) == []

@@ -14,13 +14,6 @@ create or replace macro wp_datum(x) as coalesce(
 create or replace macro wp_vorm(x) as left(regexp_replace(regexp_replace(x, '[0-9]', '9', 'g'), '[A-Za-z]', 'X', 'g'), 20);
 
 
--- A value from a column that is not personal, for a quarantine message: as it is, unless it looks like a BSN,
--- a postcode or a date (a line with a missing field puts personal values in other columns); then its shape.
-create or replace macro wp_veilig(x) as case
-    when regexp_matches(x, '[0-9]{6,}|[1-9][0-9]{3} ?[A-Za-z]{2}|[0-9]{1,4}[-/.][0-9]{1,2}[-/.][0-9]{1,4}') then wp_vorm(x)
-    else left(x, 40)
-end;
-
 -- Free text is masked before it is stored: an export may hold a BSN, an address, a birth date, a phone number or
 -- an e-mail address in a column meant for text (a product name, a reden einde, a signal's toelichting). Each is
 -- replaced by a marker saying what was there: [e-mail], [datum], [adres] (a postcode, with the huisnummer after
@@ -48,6 +41,15 @@ regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regex
     '(^|[^0-9])([0-9]{8,}|[0-9]([ .-]?[0-9]){8})([^0-9]|$)', '\1[nummer]\4', 'g');
 
 create or replace macro wp_maskeer(x) as wp_maskeer_eens(wp_maskeer_eens(x));
+
+-- A value from a column that is not personal, for a quarantine message: as it is, unless it looks like a BSN,
+-- a postcode or a date, or wp_maskeer finds personal data in it (a line with a missing field puts personal
+-- values in other columns); then its shape.
+create or replace macro wp_veilig(x) as case
+    when regexp_matches(x, '[0-9]{6,}|[1-9][0-9]{3} ?[A-Za-z]{2}|[0-9]{1,4}[-/.][0-9]{1,2}[-/.][0-9]{1,4}')
+         or wp_maskeer(x) <> x then wp_vorm(x)
+    else left(x, 40)
+end;
 
 -- A period as a signal gives it: 2024, 2024-K3 / 2024-Q3 / 2024 Q3, or 2024-07; NULL when unreadable.
 create or replace macro wp_periode(x) as case
