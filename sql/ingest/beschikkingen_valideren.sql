@@ -1,6 +1,7 @@
 -- Validate and type one beschikking export (table or view invoer) on the private in-memory connection.
 -- Nothing here is written to the database file. The view gecontroleerd exposes, per record, only what may be
--- stored (client_key instead of the BSN, an age band instead of the birth date) plus the postcode and
+-- stored (client_key instead of the BSN, a keyed HMAC of the beschikkingnummer, an age band instead of the birth
+-- date, product and reden einde masked in table vrije_tekst by ingest/private.py) plus the postcode and
 -- huisnummer needed to find the buurt (sql/ingest/plaatsing.sql), whether the record is in order, and if not,
 -- its problems. The caller writes records in order to raw.beschikkingen and the others to meta.quarantine.
 --
@@ -95,7 +96,7 @@ with rijen as (
         c.code as voorziening_code,
         nullif(trim(i.voorziening_code), '') as code_ruw,
         k.code is not null as code_bekend,
-        coalesce(nullif(trim(i.voorziening), ''), k.omschrijving) as voorziening,
+        coalesce(nullif(trim(vz.tekst), ''), k.omschrijving) as voorziening,
         di.datum as ingangsdatum,
         nullif(trim(i.ingangsdatum), '') as ingang_ruw,
         de.datum as einddatum,
@@ -105,8 +106,10 @@ with rijen as (
         p.postcode,
         p.postcode_ruw,
         h.huisnummer,
-        nullif(trim(i.beschikking_id), '') as beschikking_id,
-        nullif(trim(i.reden_einde), '') as reden_einde,
+        -- a key for finding the same beschikking again (staging.beschikkingen), never needed as text; computed
+        -- per record: nearly every number is distinct, so a table of distinct values would not save work
+        case when trim(i.beschikking_id) <> '' then $hmac(trim(i.beschikking_id)) end as beschikking_id,
+        nullif(trim(re.tekst), '') as reden_einde,
         nullif(lpad(trim(i.reden_wijziging), 2, '0'), '') as reden_wijziging,
         lv.leveringsvorm,
         gs.geslacht
@@ -120,6 +123,8 @@ with rijen as (
     left join d_ingang di on di.ruw = coalesce(i.ingangsdatum, '')
     left join d_einde de on de.ruw = coalesce(i.einddatum, '')
     left join d_geboorte dg on dg.ruw = coalesce(i.geboortedatum, '')
+    left join vrije_tekst vz on vz.kolom = 'voorziening' and vz.ruw = i.voorziening
+    left join vrije_tekst re on re.kolom = 'reden_einde' and re.ruw = i.reden_einde
     left join d_postcode p on p.ruw = coalesce(i.postcode, '')
     left join d_huisnummer h on h.ruw = coalesce(i.huisnummer, '')
 ),

@@ -1,4 +1,6 @@
--- Validate bespreektafel outcomes typed in from the paper form (view invoer); see ingest/private.py.
+-- Validate bespreektafel outcomes typed in from the paper form (view invoer); see ingest/private.py. verklaring,
+-- actie, eigenaar and a thema that maps to no theme are free text, kept masked (table vrije_tekst); wanneer is
+-- kept as written: it is meant to hold a date (of the action, not of a person).
 
 create or replace view gecontroleerd as
 with rijen as (
@@ -8,16 +10,20 @@ with rijen as (
         wp_datum(i.datum) as datum,
         nullif(trim(i.datum), '') as datum_ruw,
         t.thema as thema_bekend,
-        nullif(trim(i.thema), '') as thema_ruw,
+        nullif(trim(th.tekst), '') as thema_ruw,
         h.herkend,
         nullif(trim(i.herkend), '') as herkend_ruw,
-        nullif(trim(i.verklaring), '') as verklaring,
-        nullif(trim(i.actie), '') as actie,
-        nullif(trim(i.eigenaar), '') as eigenaar,
+        nullif(trim(vk.tekst), '') as verklaring,
+        nullif(trim(ac.tekst), '') as actie,
+        nullif(trim(eg.tekst), '') as eigenaar,
         nullif(trim(i.wanneer), '') as wanneer
     from invoer i
     left join thema_spellingen t on t.spelling = wp_sleutel(i.thema)
     left join herkend_spellingen h on h.spelling = wp_sleutel(i.herkend)
+    left join vrije_tekst th on th.kolom = 'thema' and th.ruw = i.thema
+    left join vrije_tekst vk on vk.kolom = 'verklaring' and vk.ruw = i.verklaring
+    left join vrije_tekst ac on ac.kolom = 'actie' and ac.ruw = i.actie
+    left join vrije_tekst eg on eg.kolom = 'eigenaar' and eg.ruw = i.eigenaar
 ),
 
 in_orde as (

@@ -1,6 +1,8 @@
 -- Validate one casuïstiek export (view invoer) on the private in-memory connection; see ingest/private.py.
 -- A case row may carry several tags in one cell (';' ',' '|' '/'); each becomes a row. The case id is
--- replaced by a keyed HMAC, so the same case in two files is counted once and cannot be traced back.
+-- replaced by a keyed HMAC, so the same case in two files is counted once and cannot be traced back. The team
+-- name and the tags are free text, masked in table vrije_tekst (ingest/private.py): a tag that maps to no theme
+-- is stored as it was written.
 
 create or replace table d_casus as
 select ruw,
@@ -13,12 +15,9 @@ select ruw, case when trim(ruw) = '' then null else wp_datum(ruw) end as datum
 from (select distinct coalesce(registratiedatum, '') as ruw from invoer);
 
 create or replace table d_tag as
-with cellen as (
-    select distinct coalesce(themas, '') as cel from invoer
-),
-
-tags as (
-    select cel, trim(unnest(string_split_regex(cel, '[;,|/]'))) as tag from cellen
+with tags as (
+    -- masked before it is split: a date such as 12/3/85 holds a separator
+    select ruw as cel, trim(unnest(string_split_regex(tekst, '[;,|/]'))) as tag from vrije_tekst where kolom = 'themas'
 )
 
 select cel, tag, (select thema from thema_spellingen where spelling = wp_sleutel(tag)) as thema
@@ -31,7 +30,7 @@ with rijen as (
         i.bron_rij,
         c.casus_key,
         c.probleem as casus_probleem,
-        nullif(trim(i.wijkteam), '') as wijkteam,
+        nullif(trim(w.tekst), '') as wijkteam,
         d.datum as registratiedatum,
         nullif(trim(i.registratiedatum), '') as datum_ruw,
         p.postcode,
@@ -41,6 +40,7 @@ with rijen as (
         coalesce(i.themas, '') as cel
     from invoer i
     left join d_casus c on c.ruw = coalesce(i.casus_id, '')
+    left join vrije_tekst w on w.kolom = 'wijkteam' and w.ruw = i.wijkteam
     left join d_registratiedatum d on d.ruw = coalesce(i.registratiedatum, '')
     left join d_postcode p on p.ruw = coalesce(i.postcode, '')
     left join d_huisnummer h on h.ruw = coalesce(i.huisnummer, '')

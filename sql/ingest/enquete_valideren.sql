@@ -1,14 +1,15 @@
 -- Validate aggregated enquête results (view invoer): per wijk × question, a percentage and its n.
--- They are loaded as signals from partner 'enquete'; see ingest/private.py.
+-- They are loaded as signals from partner 'enquete'; see ingest/private.py. The question and a thema that maps
+-- to no theme are free text, kept masked (table vrije_tekst).
 
 create or replace view gecontroleerd as
 with rijen as (
     select
         i.bron_rij,
         wp_wijkcode(i.wijkcode) as wijkcode_ruw,
-        nullif(trim(i.vraag), '') as vraag,
+        nullif(trim(vr.tekst), '') as vraag,
         t.thema as thema_bekend,
-        nullif(trim(i.thema), '') as thema_ruw,
+        nullif(trim(th.tekst), '') as thema_ruw,
         try_cast(replace(trim(i.percentage), ',', '.') as double) as percentage,
         nullif(trim(i.percentage), '') as percentage_ruw,
         try_cast(trim(i.n) as bigint) as n,
@@ -16,6 +17,8 @@ with rijen as (
         coalesce(wp_periode(i.periode), 'onbekend') as signaal_periode
     from invoer i
     left join thema_spellingen t on t.spelling = wp_sleutel(i.thema)
+    left join vrije_tekst vr on vr.kolom = 'vraag' and vr.ruw = i.vraag
+    left join vrije_tekst th on th.kolom = 'thema' and th.ruw = i.thema
 ),
 
 in_orde as (

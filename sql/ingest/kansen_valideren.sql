@@ -1,14 +1,13 @@
 -- Validate kansen (view invoer): facilities and initiatives with their themes and where they are. They are
 -- public, not person-level. A kans is placed by its buurtcode or postcode here; one with only coordinates
--- is placed by the boundaries in staging.kansen.
+-- is placed by the boundaries in staging.kansen. naam, soort and the tags are free text, kept masked (table
+-- vrije_tekst, ingest/private.py); adres and contact are not masked: they are how to reach a facility, meant to
+-- be published, and a phone number or e-mail address there is the facility's.
 
 create or replace table d_themacel as
-with cellen as (
-    select distinct coalesce(themas, '') as cel from invoer
-),
-
-tags as (
-    select cel, trim(unnest(string_split_regex(cel, '[;,|/]'))) as tag from cellen
+with tags as (
+    -- masked before it is split: a date such as 12/3/85 holds a separator
+    select ruw as cel, trim(unnest(string_split_regex(tekst, '[;,|/]'))) as tag from vrije_tekst where kolom = 'themas'
 )
 
 select
@@ -23,8 +22,8 @@ create or replace view gecontroleerd as
 with rijen as (
     select
         i.bron_rij,
-        nullif(trim(i.naam), '') as naam,
-        nullif(trim(i.soort), '') as soort,
+        nullif(trim(nm.tekst), '') as naam,
+        nullif(trim(sr.tekst), '') as soort,
         coalesce(c.themas, []) as themas,
         nullif(trim(i.adres), '') as adres,
         p.postcode, p.postcode_ruw, h.huisnummer,
@@ -35,7 +34,9 @@ with rijen as (
         nullif(trim(i.contact), '') as contact,
         wp_buurtcode(i.buurtcode) as buurtcode_ruw
     from invoer i
-    left join d_themacel c on c.cel = coalesce(i.themas, '')
+    left join d_themacel c on c.cel = i.themas
+    left join vrije_tekst nm on nm.kolom = 'naam' and nm.ruw = i.naam
+    left join vrije_tekst sr on sr.kolom = 'soort' and sr.ruw = i.soort
     left join d_postcode p on p.ruw = coalesce(i.postcode, '')
     left join d_huisnummer h on h.ruw = coalesce(i.huisnummer, '')
 ),

@@ -1,5 +1,6 @@
 -- Validate one file of partner signals (view invoer); see ingest/private.py. Signals are about a wijk or buurt and a
--- theme, not about persons. toelichting is free text: kept, but published only where publiceerbaar = ja.
+-- theme, not about persons. toelichting is free text: kept, masked (table vrije_tekst, ingest/private.py), and
+-- published only where publiceerbaar = ja. A thema that maps to no theme is kept masked too.
 
 create or replace view gecontroleerd as
 with rijen as (
@@ -10,10 +11,10 @@ with rijen as (
         wp_periode(i.periode) as signaal_periode,
         nullif(trim(i.periode), '') as periode_ruw,
         t.thema as thema_bekend,
-        nullif(trim(i.thema), '') as thema_ruw,
+        nullif(trim(th.tekst), '') as thema_ruw,
         try_cast(trim(i.aantal) as bigint) as aantal,
         nullif(trim(i.aantal), '') as aantal_ruw,
-        nullif(trim(i.toelichting), '') as toelichting,
+        nullif(trim(tl.tekst), '') as toelichting,
         coalesce(p.publiceerbaar, 'nee') = 'ja' as publiceerbaar,
         wp_wijkcode(i.wijkcode) as wijkcode_ruw,
         wp_buurtcode(i.buurtcode) as buurtcode_ruw
@@ -21,6 +22,8 @@ with rijen as (
     left join partner_spellingen b on b.spelling = wp_sleutel(i.bron)
     left join thema_spellingen t on t.spelling = wp_sleutel(i.thema)
     left join publiceerbaar_spellingen p on p.spelling = wp_sleutel(i.publiceerbaar)
+    left join vrije_tekst th on th.kolom = 'thema' and th.ruw = i.thema
+    left join vrije_tekst tl on tl.kolom = 'toelichting' and tl.ruw = i.toelichting
 ),
 
 beoordeeld as (

@@ -16,6 +16,9 @@ create table if not exists meta.loads (
     geladen_op   timestamp not null default current_timestamp,
     toelichting  varchar
 );
+-- Columns added later: a database made before them gets them here (db.init_database checkpoints at once,
+-- because DuckDB 1.4 cannot replay an ALTER of a table with a sequence default from the WAL).
+alter table meta.loads add column if not exists masked bigint default 0;  -- free-text values masked (wp_maskeer)
 create table if not exists meta.quarantine (
     load_id           integer not null,
     bestand           varchar not null,

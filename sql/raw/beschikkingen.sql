@@ -1,5 +1,6 @@
 -- Beschikkingen as loaded: already pseudonymised and placed. No BSN, birth date, postcode or huisnummer
--- ever reaches this table (see sql/ingest/); client_key is a keyed HMAC of the BSN.
+-- ever reaches this table (see sql/ingest/); client_key is a keyed HMAC of the BSN, beschikking_id one of the
+-- beschikkingnummer (same key), and the free text of voorziening and reden_einde is masked (wp_maskeer).
 -- Compression is chosen per column (few distinct values: dictionary; nearly unique: fsst) so that writing
 -- millions of rows does not spend its time trying every method on every column.
 create table if not exists raw.beschikkingen (

@@ -17,7 +17,7 @@ create table if not exists raw.casuistiek (
 );
 
 -- Signals from partners and aggregated enquête results, per wijk or buurt × theme.
--- toelichting is free text: it is never published unless publiceerbaar.
+-- toelichting is free text, masked at ingestion (wp_maskeer): it is never published unless publiceerbaar.
 create table if not exists raw.signalen (
     load_id       integer not null,
     bron          varchar not null,      -- the file's source label

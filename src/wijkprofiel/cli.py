@@ -124,7 +124,7 @@ ProfileOpt = typer.Option(None, "--profile", help="Mapping profile: a built-in n
 KoppeltabelOpt = typer.Option(None, "--koppeltabel", help="CBS postcode table to load first (placement in buurten).")
 BronOpt = typer.Option(None, "--bron", help="Source label (default: the file name without a trailing date).")
 PeriodeOpt = typer.Option("volledig", "--periode", help="Period the file covers; a newer file of the same bron and periode replaces the older (kansen: the newest file of a bron replaces all its older ones).")
-JsonOpt = typer.Option(False, "--json", help='Print {"files": [{"file", "rows_in", "loaded", "quarantined", "duplicate"}]}.')
+JsonOpt = typer.Option(False, "--json", help='Print {"files": [{"file", "rows_in", "loaded", "quarantined", "duplicate", "masked"}]}.')
 TaxonomieOpt = typer.Option(None, "--taxonomie", help="The gemeente's own theme taxonomy (YAML), extending the default.")
 
 
@@ -462,7 +462,7 @@ def _report(results, as_json: bool, errors: dict[str, str] | None = None) -> Non
     if as_json:
         files = [
             {"file": r.bestand, "rows_in": r.rows_in, "loaded": r.loaded, "quarantined": r.quarantined,
-             "duplicate": r.duplicate, "bron": r.bron, "load_id": r.load_id}
+             "duplicate": r.duplicate, "bron": r.bron, "load_id": r.load_id, "masked": getattr(r, "masked", 0)}
             for r in results
         ]
         files += [{"file": f, "error": reden} for f, reden in (errors or {}).items()]
@@ -470,6 +470,8 @@ def _report(results, as_json: bool, errors: dict[str, str] | None = None) -> Non
         return
     for r in results:
         state = "already loaded, nothing changed" if r.duplicate else f"{r.loaded} loaded, {r.quarantined} quarantined"
+        if getattr(r, "masked", 0):  # only private exports have free text to mask
+            state += f", personal data masked in {r.masked} free-text values"
         console.print(escape(f"{r.bestand}: rows_in {r.rows_in}: {state}"))
 
 

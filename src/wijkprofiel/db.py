@@ -105,16 +105,24 @@ def init_database(con) -> None:
     """Create the schemas and the raw/meta tables (idempotent)."""
     for schema in SCHEMAS:
         con.execute(f"create schema if not exists {schema}")
+    kolommen = "select count(*) from duckdb_columns() where schema_name = 'meta' and table_name = 'loads'"
+    eerder = con.execute(kolommen).fetchone()[0]
     for folder in ("meta", "raw"):
         for path in sorted((sql_dir() / folder).glob("*.sql")):
             if path.name.endswith("_comments.sql"):
                 continue
             con.execute(path.read_text(encoding="utf-8"))
-    heeft_commentaar = con.execute(
-        "select comment is not null from duckdb_tables() where schema_name = 'meta' and table_name = 'loads'"
+    if eerder and con.execute(kolommen).fetchone()[0] != eerder:
+        # A column was added to an older meta.loads. DuckDB 1.4 cannot replay that ALTER from the WAL (the
+        # table has a sequence default), so a crash before the next checkpoint would leave a file that does not
+        # open: write it to the file now.
+        con.execute("checkpoint")
+    commentaren = (sql_dir() / "meta" / "02_comments.sql").read_text(encoding="utf-8")
+    huidig = con.execute(
+        "select comment from duckdb_tables() where schema_name = 'meta' and table_name = 'loads'"
     ).fetchone()[0]
-    if not heeft_commentaar:
-        con.execute((sql_dir() / "meta" / "02_comments.sql").read_text(encoding="utf-8"))
+    if huidig is None or f"'{sql_tekst(huidig)}'" not in commentaren:
+        con.execute(commentaren)
 
 
 def create_sql_functions(con) -> None:

@@ -2,8 +2,9 @@
 
 The loading itself is the shared path in ingest/private.py; this module says what a beschikking is: its fields, its
 validation (sql/ingest/beschikkingen_valideren.sql: BSN with the elfproef, real dates, a known wet and a
-productcategorie from that wet's code list, a well-formed postcode) and its lookup tables. The BSN becomes a
-keyed HMAC and the birth date an age band before anything is written (docs/beschikkingen.md).
+productcategorie from that wet's code list, a well-formed postcode) and its lookup tables. The BSN and the
+beschikkingnummer become a keyed HMAC, the birth date an age band, and product and reden einde are masked free
+text before anything is written (docs/beschikkingen.md).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ BESCHIKKINGEN = Bronsoort(
     valideren="beschikkingen_valideren.sql",
     pseudonimiseren=True,
     tekstvelden=("bsn", "beschikking_id"),
+    vrije_tekst=("voorziening", "reden_einde"),
     voorbereiden=_opzoektabellen,
 )
 

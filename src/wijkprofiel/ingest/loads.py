@@ -72,9 +72,11 @@ def register_load(
     toelichting: str = "",
     catalogus: str | None = None,
     load_id: int | None = None,
+    masked: int = 0,
 ) -> int:
     """Insert a meta.loads row and return its load_id. `catalogus` names an attached database to write to;
-    `load_id` is one the caller already drew from the sequence (to write the rows first, then their counts)."""
+    `load_id` is one the caller already drew from the sequence (to write the rows first, then their counts);
+    `masked` is how many free-text values had personal data masked."""
     if rows_in != loaded + quarantined:
         raise AssertionError(f"rows_in {rows_in} != loaded {loaded} + quarantined {quarantined} for {bestand}")
     meta = f"{catalogus}.meta" if catalogus else "meta"
@@ -82,9 +84,11 @@ def register_load(
         load_id = con.execute(f"select nextval('{meta}.load_id_seq')").fetchone()[0]
     con.execute(
         f"""insert into {meta}.loads
-               (load_id, bron, bestand, sha256, tabel_id, gemeente, jaar, via, opgehaald_op, rows_in, loaded, quarantined, toelichting)
-           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        [load_id, bron, bestand, sha256, tabel_id, gemeente, jaar, via, opgehaald_op, rows_in, loaded, quarantined, toelichting],
+               (load_id, bron, bestand, sha256, tabel_id, gemeente, jaar, via, opgehaald_op, rows_in, loaded, quarantined, toelichting,
+                masked)
+           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [load_id, bron, bestand, sha256, tabel_id, gemeente, jaar, via, opgehaald_op, rows_in, loaded, quarantined, toelichting,
+         masked],
     )
     return load_id
 

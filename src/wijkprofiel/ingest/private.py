@@ -4,8 +4,9 @@ A `Bronsoort` says what a source's records look like (its canonical fields, its 
 sql/ingest/, whether identifiers must be pseudonymised); `laad_export` does the rest, the same way for all:
 
 1. read the file into a private in-memory DuckDB (ingest/readers/private/export.py), mapping columns through a profile;
-2. run the source's validation SQL there; it defines a view `gecontroleerd` with, per record, only what may
-   be stored (a keyed HMAC instead of an identifier, an age band instead of a birth date), the postcode and
+2. mask personal data in the free-text fields, once per distinct value (`maskeer_vrije_tekst`), and run the
+   source's validation SQL; it defines a view `gecontroleerd` with, per record, only what may be stored (a keyed
+   HMAC instead of an identifier, an age band instead of a birth date, masked free text), the postcode and
    huisnummer or given area codes needed to place it, `in_orde`, and for faulty records their `problemen`;
 3. place records in a buurt from postcode + huisnummer (sql/ingest/plaatsing.sql) or a given code;
 4. attach the database file and, in one transaction, write the records in order to raw.<bron>, the others
@@ -52,6 +53,7 @@ class Bronsoort:
     pseudonimiseren: bool = False               # the SQL uses $hmac(x): a key is required
     rijen_per_record: bool = False              # one record may give several rows (a case with several tags)
     tekstvelden: tuple[str, ...] = ()           # identifiers with about one value per record: read as text, not coded
+    vrije_tekst: tuple[str, ...] = ()           # fields whose text is kept: masked first (table vrije_tekst)
     voorbereiden: Callable[[duckdb.DuckDBPyConnection, Profiel], None] | None = None  # lookup tables
     na_schrijven: Callable[[duckdb.DuckDBPyConnection, int, str], None] | None = None  # inside the transaction
 
@@ -67,6 +69,7 @@ class ExportLoad(LoadResult):
     geplaatst: int = 0
     niet_geplaatst: int = 0
     waarschuwingen: tuple[str, ...] = ()
+    masked: int = 0                             # free-text values with personal data masked (meta.loads.masked)
 
     def as_load(self) -> dict:
         return {k: v for k, v in self.as_dict().items() if k in LoadResult.__dataclass_fields__}
@@ -107,6 +110,7 @@ def laad_export(
         if key is not None:
             mem.execute(f"create or replace macro wp_hmac(x) as {pseudoniem.hmac_sql(key, 'x')}")
         create_sql_functions(mem)
+        maskeer_vrije_tekst(mem, invoer.tabel, soort.vrije_tekst)
         scripts = (["adres.sql"] if "postcode" in soort.velden else []) + [soort.valideren]
         for naam in scripts:
             script = (sql_dir() / "ingest" / naam).read_text(encoding="utf-8").replace("$hmac(", "wp_hmac(")
@@ -215,10 +219,11 @@ def _schrijf(mem, db_path, soort: Bronsoort, invoer: Invoer, bron: str, periode:
             soort.na_schrijven(mem, load_id, bestand)
         rows_in = invoer.rows_in
         quarantined = rows_in - loaded
+        masked = mem.execute("select coalesce(sum(n), 0) from vrije_tekst where tekst <> ruw").fetchone()[0]
         register_load(
             mem, load_id=load_id, catalogus="doel", bron=soort.naam, bestand=bestand, sha256=invoer.sha256,
             via="bestand", gemeente=gemeente, tabel_id=bron, rows_in=rows_in, loaded=loaded, quarantined=quarantined,
-            toelichting=_toelichting(invoer, periode),
+            toelichting=_toelichting(invoer, periode), masked=masked,
         )
         geplaatst, niet = mem.execute(
             f"select count(*) filter (where plaatsing <> 'geen'), count(*) filter (where plaatsing = 'geen') "
@@ -245,7 +250,24 @@ def _schrijf(mem, db_path, soort: Bronsoort, invoer: Invoer, bron: str, periode:
         log.warning("%s: %s", invoer.pad.name, w)
     return ExportLoad(
         soort.naam, bestand, rows_in, loaded, quarantined, load_id=load_id, toelichting=_toelichting(invoer, periode),
-        geplaatst=geplaatst, niet_geplaatst=niet, waarschuwingen=tuple(waarschuwingen),
+        geplaatst=geplaatst, niet_geplaatst=niet, waarschuwingen=tuple(waarschuwingen), masked=masked,
+    )
+
+
+def maskeer_vrije_tekst(mem, tabel: str, velden: tuple[str, ...]) -> None:
+    """Table vrije_tekst(kolom, ruw, tekst, n): each distinct value of the free-text `velden` of `tabel`, as read
+    (ruw) and with personal data masked (tekst, by wp_maskeer in sql/macros/invoer.sql), and how many records
+    have it. The validation SQL stores tekst, never ruw; the load counts the values that changed. Exports repeat
+    their texts, so the regular expressions run once per distinct value, not per record."""
+    if not velden:
+        mem.execute("create or replace table vrije_tekst (kolom varchar, ruw varchar, tekst varchar, n bigint)")
+        return
+    kolommen = ", ".join(velden)
+    mem.execute(
+        f"""create or replace table vrije_tekst as
+            select kolom, ruw, wp_maskeer(ruw) as tekst, count(*) as n
+            from (unpivot (select {kolommen} from {tabel}) on {kolommen} into name kolom value ruw)
+            group by kolom, ruw"""
     )
 
 

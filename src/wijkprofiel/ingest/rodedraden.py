@@ -14,7 +14,7 @@ from datetime import date
 from functools import partial
 from pathlib import Path
 
-from wijkprofiel.db import connect, init_database
+from wijkprofiel.db import connect, create_sql_functions, init_database
 from wijkprofiel.errors import WijkprofielError
 from wijkprofiel.ingest.loads import register_load, sha256_text
 from wijkprofiel.ingest.private import Bronsoort, ExportLoad, laad_export, tabel_uit_rijen
@@ -74,6 +74,7 @@ def _soort(naam: str, taxonomie: Taxonomie) -> Bronsoort:
             pseudonimiseren=True,
             rijen_per_record=True,
             tekstvelden=("casus_id",),
+            vrije_tekst=("wijkteam", "themas"),
             voorbereiden=partial(_casuistiek_voorbereiden, taxonomie=taxonomie),
             na_schrijven=partial(_onbekende_tags, taxonomie=taxonomie),
         )
@@ -82,6 +83,7 @@ def _soort(naam: str, taxonomie: Taxonomie) -> Bronsoort:
             naam="signalen",
             velden=("bron", "periode", "wijkcode", "buurtcode", "thema", "aantal", "toelichting", "publiceerbaar"),
             valideren="signalen_valideren.sql",
+            vrije_tekst=("thema", "toelichting"),
             standaard_profiel="signalen",
             voorbereiden=partial(_signalen_voorbereiden, taxonomie=taxonomie),
             na_schrijven=partial(_onbekende_tags, taxonomie=taxonomie),
@@ -92,6 +94,7 @@ def _soort(naam: str, taxonomie: Taxonomie) -> Bronsoort:
             tabel="signalen",
             velden=("wijkcode", "vraag", "thema", "percentage", "n", "periode"),
             valideren="enquete_valideren.sql",
+            vrije_tekst=("vraag", "thema"),
             standaard_profiel="enquete",
             voorbereiden=partial(_casuistiek_voorbereiden, taxonomie=taxonomie),
             na_schrijven=partial(_onbekende_tags, taxonomie=taxonomie),
@@ -101,6 +104,7 @@ def _soort(naam: str, taxonomie: Taxonomie) -> Bronsoort:
             naam="kansen",
             velden=("naam", "soort", "themas", "adres", "postcode", "huisnummer", "buurtcode", "lat", "lon", "contact"),
             valideren="kansen_valideren.sql",
+            vrije_tekst=("naam", "soort", "themas"),
             standaard_profiel="kansen",
             voorbereiden=partial(_casuistiek_voorbereiden, taxonomie=taxonomie),
             na_schrijven=partial(_onbekende_tags, taxonomie=taxonomie, themas="unnest(themas)"),
@@ -110,6 +114,7 @@ def _soort(naam: str, taxonomie: Taxonomie) -> Bronsoort:
             naam="besprekingen",
             velden=("wijkcode", "datum", "thema", "herkend", "verklaring", "actie", "eigenaar", "wanneer"),
             valideren="besprekingen_valideren.sql",
+            vrije_tekst=("thema", "verklaring", "actie", "eigenaar"),
             standaard_profiel="besprekingen",
             voorbereiden=partial(_besprekingen_voorbereiden, taxonomie=taxonomie),
             na_schrijven=partial(_onbekende_tags, taxonomie=taxonomie),
@@ -172,10 +177,15 @@ def bespreking_toevoegen(
     con = connect(db_path)
     try:
         init_database(con)
+        create_sql_functions(con)
+        # the same masking of free text as a loaded form (sql/ingest/besprekingen_valideren.sql)
+        getypt = (verklaring, actie, eigenaar)
+        verklaring, actie, eigenaar = con.execute("select wp_maskeer(?), wp_maskeer(?), wp_maskeer(?)", list(getypt)).fetchone()
+        masked = sum(a != b for a, b in zip(getypt, (verklaring, actie, eigenaar)))
         con.execute("begin transaction")
         load_id = register_load(
             con, bron="besprekingen", bestand="wijkprofiel bespreking add", sha256=sha256_text(repr(regel)), via="invoer",
-            gemeente=gemeente_van(wijkcode), rows_in=1, loaded=1, quarantined=0, tabel_id="invoer",
+            gemeente=gemeente_van(wijkcode), rows_in=1, loaded=1, quarantined=0, tabel_id="invoer", masked=masked,
         )
         con.execute(
             """insert into raw.besprekingen (load_id, bron, periode, datum, thema, herkend, verklaring, actie, eigenaar,

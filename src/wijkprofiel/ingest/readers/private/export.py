@@ -15,11 +15,13 @@ from __future__ import annotations
 import codecs
 import csv
 import logging
-import tempfile
+import os
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import duckdb
 import pandas as pd
@@ -201,54 +203,71 @@ def _lees_csv_bestand(con, pad: Path, encoding: str, header_index: int, delimite
     """Read the data lines into table _invoer._csv (mapped columns only); returns the lines DuckDB could not read."""
     con.execute("drop table if exists _csv_fouten")
     con.execute("drop table if exists _csv_scans")
-    bron = pad
-    tijdelijk = None
-    if encoding in ("cp1252", "utf-16"):
-        # DuckDB reads UTF-8 natively; other encodings are transcoded once to a private temporary file.
-        tijdelijk = tempfile.NamedTemporaryFile(prefix="wijkprofiel-", suffix=".csv", delete=False)
-        with pad.open("r", encoding=encoding, errors="replace", newline="") as src, \
-                open(tijdelijk.name, "w", encoding="utf-8", newline="") as dst:
-            for chunk in iter(lambda: src.read(1 << 20), ""):
-                dst.write(chunk)
-        bron = Path(tijdelijk.name)
-    try:
-        columns = {f"k{i}": "VARCHAR" for i in range(len(headers))}
-        # A line with too few or too many fields is rejected, not padded: its values would sit in the wrong
-        # columns (a BSN where the wet should be). Both passes below reject the same lines.
-        def bestand(fouten: str, scans: str) -> str:
-            return (
-                f"read_csv(?, auto_detect = false, header = false, skip = ?, delim = ?, quote = '\"', escape = '\"', "
-                f"columns = {columns!r}, null_padding = false, max_line_size = 10000000, store_rejects = true, "
-                f"rejects_table = '{fouten}', rejects_scan = '{scans}')"
-            )
+    columns = {f"k{i}": "VARCHAR" for i in range(len(headers))}
+    # A line with too few or too many fields is rejected, not padded: its values would sit in the wrong
+    # columns (a BSN where the wet should be). Both passes below reject the same lines.
+    def bestand(fouten: str, scans: str) -> str:
+        return (
+            f"read_csv(?, auto_detect = false, header = false, skip = ?, delim = ?, quote = '\"', escape = '\"', "
+            f"columns = {columns!r}, null_padding = false, max_line_size = 10000000, store_rejects = true, "
+            f"rejects_table = '{fouten}', rejects_scan = '{scans}')"
+        )
 
-        parameters = [str(bron), header_index + 1, delimiter]
-        gecodeerd = _codeer_velden(con, bestand, parameters, [v for v in velden if v in posities and v not in tekstvelden], posities)
-        selectie = ", ".join(
-            f"k{posities[v]}::_invoer.{gecodeerd[v]} as {v}" if v in gecodeerd else f"k{posities[v]} as {v}"
-            for v in velden if v in posities
-        )
-        # A line of only separators is no record; marking it here, in the parallel read, keeps later scans cheap.
-        leeg = "coalesce(" + ", ".join(f"nullif(k{posities[v]}, '')" for v in velden if v in posities) + ") is null"
-        selectie += f", {leeg} as _leeg"
-        # One pass that keeps only the mapped columns; the table's rowid is the record's order in the file
-        # (a projection keeps DuckDB's insertion order; a join would not).
-        # Text fields are stored uncompressed: compressing nearly unique strings costs more time than it saves.
-        kolomtypen = ", ".join(
-            f"{v} _invoer.{gecodeerd[v]}" if v in gecodeerd else f"{v} varchar using compression uncompressed"
-            for v in velden if v in posities
-        )
-        con.execute(f"create or replace table _invoer._csv ({kolomtypen}, _leeg boolean)")
-        con.execute(f"insert into _invoer._csv select {selectie} from {bestand('_csv_fouten', '_csv_scans')}", parameters)
-    finally:
-        if tijdelijk is not None:
-            Path(tijdelijk.name).unlink(missing_ok=True)
+    with _als_utf8(pad, encoding) as bron:
+        gecodeerd = _codeer_velden(con, bestand, [bron, header_index + 1, delimiter],
+                                   [v for v in velden if v in posities and v not in tekstvelden], posities)
+    selectie = ", ".join(
+        f"k{posities[v]}::_invoer.{gecodeerd[v]} as {v}" if v in gecodeerd else f"k{posities[v]} as {v}"
+        for v in velden if v in posities
+    )
+    # A line of only separators is no record; marking it here, in the parallel read, keeps later scans cheap.
+    leeg = "coalesce(" + ", ".join(f"nullif(k{posities[v]}, '')" for v in velden if v in posities) + ") is null"
+    selectie += f", {leeg} as _leeg"
+    # One pass that keeps only the mapped columns; the table's rowid is the record's order in the file
+    # (a projection keeps DuckDB's insertion order; a join would not).
+    # Text fields are stored uncompressed: compressing nearly unique strings costs more time than it saves.
+    kolomtypen = ", ".join(
+        f"{v} _invoer.{gecodeerd[v]}" if v in gecodeerd else f"{v} varchar using compression uncompressed"
+        for v in velden if v in posities
+    )
+    con.execute(f"create or replace table _invoer._csv ({kolomtypen}, _leeg boolean)")
+    with _als_utf8(pad, encoding) as bron:
+        con.execute(f"insert into _invoer._csv select {selectie} from {bestand('_csv_fouten', '_csv_scans')}",
+                    [bron, header_index + 1, delimiter])
     return [
         {"regel": int(line), "rij": int(line) - (header_index + 1), "soort": str(soort).upper(),
          "reden": _reden_afgewezen(str(soort), int(line), len(headers))}
         # one line per record: DuckDB reports a line with two surplus fields twice
         for line, soort in con.execute("select line, min(error_type) from _csv_fouten group by line order by line").fetchall()
     ]
+
+
+@contextmanager
+def _als_utf8(pad: Path, encoding: str) -> Iterator[str]:
+    """The path DuckDB reads `pad` from as UTF-8: the file itself, or for cp1252 and UTF-16 (which DuckDB 1.4
+    cannot read: its latin-1 refuses cp1252's € and curly quotes, and it has no UTF-16 BE) the read end of a
+    pipe that a thread fills with the transcoded text. Nothing is written to disk: a transcoded copy in a
+    temporary file would hold every BSN and stay behind when the load is killed. One pipe serves one scan."""
+    if encoding == "utf-8":
+        yield str(pad)
+        return
+    lees, schrijf = os.pipe()
+
+    def transcodeer() -> None:
+        try:
+            with pad.open("r", encoding=encoding, errors="replace", newline="") as src, open(schrijf, "wb") as dst:
+                for chunk in iter(lambda: src.read(1 << 20), ""):
+                    dst.write(chunk.encode("utf-8"))
+        except (BrokenPipeError, OSError):
+            pass  # DuckDB stopped reading (an error, or a query that never opened the pipe)
+
+    draad = threading.Thread(target=transcodeer, name="wijkprofiel-transcodeer", daemon=True)
+    draad.start()
+    try:
+        yield f"/dev/fd/{lees}"
+    finally:
+        os.close(lees)  # a writer still blocked on a full pipe gets EPIPE and ends
+        draad.join()
 
 
 def _codeer_velden(con, bestand: Callable[[str, str], str], parameters: list, velden: list[str], posities: dict[str, int]) -> dict[str, str]:
