@@ -113,8 +113,19 @@ def init_database(con) -> None:
     heeft_commentaar = con.execute(
         "select comment is not null from duckdb_tables() where schema_name = 'meta' and table_name = 'loads'"
     ).fetchone()[0]
-    if not heeft_commentaar:
+    nieuwe_kolom = not con.execute(
+        "select count(*) from duckdb_columns() where schema_name = 'meta' and table_name = 'loads' "
+        "and column_name = 'sleutel_vingerafdruk'"
+    ).fetchone()[0]
+    if nieuwe_kolom:
+        # Which key pseudonymised a load (ingest/pseudonymise.py: sleutel_vingerafdruk); added to older files too.
+        # DuckDB 1.4 cannot replay an ALTER of a table with a sequence default from the WAL (the file would not
+        # open after a crash), so it is checkpointed at once, with the table comment that describes the column.
+        con.execute("alter table meta.loads add column sleutel_vingerafdruk varchar")
+    if not heeft_commentaar or nieuwe_kolom:
         con.execute((sql_dir() / "meta" / "02_comments.sql").read_text(encoding="utf-8"))
+    if nieuwe_kolom:
+        con.execute("checkpoint")
 
 
 def create_sql_functions(con) -> None:
