@@ -12,6 +12,7 @@ bundled CBS postcode table.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
@@ -499,13 +500,81 @@ def test_zonder_sleutel_wordt_niets_geschreven(tmp_path, db, monkeypatch):
     assert not db.exists()
 
 
-def test_te_korte_sleutel(tmp_path, db, monkeypatch):
-    monkeypatch.setenv("WIJKPROFIEL_PSEUDO_KEY", "kort-15-tekens!")
-    assert len(os.environ["WIJKPROFIEL_PSEUDO_KEY"]) == 15
+@pytest.mark.parametrize(
+    "zwak",
+    ["kort-15-tekens!", " " * 16, "a" * 16, "0123456789abcdef" * 2, "privacy-test-sleutel-AAAAAAAAAAAAAAAAAAAA"],
+    ids=["15-characters", "16-spaces", "one-character", "repeated-pattern", "mostly-one-character"],
+)
+def test_weak_key_is_refused_before_anything_is_written(tmp_path, db, monkeypatch, zwak):
+    # With a guessable key the ~10^8 valid BSNs can be tried one by one against the stored client_keys.
+    monkeypatch.setenv("WIJKPROFIEL_PSEUDO_KEY", zwak)
     pad = schrijf(tmp_path, "export.csv", csv_bytes([rij(maak_bsn(37))]))
-    with pytest.raises(WijkprofielError, match="^the pseudonymisation key is too short: use at least 16 characters$"):
+    with pytest.raises(WijkprofielError, match="^the pseudonymisation key is too weak .*`wijkprofiel key new`$") as info:
         ingest_beschikkingen(db, pad)
+    assert "\n" not in str(info.value)
     assert not db.exists()
+
+
+def _met_sleutel(monkeypatch, sleutel: str) -> None:
+    monkeypatch.setenv("WIJKPROFIEL_PSEUDO_KEY", sleutel)
+
+
+ANDERE_SLEUTEL = "andere-sleutel-9f86d081884c7d659a2feaa0c55ad015"
+
+
+def _dertig(tmp_path: Path, naam: str, ingang: str) -> Path:
+    """An export of the same 30 people (a later one differs only in its dates)."""
+    return schrijf(tmp_path, naam, csv_bytes([rij(maak_bsn(300 + i), ingang=ingang) for i in range(30)]))
+
+
+def _clients(db: Path) -> int:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute("select count(distinct client_key) from raw.beschikkingen").fetchone()[0]
+
+
+def test_the_same_people_under_another_key_are_refused_not_counted_twice(tmp_path, db, monkeypatch):
+    laad(db, _dertig(tmp_path, "export-januari.csv", "01-01-2024"), koppeltabel=KOPPELTABEL)
+    assert _clients(db) == 30
+    voor = _tellingen(db)
+    _met_sleutel(monkeypatch, ANDERE_SLEUTEL)
+    with pytest.raises(WijkprofielError) as info:
+        ingest_beschikkingen(db, _dertig(tmp_path, "export-februari.csv", "01-02-2024"), koppeltabel=KOPPELTABEL)
+    bericht = str(info.value)
+    assert "another key" in bericht and f"`wijkprofiel rekey --db {db}`" in bericht and "\n" not in bericht
+    assert SLEUTEL not in bericht and ANDERE_SLEUTEL not in bericht
+    assert _tellingen(db) == voor and _clients(db) == 30  # nothing written, not even the koppeltabel
+    _met_sleutel(monkeypatch, SLEUTEL)
+    laad(db, _dertig(tmp_path, "export-februari.csv", "01-02-2024"))
+    assert _clients(db) == 30
+
+
+def test_each_load_records_a_fingerprint_of_its_key_never_the_key(tmp_path, db):
+    r = laad(db, _dertig(tmp_path, "export.csv", "01-01-2024"), koppeltabel=KOPPELTABEL)
+    with duckdb.connect(str(db), read_only=True) as con:
+        vingerafdrukken = dict(con.execute("select bron, sleutel_vingerafdruk from meta.loads").fetchall())
+    verwacht = pseudoniem.hmac_hex(SLEUTEL.encode("utf-8"), "wijkprofiel-key-fingerprint")[:16]
+    assert vingerafdrukken == {"koppeltabel": None, "beschikkingen": verwacht}
+    assert r.load_id is not None and SLEUTEL not in verwacht
+    assert verwacht != hashlib.sha256(SLEUTEL.encode("utf-8")).hexdigest()[:16]
+
+
+def test_a_database_from_before_fingerprints_opens_and_adopts_the_key_of_its_next_load(tmp_path, db, monkeypatch):
+    # A file written before meta.loads had the column: its person-level loads say nothing of their key.
+    laad(db, _dertig(tmp_path, "export-januari.csv", "01-01-2024"), koppeltabel=KOPPELTABEL)
+    with duckdb.connect(str(db)) as con:
+        con.execute("alter table meta.loads drop column sleutel_vingerafdruk")
+        con.execute("checkpoint")
+    # Adding the column back must survive a crash right after it (DuckDB 1.4 cannot replay that ALTER).
+    subprocess.run(
+        [sys.executable, "-c", "import os, duckdb; from wijkprofiel.db import init_database; "
+         f"con = duckdb.connect({str(db)!r}); init_database(con); os._exit(0)"],  # open to the end: no checkpoint on close
+        check=True, timeout=120,
+    )
+    _met_sleutel(monkeypatch, ANDERE_SLEUTEL)
+    laad(db, _dertig(tmp_path, "export-februari.csv", "01-02-2024"))
+    _met_sleutel(monkeypatch, SLEUTEL)
+    with pytest.raises(WijkprofielError, match="another key"):
+        ingest_beschikkingen(db, _dertig(tmp_path, "export-maart.csv", "01-03-2024"))
 
 
 # ------------------------------------------------------------------------------------------------ re-loading
@@ -614,8 +683,8 @@ def test_zonder_koppeltabel_laden_met_waarschuwing(tmp_path, db):
 # ------------------------------------------------------------------------------------------------ CLI
 
 
-def _cli(*args: object, cwd: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "COLUMNS": "80", "NO_COLOR": "1", "WIJKPROFIEL_PSEUDO_KEY": SLEUTEL}
+def _cli(*args: object, cwd: Path, sleutel: str = SLEUTEL) -> subprocess.CompletedProcess:
+    env = {**os.environ, "COLUMNS": "80", "NO_COLOR": "1", "WIJKPROFIEL_PSEUDO_KEY": sleutel}
     env.pop("WIJKPROFIEL_PSEUDO_KEY_BLOCK", None)
     return subprocess.run(
         [sys.executable, "-c", "from wijkprofiel.cli import main; main()", *map(str, args)],
@@ -625,6 +694,35 @@ def _cli(*args: object, cwd: Path) -> subprocess.CompletedProcess:
 
 def _fouten(stderr: str) -> list[str]:
     return [line for line in stderr.splitlines() if line.startswith("error:")]
+
+
+def test_cli_rekey_drops_the_person_level_data_so_the_exports_load_again_under_a_new_key(tmp_path, db):
+    januari, februari = _dertig(tmp_path, "januari.csv", "01-01-2024"), _dertig(tmp_path, "februari.csv", "01-02-2024")
+    assert _cli("ingest", "beschikkingen", januari, "--db", db, "--koppeltabel", KOPPELTABEL, cwd=tmp_path).returncode == 0
+
+    geweigerd = _cli("ingest", "beschikkingen", januari, februari, "--db", db, cwd=tmp_path, sleutel=ANDERE_SLEUTEL)
+    assert geweigerd.returncode == 1 and "Traceback" not in geweigerd.stderr
+    fouten = _fouten(geweigerd.stderr)
+    assert len(fouten) == 1 and f"`wijkprofiel rekey --db {db}`" in fouten[0], geweigerd.stderr  # once, not per file
+
+    rekey = _cli("rekey", "--db", db, "--yes", cwd=tmp_path, sleutel=ANDERE_SLEUTEL)
+    assert rekey.returncode == 0, rekey.stderr
+    assert "dropped 1 loads of beschikkingen, 0 loads of casuistiek" in rekey.stderr
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("select bron from meta.loads").fetchall() == [("koppeltabel",)]
+        assert con.execute("select count(*) from raw.beschikkingen").fetchone()[0] == 0
+
+    opnieuw = _cli("ingest", "beschikkingen", januari, februari, "--db", db, cwd=tmp_path, sleutel=ANDERE_SLEUTEL)
+    assert opnieuw.returncode == 0, opnieuw.stderr
+    assert _clients(db) == 30
+
+
+def test_cli_rekey_asks_first(tmp_path, db):
+    assert _cli("ingest", "beschikkingen", _dertig(tmp_path, "januari.csv", "01-01-2024"), "--db", db,
+                cwd=tmp_path).returncode == 0
+    gestopt = _cli("rekey", "--db", db, cwd=tmp_path)  # no answer on stdin: nothing dropped
+    assert gestopt.returncode != 0 and "Drop every load of beschikkingen, casuistiek" in gestopt.stderr
+    assert aantal_loads(db) == 1
 
 
 def test_cli_twee_bestanden_json_met_quarantaine_geeft_0(tmp_path, db):

@@ -45,8 +45,8 @@ def ingest_beschikkingen(*args, **kw):
 
 KOPPELTABEL = DATA / "cbs" / "pc6-buurt-2023-utrecht-approx.csv"
 WMO301 = FIXTURES / "istandaarden" / "WMO301.xml"
-SLEUTEL = "privacy-test-sleutel-AAAAAAAAAAAAAAAAAAAA"
-ANDERE_SLEUTEL = "privacy-test-sleutel-BBBBBBBBBBBBBBBBBBBB"
+SLEUTEL = "privacy-test-sleutel-5d41402abc4b2a76b9719d911017c592"
+ANDERE_SLEUTEL = "privacy-test-sleutel-7d793037a0760186574b0282f2f435e7"
 HEX64 = re.compile(r"[0-9a-f]{64}")
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -65,8 +66,10 @@ def _ingest_cbs(path: Path, jaar: int, db: Path, *extra: object) -> list[object]
         (["build"], ["--db"]),
         (["publish"], ["--db", "--out", "--jaar", "--indicator"]),
         (["demo"], ["--out"]),
+        (["key"], ["new"]),
+        (["rekey"], ["--db", "--yes", "load the exports again"]),
     ],
-    ids=["app", "ingest", "ingest-cbs", "ingest-grenzen", "build", "publish", "demo"],
+    ids=["app", "ingest", "ingest-cbs", "ingest-grenzen", "build", "publish", "demo", "key", "rekey"],
 )
 def test_help_describes_each_command_and_its_options(command, mentions):
     result = CliRunner().invoke(app, [*command, "--help"], env={"COLUMNS": "160", "TERMINAL_WIDTH": "160"})
@@ -75,6 +78,17 @@ def test_help_describes_each_command_and_its_options(command, mentions):
     assert "Usage:" in result.output
     missing = [m for m in mentions if m not in result.output]
     assert missing == []
+
+
+def test_key_new_prints_a_new_strong_key_and_how_to_store_it(tmp_path):
+    from wijkprofiel.ingest.pseudonymise import laad_sleutel
+
+    een, twee = run_cli("key", "new", cwd=tmp_path), run_cli("key", "new", cwd=tmp_path)
+    assert een.returncode == 0, een.stderr
+    sleutel = een.stdout.strip()
+    assert re.fullmatch("[0-9a-f]{64}", sleutel) and sleutel != twee.stdout.strip()
+    assert laad_sleutel(sleutel) == sleutel.encode("utf-8")
+    assert "WIJKPROFIEL_PSEUDO_KEY" in een.stderr and "Prefect Secret block" in een.stderr
 
 
 # ---------------------------------------------------------------------------------------------- ingest cbs

@@ -487,6 +487,25 @@ def test_zonder_sleutel_wordt_niets_geschreven(tmp_path, db, monkeypatch):
     assert not db.exists()
 
 
+def test_casuistiek_under_another_key_than_the_database_used_is_refused(tmp_path, db, monkeypatch):
+    laad(db, "casuistiek", schrijf(tmp_path, "casuistiek-1.csv", csv_bytes(KOP_CASUS, [casus("C-96", "Schulden")])))
+    monkeypatch.setenv("WIJKPROFIEL_PSEUDO_KEY", "andere-sleutel-9f86d081884c7d659a2feaa0c55ad015")
+    pad = schrijf(tmp_path, "casuistiek-2.csv", csv_bytes(KOP_CASUS, [casus("C-96", "Schulden"), casus("C-97", "Dementie")]))
+    with pytest.raises(WijkprofielError, match="another key.*`wijkprofiel rekey --db "):
+        ingest_bron(db, "casuistiek", pad)
+    assert rijen(db, "select count(*) from meta.loads") == [(1,)]
+
+
+def test_every_source_pseudonymised_with_the_key_is_dropped_by_rekey():
+    from wijkprofiel.ingest.beschikkingen import BESCHIKKINGEN
+    from wijkprofiel.ingest.private import PSEUDONIEME_BRONNEN
+    from wijkprofiel.ingest.rodedraden import _soort
+    from wijkprofiel.reference.themes import laad_taxonomie
+
+    soorten = [BESCHIKKINGEN] + [_soort(n, laad_taxonomie(None)) for n in RAW]
+    assert PSEUDONIEME_BRONNEN == {s.naam: s.raw_tabel for s in soorten if s.pseudonimiseren}
+
+
 def test_signalen_hebben_geen_sleutel_nodig(tmp_path, db, monkeypatch):
     monkeypatch.delenv("WIJKPROFIEL_PSEUDO_KEY")
     pad = schrijf(tmp_path, "signalen.csv", csv_bytes(KOP_SIGNALEN, [["huisarts", "2024", WK_O, "", "eenzaamheid", "3", "", "ja"]], delim=","))

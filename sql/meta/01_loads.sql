@@ -19,6 +19,7 @@ create table if not exists meta.loads (
 -- Columns added later: a database made before them gets them here (db.init_database checkpoints at once,
 -- because DuckDB 1.4 cannot replay an ALTER of a table with a sequence default from the WAL).
 alter table meta.loads add column if not exists masked bigint default 0;  -- free-text values masked (wp_maskeer)
+alter table meta.loads add column if not exists sleutel_vingerafdruk varchar;  -- which key pseudonymised a load (ingest/pseudonymise.py)
 create table if not exists meta.quarantine (
     load_id           integer not null,
     bestand           varchar not null,

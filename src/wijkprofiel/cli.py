@@ -142,11 +142,9 @@ def ingest_beschikkingen_cmd(
     """Load beschikking exports: validated, pseudonymised (WIJKPROFIEL_PSEUDO_KEY) and placed in buurten."""
     from wijkprofiel.ingest.beschikkingen import ingest_beschikkingen
     from wijkprofiel.ingest.koppeltabel import ingest_koppeltabel
-    from wijkprofiel.ingest.pseudonymise import laad_sleutel
-    from wijkprofiel.pipeline.keys import KeyFromEnvironment
     from wijkprofiel.reference.areas import gemeentecode
 
-    sleutel = laad_sleutel(KeyFromEnvironment()).decode("utf-8")  # refuse before reading anything without a key
+    sleutel = _sleutel_voor(db)
     if koppeltabel is not None:
         ingest_koppeltabel(db, koppeltabel)
     gemeente = gemeentecode(gemeente) if gemeente else None
@@ -157,6 +155,18 @@ def ingest_beschikkingen_cmd(
         ),
         as_json,
     )
+
+
+def _sleutel_voor(db: Path) -> str:
+    """The environment's key, refused before anything is read or written when it is missing, weak, or another
+    than the one the database's person-level data was pseudonymised with (one error line, not one per file)."""
+    from wijkprofiel.ingest.private import controleer_sleutel_van_database
+    from wijkprofiel.ingest.pseudonymise import laad_sleutel
+    from wijkprofiel.pipeline.keys import KeyFromEnvironment
+
+    key = laad_sleutel(KeyFromEnvironment())
+    controleer_sleutel_van_database(db, key)
+    return key.decode("utf-8")
 
 
 def _rodedraden_commando(soort: str, uitleg: str, pseudoniem: bool = False):
@@ -171,11 +181,9 @@ def _rodedraden_commando(soort: str, uitleg: str, pseudoniem: bool = False):
         as_json: bool = JsonOpt,
     ) -> None:
         from wijkprofiel.ingest.koppeltabel import ingest_koppeltabel
-        from wijkprofiel.ingest.pseudonymise import laad_sleutel
         from wijkprofiel.ingest.rodedraden import ingest_bron
-        from wijkprofiel.pipeline.keys import KeyFromEnvironment
 
-        sleutel = laad_sleutel(KeyFromEnvironment()).decode("utf-8") if pseudoniem else None
+        sleutel = _sleutel_voor(db) if pseudoniem else None
         if koppeltabel is not None:
             ingest_koppeltabel(db, koppeltabel)
         _laad_bestanden(
@@ -213,6 +221,45 @@ def ingest_koppeltabel_cmd(
     from wijkprofiel.reference.areas import gemeentecode
 
     _report([ingest_koppeltabel(db, file, gemeentecode(gemeente) if gemeente else None)], as_json)
+
+
+key_app = typer.Typer(help="The pseudonymisation key.", no_args_is_help=True)
+app.add_typer(key_app, name="key")
+
+
+@key_app.command("new")
+def key_new_cmd() -> None:
+    """Print a new random pseudonymisation key (256 bits) and how to store it."""
+    from wijkprofiel.ingest.pseudonymise import nieuwe_sleutel
+    from wijkprofiel.pipeline.keys import ENV_BLOCK, ENV_KEY
+
+    print(nieuwe_sleutel())  # alone on stdout, so `wijkprofiel key new > file` keeps only the key
+    console.print(
+        f"Store it outside the repository: in {ENV_KEY}, or in a Prefect Secret block whose name goes in {ENV_BLOCK} "
+        "(or pseudo_key_block in wijkprofiel.toml). Keep a copy: without the same key the next load cannot join "
+        "the earlier ones. A database loaded under another key needs `wijkprofiel rekey` first."
+    )
+
+
+@app.command("rekey")
+def rekey_cmd(
+    db: Path = DbOpt,
+    yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation."),
+) -> None:
+    """Drop all person-level data (beschikkingen, casuïstiek), to load the exports again under a new key.
+
+    Pseudonyms cannot be converted to another key (the BSNs are not kept), so a new key means loading again."""
+    from wijkprofiel.ingest.private import PSEUDONIEME_BRONNEN, rekey
+
+    bronnen = ", ".join(PSEUDONIEME_BRONNEN)
+    if not yes:
+        typer.confirm(f"Drop every load of {bronnen} from {db}?", abort=True, err=True)
+    weg = rekey(db)
+    console.print(
+        f"dropped {', '.join(f'{n} loads of {bron}' for bron, n in weg.items())} from {db}; now load the exports "
+        "again under the new key (`wijkprofiel ingest beschikkingen …`, `wijkprofiel ingest casuistiek …`) and run "
+        "`wijkprofiel build` (the built tables hold the old data until then)"
+    )
 
 
 synth_app = typer.Typer(help="Make SYNTHETIC test data (never real people) from real CBS figures.", no_args_is_help=True)

@@ -112,17 +112,18 @@ def init_database(con) -> None:
             if path.name.endswith("_comments.sql"):
                 continue
             con.execute(path.read_text(encoding="utf-8"))
-    if eerder and con.execute(kolommen).fetchone()[0] != eerder:
-        # A column was added to an older meta.loads. DuckDB 1.4 cannot replay that ALTER from the WAL (the
-        # table has a sequence default), so a crash before the next checkpoint would leave a file that does not
-        # open: write it to the file now.
-        con.execute("checkpoint")
+    toegevoegd = eerder and con.execute(kolommen).fetchone()[0] != eerder
     commentaren = (sql_dir() / "meta" / "02_comments.sql").read_text(encoding="utf-8")
     huidig = con.execute(
         "select comment from duckdb_tables() where schema_name = 'meta' and table_name = 'loads'"
     ).fetchone()[0]
     if huidig is None or f"'{sql_tekst(huidig)}'" not in commentaren:
         con.execute(commentaren)
+    if toegevoegd:
+        # A column was added to an older meta.loads (sql/meta/01_loads.sql). DuckDB 1.4 cannot replay that ALTER
+        # from the WAL (the table has a sequence default), so a crash before the next checkpoint would leave a file
+        # that does not open: write it, and the comment that describes the column, to the file now.
+        con.execute("checkpoint")
 
 
 def create_sql_functions(con) -> None:

@@ -30,7 +30,7 @@ def run_demo(out: Path, console: Console) -> dict:
     from flows.wijkprofiel import BronBestand, wijkprofiel
     from wijkprofiel.demo.synth import synth_beschikkingen
     from wijkprofiel.demo.synth_rodedraden import synth_rodedraden
-    from wijkprofiel.ingest.pseudonymise import DEMO_SLEUTEL
+    from wijkprofiel.ingest.pseudonymise import nieuwe_sleutel
     from wijkprofiel.pipeline.keys import ENV_KEY
 
     data = demo_data_dir()
@@ -50,8 +50,9 @@ def run_demo(out: Path, console: Console) -> dict:
     synth = synth_beschikkingen(GEMEENTE, SYNTH_RIJEN, out / "synthetisch")
     console.print("making SYNTHETIC casuïstiek, partner signals, enquête, kansen and an earlier bespreking ...")
     rodedraden = synth_rodedraden(GEMEENTE, out / "synthetisch")
-    # The demo pseudonymises synthetic people with its own throw-away key, never a real one.
-    os.environ[ENV_KEY] = DEMO_SLEUTEL
+    # The demo pseudonymises synthetic people with a throw-away key of its own, new each run (its database starts
+    # from scratch), never a real one, and no key that is written down anywhere for someone to copy.
+    os.environ[ENV_KEY] = nieuwe_sleutel()
     console.print("Prefect starts a temporary local server if none is configured; that takes a few seconds.")
     published = wijkprofiel(
         gemeenten=[GEMEENTE],

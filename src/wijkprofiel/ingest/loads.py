@@ -7,6 +7,8 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 
+from wijkprofiel.errors import WijkprofielError
+
 
 @dataclass
 class LoadResult:
@@ -55,6 +57,25 @@ def previous_load(con, bron: str, sha256: str, gemeente: str | None = None, jaar
     return LoadResult(bron, bestand, rows_in, loaded, quarantined, duplicate=True, load_id=load_id)
 
 
+def controleer_sleutel(con, vingerafdruk: str, db_path, catalogus: str | None = None) -> None:
+    """Refuse a person-level load under another key than the database's earlier ones: the same people would get
+    other pseudonyms and count twice. Loads from before fingerprints were recorded have none; the first load with
+    one adopts its key (docs/decisions.md)."""
+    meta = f"{catalogus}.meta" if catalogus else "meta"
+    eerder = con.execute(
+        f"""select sleutel_vingerafdruk from {meta}.loads
+            where sleutel_vingerafdruk is not null and sleutel_vingerafdruk <> ?
+            order by load_id desc limit 1""",
+        [vingerafdruk],
+    ).fetchone()
+    if eerder:
+        raise WijkprofielError(
+            f"{db_path}: its person-level data was pseudonymised with another key (fingerprint {eerder[0]}, this key "
+            f"{vingerafdruk}), so the same people would count twice; use that key, or start over under this one with "
+            f"`wijkprofiel rekey --db {db_path}` and load the exports again"
+        )
+
+
 def register_load(
     con,
     *,
@@ -73,10 +94,12 @@ def register_load(
     catalogus: str | None = None,
     load_id: int | None = None,
     masked: int = 0,
+    sleutel_vingerafdruk: str | None = None,
 ) -> int:
     """Insert a meta.loads row and return its load_id. `catalogus` names an attached database to write to;
     `load_id` is one the caller already drew from the sequence (to write the rows first, then their counts);
-    `masked` is how many free-text values had personal data masked."""
+    `masked` is how many free-text values had personal data masked; `sleutel_vingerafdruk` identifies the key a
+    person-level load was pseudonymised with."""
     if rows_in != loaded + quarantined:
         raise AssertionError(f"rows_in {rows_in} != loaded {loaded} + quarantined {quarantined} for {bestand}")
     meta = f"{catalogus}.meta" if catalogus else "meta"
@@ -85,10 +108,10 @@ def register_load(
     con.execute(
         f"""insert into {meta}.loads
                (load_id, bron, bestand, sha256, tabel_id, gemeente, jaar, via, opgehaald_op, rows_in, loaded, quarantined, toelichting,
-                masked)
-           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                masked, sleutel_vingerafdruk)
+           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         [load_id, bron, bestand, sha256, tabel_id, gemeente, jaar, via, opgehaald_op, rows_in, loaded, quarantined, toelichting,
-         masked],
+         masked, sleutel_vingerafdruk],
     )
     return load_id
 

@@ -12,6 +12,9 @@ sql/ingest/, whether identifiers must be pseudonymised); `laad_export` does the 
 4. attach the database file and, in one transaction, write the records in order to raw.<bron>, the others
    masked to meta.quarantine, and rows_in = loaded + quarantined to meta.loads.
 
+Every pseudonymised load records which key it used (a fingerprint in meta.loads); a load under another key is
+refused before anything is read or written, and `rekey` starts the person-level data over for a new key.
+
 Re-loading the same content changes nothing. A newer export of the same `bron` label and `periode` replaces
 the older one in staging (docs/beschikkingen.md); signalen and enquête files each replace only their own kind,
 and for kansen the newest file of a `bron` replaces all older ones, whatever their period.
@@ -28,10 +31,10 @@ from typing import Callable
 import duckdb
 
 from wijkprofiel.db import connect, create_sql_functions, init_database, split_statements, sql_tekst
-from wijkprofiel.errors import SourceError
+from wijkprofiel.errors import SourceError, WijkprofielError
 from wijkprofiel.ingest import pseudonymise as pseudoniem
 from wijkprofiel.ingest.koppeltabel import heeft_koppeltabel, ingest_koppeltabel
-from wijkprofiel.ingest.loads import LoadResult, previous_load, register_load
+from wijkprofiel.ingest.loads import LoadResult, controleer_sleutel, previous_load, register_load
 from wijkprofiel.ingest.profiles import Profiel, laad_profiel
 from wijkprofiel.ingest.pseudonymise import KeyProvider
 from wijkprofiel.ingest.readers.private.export import TE_GROOT, Invoer, lees_invoer, prive_verbinding
@@ -41,6 +44,8 @@ log = logging.getLogger(__name__)
 
 #: Columns every `gecontroleerd` view has besides what is stored: they steer the write and are not stored.
 STUURKOLOMMEN = ("in_orde", "problemen", "postcode", "huisnummer", "buurtcode_opgegeven", "wijkcode_opgegeven")
+#: The sources pseudonymised with the key (Bronsoort.pseudonimiseren; a test keeps the two equal): bron → raw table.
+PSEUDONIEME_BRONNEN = {"beschikkingen": "beschikkingen", "casuistiek": "casuistiek"}
 
 
 @dataclass(frozen=True)
@@ -91,6 +96,9 @@ def laad_export(
     provider) is asked for only when the source pseudonymises."""
     pad = Path(pad)
     key = pseudoniem.laad_sleutel(sleutel) if soort.pseudonimiseren else None
+    sleutel_afdruk = pseudoniem.sleutel_vingerafdruk(key) if key is not None else None
+    if sleutel_afdruk:
+        controleer_sleutel_van_database(db_path, key)
     prof = laad_profiel(profiel or soort.standaard_profiel)
     if koppeltabel is not None:
         ingest_koppeltabel(db_path, koppeltabel)
@@ -116,7 +124,7 @@ def laad_export(
             script = (sql_dir() / "ingest" / naam).read_text(encoding="utf-8").replace("$hmac(", "wp_hmac(")
             for statement in split_statements(script):
                 mem.execute(statement)
-        return _schrijf(mem, db_path, soort, invoer, bron, periode, gemeente)
+        return _schrijf(mem, db_path, soort, invoer, bron, periode, gemeente, sleutel_afdruk)
     except duckdb.OutOfMemoryException as exc:  # checking, placing or writing: nothing of this load is kept
         raise SourceError(f"{pad.name}: {TE_GROOT}") from exc
     finally:
@@ -131,7 +139,47 @@ def bron_uit_bestandsnaam(invoer: Invoer) -> str:
     return stem or invoer.pad.stem
 
 
-def _schrijf(mem, db_path, soort: Bronsoort, invoer: Invoer, bron: str, periode: str, gemeente: str | None) -> ExportLoad:
+def controleer_sleutel_van_database(db_path: str | Path, key: bytes) -> None:
+    """Refuse `key` when the database's person-level data was pseudonymised with another key; reads only."""
+    if not Path(db_path).is_file():
+        return
+    con = connect(db_path)  # not read_only: DuckDB refuses a second configuration of a file a caller has open
+    try:
+        heeft_kolom = con.execute(
+            "select count(*) from duckdb_columns() where schema_name = 'meta' and table_name = 'loads' "
+            "and column_name = 'sleutel_vingerafdruk'"
+        ).fetchone()[0]
+        if heeft_kolom:  # a file from before fingerprints has none to compare with
+            controleer_sleutel(con, pseudoniem.sleutel_vingerafdruk(key), db_path)
+    finally:
+        con.close()
+
+
+def rekey(db_path: str | Path) -> dict[str, int]:
+    """Start the person-level data over for a new key (`wijkprofiel rekey`): drop every load of the pseudonymised
+    sources, with its raw rows, quarantine rows and unmapped tags, in one transaction; returns the loads dropped
+    per source. Re-pseudonymising is impossible (the BSNs are not kept), so the exports must be loaded again."""
+    if not Path(db_path).is_file():
+        raise WijkprofielError(f"{db_path}: no such database")
+    con = connect(db_path)
+    try:
+        init_database(con)
+        con.execute("begin transaction")
+        weg = {}
+        for bron, tabel in PSEUDONIEME_BRONNEN.items():
+            loads = f"(select load_id from meta.loads where bron = '{bron}')"
+            con.execute(f"delete from raw.{tabel} where load_id in {loads}")
+            con.execute(f"delete from meta.quarantine where load_id in {loads}")
+            con.execute(f"delete from meta.unmapped_tags where load_id in {loads}")
+            weg[bron] = con.execute("delete from meta.loads where bron = ?", [bron]).fetchone()[0]
+        con.execute("commit")
+        return weg
+    finally:
+        con.close()
+
+
+def _schrijf(mem, db_path, soort: Bronsoort, invoer: Invoer, bron: str, periode: str, gemeente: str | None,
+             sleutel_afdruk: str | None) -> ExportLoad:
     con = connect(db_path)
     try:
         init_database(con)
@@ -173,6 +221,8 @@ def _schrijf(mem, db_path, soort: Bronsoort, invoer: Invoer, bron: str, periode:
         # DuckDB write on every core. (Reading needed the order: rowid is the record number.)
         mem.execute("set preserve_insertion_order = false")
         mem.execute("begin transaction")
+        if sleutel_afdruk:  # again inside the transaction: another run may have loaded since the first check
+            controleer_sleutel(mem, sleutel_afdruk, db_path, catalogus="doel")
         load_id = mem.execute("select nextval('doel.meta.load_id_seq')").fetchone()[0]
         loaded = mem.execute(
             f"""insert into doel.raw.{soort.raw_tabel} by name
@@ -223,7 +273,7 @@ def _schrijf(mem, db_path, soort: Bronsoort, invoer: Invoer, bron: str, periode:
         register_load(
             mem, load_id=load_id, catalogus="doel", bron=soort.naam, bestand=bestand, sha256=invoer.sha256,
             via="bestand", gemeente=gemeente, tabel_id=bron, rows_in=rows_in, loaded=loaded, quarantined=quarantined,
-            toelichting=_toelichting(invoer, periode), masked=masked,
+            toelichting=_toelichting(invoer, periode), masked=masked, sleutel_vingerafdruk=sleutel_afdruk,
         )
         geplaatst, niet = mem.execute(
             f"select count(*) filter (where plaatsing <> 'geen'), count(*) filter (where plaatsing = 'geen') "
