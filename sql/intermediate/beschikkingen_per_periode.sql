@@ -2,15 +2,14 @@
 -- period, instroom and uitstroom during it, and unique clients. voorziening_code '*' is the wet's total.
 -- Rows that could not be placed in a buurt count in the gemeente only.
 --
--- Scale: nothing here joins a beschikking to each of its periods. Within a periode_soort the periods are
--- numbered (0 = the oldest) and a beschikking touches them as numbers: the ones where it is lopend form one
--- range, instroom and uitstroom fall in one period each. Counts are events on those numbers (+1 where a range
--- starts, -1 after it ends), summed per buurt and rolled up to wijk and gemeente (a beschikking has one
--- place), then turned into a running total per period. Distinct clients cannot be added up: a client can
--- have beschikkingen in two buurten of a wijk, or unplaced ones that count in the gemeente only. So per
--- client and area the lopend periods are a bitmask (bit k = period k), OR-ed over the client's beschikkingen,
--- and only where the merged mask switches on and off does it become an event. Memory grows with the
--- beschikkingen, not with the number of periods or levels.
+-- Scale: no beschikking is joined to each of its periods. The periods of a soort are numbered (0 = the
+-- oldest), and a beschikking is lopend at the end of a range of them and has its instroom and uitstroom in
+-- one each. Counts are events on those numbers (+1 where its range starts, -1 after it ends), summed per
+-- place (a beschikking has one), rolled up to wijk and gemeente, and made a running total. Distinct clients
+-- do not add up: a client can have beschikkingen in two buurten of a wijk, or unplaced ones that count in
+-- the gemeente only. So per client and area the periods in which the client is counted are one bitmask,
+-- OR-ed over their beschikkingen, whose switching on and off are the events. Memory grows with the
+-- beschikkingen, not with the number of periods.
 with beschikkingen as (
     select * from staging.beschikkingen
 ),
@@ -21,41 +20,41 @@ perioden as (
 ),
 
 soorten as (
-    -- The number of a date's period is date_diff(eenheid, oldest begin, date): the periods are consecutive.
+    -- A date's period number is date_diff(eenheid, oldest begin, date): the periods of a soort are consecutive.
+    -- In a client's bitmask the kwartalen are bits 0-63 and the jaren bits 64-127.
     select
         periode_soort,
         case periode_soort when 'kwartaal' then 'quarter' else 'year' end as eenheid,
         min(begin) as begin,
         count(*) as aantal,
-        -- a period is one bit of a 64-bit mask
-        case when count(*) > 62 then error('beschikkingen_per_periode: more than 62 periods of one soort') end as te_veel
+        (case periode_soort when 'kwartaal' then 0 else 64 end)::uhugeint as bit0,
+        case when count(*) > 63 then error('beschikkingen_per_periode: more than 63 periods of one soort') end as te_veel
     from perioden
     group by periode_soort
 ),
 
 nummers as (
-    -- An export knows nothing after its peildatum: within its last period it counts up to that date, so a
+    -- An export knows nothing after its peildatum: within its last period it counts up to that date, and a
     -- beschikking that starts after it counts nowhere.
     select
         b.client_key, b.wet, b.voorziening_code, b.buurtcode, b.wijkcode, b.gemeentecode,
-        s.periode_soort,
-        b.einddatum,
-        b.einddatum >= b.peildatum as loopt_tot_peildatum,
+        s.periode_soort, s.bit0, b.einddatum,
         date_diff(s.eenheid, s.begin, b.ingangsdatum) as k_in,
         date_diff(s.eenheid, s.begin, b.einddatum) as k_uit,
         date_diff(s.eenheid, s.begin, b.peildatum) as k_peil,
-        -- the einddatum is the last day of its period: lopend at that period's end
-        date_diff(s.eenheid, s.begin, b.einddatum + 1) > date_diff(s.eenheid, s.begin, b.einddatum) as eind_op_periode_einde,
-        b.einddatum <= b.peildatum as eind_bekend
+        b.einddatum >= b.peildatum as loopt_tot_peildatum,
+        b.einddatum <= b.peildatum as eind_bekend,
+        -- the einddatum is the last day of its period
+        date_diff(s.eenheid, s.begin, b.einddatum + 1) > date_diff(s.eenheid, s.begin, b.einddatum) as eind_op_periode_einde
     from beschikkingen b
     cross join soorten s
     where b.ingangsdatum <= b.peildatum and s.te_veel is null
 ),
 
 bereik as (
-    -- Lopend in periods eerste..laatste: from the ingangsdatum's period (or the oldest) up to the last period
-    -- whose end (or the peildatum) the einddatum reaches. Instroom in the ingangsdatum's period, uitstroom in
-    -- the einddatum's, each only if the beschikking overlaps that period up to the peildatum.
+    -- Lopend at the end of periods eerste..laatste: from the ingangsdatum's period (or the oldest) up to the
+    -- last whose end (or the peildatum) the einddatum reaches. Instroom in the ingangsdatum's period and
+    -- uitstroom in the einddatum's, where the beschikking overlaps that period up to the peildatum.
     select
         *,
         greatest(k_in, 0) as eerste,
@@ -69,27 +68,31 @@ bereik as (
     from nummers
 ),
 
-lopend as (
+per_soort as (
     select
-        *,
+        client_key, buurtcode, wijkcode, gemeentecode, wet, voorziening_code, periode_soort,
+        case when eerste <= laatste then eerste end as eerste,
+        case when eerste <= laatste then laatste end as laatste,
+        k_instroom, k_uitstroom,
+        -- bits eerste..laatste of the soort
         case when eerste <= laatste
-            then ((1::ubigint << (laatste - eerste + 1)::ubigint) - 1::ubigint) << eerste::ubigint
+            then (((1::uhugeint << (laatste - eerste + 1)::uhugeint) - 1::uhugeint) << eerste::uhugeint) << bit0
         end as masker
     from bereik
 ),
 
 tel_gebeurtenissen as (
-    -- Per buurt (and unplaced rows per gemeente) and period: the change in lopend, instroom and uitstroom.
+    -- Per place (buurt, wijk, gemeente of the beschikking) and period: the change in lopend, instroom, uitstroom.
     select buurtcode, wijkcode, gemeentecode, wet, voorziening_code, periode_soort, g.k,
         sum(g.lopend) as lopend, sum(g.instroom) as instroom, sum(g.uitstroom) as uitstroom
     from (
         select *, unnest([
-            {'k': case when eerste <= laatste then eerste end, 'lopend': 1, 'instroom': 0, 'uitstroom': 0},
-            {'k': case when eerste <= laatste then laatste + 1 end, 'lopend': -1, 'instroom': 0, 'uitstroom': 0},
+            {'k': eerste, 'lopend': 1, 'instroom': 0, 'uitstroom': 0},
+            {'k': laatste + 1, 'lopend': -1, 'instroom': 0, 'uitstroom': 0},
             {'k': k_instroom, 'lopend': 0, 'instroom': 1, 'uitstroom': 0},
             {'k': k_uitstroom, 'lopend': 0, 'instroom': 0, 'uitstroom': 1}
         ]) as g
-        from lopend
+        from per_soort
     )
     where g.k is not null
     group by all
@@ -104,6 +107,7 @@ tel_per_niveau as (
 ),
 
 tellingen as (
+    -- voorziening_code NULL: the wet's total ('*')
     select gebied_niveau, gebied_code, gemeentecode, wet, voorziening_code, periode_soort, k,
         sum(lopend) as lopend, sum(instroom) as instroom, sum(uitstroom) as uitstroom
     from tel_per_niveau
@@ -113,55 +117,49 @@ tellingen as (
     )
 ),
 
-client_plek as (
-    -- Per client and place: the periods in which any of their beschikkingen is lopend.
-    select client_key, buurtcode, wijkcode, gemeentecode, wet, voorziening_code, periode_soort, bit_or(masker) as masker
-    from lopend
-    where masker is not null
-    group by all
-),
-
-client_buurt as (
-    select client_key, buurtcode as gebied_code, gemeentecode, wet, voorziening_code, periode_soort, bit_or(masker) as masker
-    from client_plek where buurtcode is not null group by all
-),
-
-client_wijk as (
-    select client_key, wijkcode as gebied_code, gemeentecode, wet, voorziening_code, periode_soort, bit_or(masker) as masker
-    from client_plek where wijkcode is not null group by all
-),
-
-client_gemeente as (
-    select client_key, gemeentecode as gebied_code, gemeentecode, wet, voorziening_code, periode_soort, bit_or(masker) as masker
-    from client_plek where gemeentecode is not null group by all
+client_nummers as (
+    -- A number per client: grouping on it is much cheaper than on the 64-character key.
+    select client_key, row_number() over () as client_nr
+    from (select distinct client_key from per_soort where masker is not null)
 ),
 
 client_gebied as (
-    -- The same per wet (voorziening_code NULL, shown as '*'): OR-ed over the client's voorzieningen.
-    select 'buurt' as gebied_niveau, * from client_buurt
-    union all
-    select 'buurt', client_key, gebied_code, gemeentecode, wet, null, periode_soort, bit_or(masker) from client_buurt group by all
-    union all
-    select 'wijk', * from client_wijk
-    union all
-    select 'wijk', client_key, gebied_code, gemeentecode, wet, null, periode_soort, bit_or(masker) from client_wijk group by all
-    union all
-    select 'gemeente', * from client_gemeente
-    union all
-    select 'gemeente', client_key, gebied_code, gemeentecode, wet, null, periode_soort, bit_or(masker) from client_gemeente group by all
+    -- Per client, area, wet and voorziening (NULL: the wet's total) the periods in which any of the client's
+    -- beschikkingen there is lopend, both soorten in one mask. Unplaced rows only in their gemeente.
+    select
+        case when grouping(buurtcode) = 0 then 'buurt' when grouping(wijkcode) = 0 then 'wijk' else 'gemeente' end as gebied_niveau,
+        case when grouping(buurtcode) = 0 then buurtcode when grouping(wijkcode) = 0 then wijkcode else gemeentecode end as gebied_code,
+        gemeentecode, wet, voorziening_code,
+        bit_or(masker) as masker
+    from per_soort
+    join client_nummers using (client_key)
+    where masker is not null
+    group by grouping sets (
+        (client_nr, buurtcode, gemeentecode, wet, voorziening_code),
+        (client_nr, buurtcode, gemeentecode, wet),
+        (client_nr, wijkcode, gemeentecode, wet, voorziening_code),
+        (client_nr, wijkcode, gemeentecode, wet),
+        (client_nr, gemeentecode, wet, voorziening_code),
+        (client_nr, gemeentecode, wet)
+    )
 ),
 
 client_gebeurtenissen as (
-    -- A client enters the count in each period where their mask switches on and leaves it where it switches off.
+    -- Per soort, a client enters the count in the period where their mask switches on (aan) and leaves it
+    -- in the period after it switches off (uit).
     select gebied_niveau, gebied_code, gemeentecode, wet, voorziening_code, periode_soort, k,
-        sum(((aan >> k::ubigint) & 1::ubigint)::integer - ((uit >> k::ubigint) & 1::ubigint)::integer) as clienten
+        sum(((aan >> k::uhugeint) & 1::uhugeint)::integer - ((uit >> k::uhugeint) & 1::uhugeint)::integer) as clienten
     from (
-        select c.*, unnest(list_filter(range(s.aantal + 1), i -> ((c.aan | c.uit) >> i::ubigint) & 1::ubigint = 1)) as k
+        select *, unnest(list_filter(range(aantal + 1), i -> ((aan | uit) >> i::uhugeint) & 1::uhugeint = 1)) as k
         from (
-            select *, masker & ~(masker << 1::ubigint) as aan, (masker & ~(masker >> 1::ubigint)) << 1::ubigint as uit
-            from client_gebied
-        ) c
-        join soorten s using (periode_soort)
+            select g.* exclude (masker), s.periode_soort, s.aantal,
+                (g.masker >> s.bit0) & 18446744073709551615::uhugeint as m,  -- the soort's 64 bits
+                m & ~(m << 1::uhugeint) as aan,
+                (m & ~(m >> 1::uhugeint)) << 1::uhugeint as uit
+            from client_gebied g
+            cross join soorten s
+            where g.gebied_code is not null
+        )
     )
     group by all
 ),
@@ -212,7 +210,7 @@ select
     uitstroom::bigint as uitstroom,
     clienten::bigint as clienten
 from per_periode
--- a period in which none of the group's beschikkingen falls has no row
+-- every beschikking in a period is lopend, instroom or uitstroom there: a group without any has no row
 where lopend > 0 or instroom > 0 or uitstroom > 0;
 
 comment on table intermediate.beschikkingen_per_periode is 'Beschikkingen per area (buurt, wijk, gemeente) × period (kwartaal and jaar) × wet × voorziening, for analysts inside the gemeente: TRUE (unrounded) counts, not for publication (reports read pub.indicator_waarden). voorziening_code * is the wet''s total; rows that could not be placed in a buurt count in the gemeente only.';
