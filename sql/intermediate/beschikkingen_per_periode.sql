@@ -1,40 +1,198 @@
 -- Beschikkingen per area (buurt, wijk, gemeente) × period × wet × voorziening: lopend at the end of the
 -- period, instroom and uitstroom during it, and unique clients. voorziening_code '*' is the wet's total.
 -- Rows that could not be placed in a buurt count in the gemeente only.
+--
+-- Scale: no beschikking is joined to each of its periods. The periods of a soort are numbered (0 = the
+-- oldest), and a beschikking is lopend at the end of a range of them and has its instroom and uitstroom in
+-- one each. Counts are events on those numbers (+1 where its range starts, -1 after it ends), summed per
+-- place (a beschikking has one), rolled up to wijk and gemeente, and made a running total. Distinct clients
+-- do not add up: a client can have beschikkingen in two buurten of a wijk, or unplaced ones that count in
+-- the gemeente only. So per client and area the periods in which the client is counted are one bitmask,
+-- OR-ed over their beschikkingen, whose switching on and off are the events. Memory grows with the
+-- beschikkingen, not with the number of periods.
 with beschikkingen as (
     select * from staging.beschikkingen
 ),
 
 perioden as (
-    select * from intermediate.beschikking_perioden
+    select *, (row_number() over (partition by periode_soort order by begin) - 1)::integer as nr
+    from intermediate.beschikking_perioden
 ),
 
-in_periode as (
-    -- An export knows nothing after its peildatum: within its last period it counts up to that date.
-    select p.*, b.*, least(p.eind, b.peildatum) as tot
-    from beschikkingen b
-    join perioden p
-      on p.begin <= b.peildatum
-     and b.ingangsdatum <= least(p.eind, b.peildatum)
-     and (b.einddatum is null or b.einddatum >= p.begin)
-),
-
-actief as (
+soorten as (
+    -- A date's period number is date_diff(eenheid, oldest begin, date): the periods of a soort are consecutive.
+    -- In a client's bitmask the kwartalen are bits 0-63 and the jaren bits 64-127.
     select
-        periode_soort, periode, jaar, begin, eind,
-        client_key, wet, voorziening_code, buurtcode, wijkcode, gemeentecode,
-        einddatum is null or einddatum >= tot as lopend,
-        ingangsdatum between begin and tot as instroom,
-        coalesce(einddatum between begin and tot, false) as uitstroom
-    from in_periode
+        periode_soort,
+        case periode_soort when 'kwartaal' then 'quarter' else 'year' end as eenheid,
+        min(begin) as begin,
+        count(*) as aantal,
+        (case periode_soort when 'kwartaal' then 0 else 64 end)::uhugeint as bit0,
+        case when count(*) > 63 then error('beschikkingen_per_periode: more than 63 periods of one soort') end as te_veel
+    from perioden
+    group by periode_soort
 ),
 
-per_niveau as (
-    select 'buurt' as gebied_niveau, buurtcode as gebied_code, * exclude (buurtcode, wijkcode) from actief where buurtcode is not null
+nummers as (
+    -- An export knows nothing after its peildatum: within its last period it counts up to that date, and a
+    -- beschikking that starts after it counts nowhere.
+    select
+        b.client_key, b.wet, b.voorziening_code, b.buurtcode, b.wijkcode, b.gemeentecode,
+        s.periode_soort, s.bit0, b.einddatum,
+        date_diff(s.eenheid, s.begin, b.ingangsdatum) as k_in,
+        date_diff(s.eenheid, s.begin, b.einddatum) as k_uit,
+        date_diff(s.eenheid, s.begin, b.peildatum) as k_peil,
+        b.einddatum >= b.peildatum as loopt_tot_peildatum,
+        b.einddatum <= b.peildatum as eind_bekend,
+        -- the einddatum is the last day of its period
+        date_diff(s.eenheid, s.begin, b.einddatum + 1) > date_diff(s.eenheid, s.begin, b.einddatum) as eind_op_periode_einde
+    from beschikkingen b
+    cross join soorten s
+    where b.ingangsdatum <= b.peildatum and s.te_veel is null
+),
+
+bereik as (
+    -- Lopend at the end of periods eerste..laatste: from the ingangsdatum's period (or the oldest) up to the
+    -- last whose end (or the peildatum) the einddatum reaches. Instroom in the ingangsdatum's period and
+    -- uitstroom in the einddatum's, where the beschikking overlaps that period up to the peildatum.
+    select
+        *,
+        greatest(k_in, 0) as eerste,
+        case
+            when einddatum is null or loopt_tot_peildatum then k_peil
+            when eind_op_periode_einde then k_uit
+            else k_uit - 1
+        end as laatste,
+        case when k_in >= 0 and (einddatum is null or k_uit >= k_in) then k_in end as k_instroom,
+        case when eind_bekend and k_uit >= 0 and k_in <= k_uit then k_uit end as k_uitstroom
+    from nummers
+),
+
+per_soort as (
+    select
+        client_key, buurtcode, wijkcode, gemeentecode, wet, voorziening_code, periode_soort,
+        case when eerste <= laatste then eerste end as eerste,
+        case when eerste <= laatste then laatste end as laatste,
+        k_instroom, k_uitstroom,
+        -- bits eerste..laatste of the soort
+        case when eerste <= laatste
+            then (((1::uhugeint << (laatste - eerste + 1)::uhugeint) - 1::uhugeint) << eerste::uhugeint) << bit0
+        end as masker
+    from bereik
+),
+
+tel_gebeurtenissen as (
+    -- Per place (buurt, wijk, gemeente of the beschikking) and period: the change in lopend, instroom, uitstroom.
+    select buurtcode, wijkcode, gemeentecode, wet, voorziening_code, periode_soort, g.k,
+        sum(g.lopend) as lopend, sum(g.instroom) as instroom, sum(g.uitstroom) as uitstroom
+    from (
+        select *, unnest([
+            {'k': eerste, 'lopend': 1, 'instroom': 0, 'uitstroom': 0},
+            {'k': laatste + 1, 'lopend': -1, 'instroom': 0, 'uitstroom': 0},
+            {'k': k_instroom, 'lopend': 0, 'instroom': 1, 'uitstroom': 0},
+            {'k': k_uitstroom, 'lopend': 0, 'instroom': 0, 'uitstroom': 1}
+        ]) as g
+        from per_soort
+    )
+    where g.k is not null
+    group by all
+),
+
+tel_per_niveau as (
+    select 'buurt' as gebied_niveau, buurtcode as gebied_code, * exclude (buurtcode, wijkcode) from tel_gebeurtenissen where buurtcode is not null
     union all
-    select 'wijk', wijkcode, * exclude (buurtcode, wijkcode) from actief where wijkcode is not null
+    select 'wijk', wijkcode, * exclude (buurtcode, wijkcode) from tel_gebeurtenissen where wijkcode is not null
     union all
-    select 'gemeente', gemeentecode, * exclude (buurtcode, wijkcode) from actief where gemeentecode is not null
+    select 'gemeente', gemeentecode, * exclude (buurtcode, wijkcode) from tel_gebeurtenissen where gemeentecode is not null
+),
+
+tellingen as (
+    -- voorziening_code NULL: the wet's total ('*')
+    select gebied_niveau, gebied_code, gemeentecode, wet, voorziening_code, periode_soort, k,
+        sum(lopend) as lopend, sum(instroom) as instroom, sum(uitstroom) as uitstroom
+    from tel_per_niveau
+    group by grouping sets (
+        (gebied_niveau, gebied_code, gemeentecode, wet, voorziening_code, periode_soort, k),
+        (gebied_niveau, gebied_code, gemeentecode, wet, periode_soort, k)
+    )
+),
+
+client_nummers as (
+    -- A number per client: grouping on it is much cheaper than on the 64-character key.
+    select client_key, row_number() over () as client_nr
+    from (select distinct client_key from per_soort where masker is not null)
+),
+
+client_gebied as (
+    -- Per client, area, wet and voorziening (NULL: the wet's total) the periods in which any of the client's
+    -- beschikkingen there is lopend, both soorten in one mask. Unplaced rows only in their gemeente.
+    select
+        case when grouping(buurtcode) = 0 then 'buurt' when grouping(wijkcode) = 0 then 'wijk' else 'gemeente' end as gebied_niveau,
+        case when grouping(buurtcode) = 0 then buurtcode when grouping(wijkcode) = 0 then wijkcode else gemeentecode end as gebied_code,
+        gemeentecode, wet, voorziening_code,
+        bit_or(masker) as masker
+    from per_soort
+    join client_nummers using (client_key)
+    where masker is not null
+    group by grouping sets (
+        (client_nr, buurtcode, gemeentecode, wet, voorziening_code),
+        (client_nr, buurtcode, gemeentecode, wet),
+        (client_nr, wijkcode, gemeentecode, wet, voorziening_code),
+        (client_nr, wijkcode, gemeentecode, wet),
+        (client_nr, gemeentecode, wet, voorziening_code),
+        (client_nr, gemeentecode, wet)
+    )
+),
+
+client_gebeurtenissen as (
+    -- Per soort, a client enters the count in the period where their mask switches on (aan) and leaves it
+    -- in the period after it switches off (uit).
+    select gebied_niveau, gebied_code, gemeentecode, wet, voorziening_code, periode_soort, k,
+        sum(((aan >> k::uhugeint) & 1::uhugeint)::integer - ((uit >> k::uhugeint) & 1::uhugeint)::integer) as clienten
+    from (
+        select *, unnest(list_filter(range(aantal + 1), i -> ((aan | uit) >> i::uhugeint) & 1::uhugeint = 1)) as k
+        from (
+            select g.* exclude (masker), s.periode_soort, s.aantal,
+                (g.masker >> s.bit0) & 18446744073709551615::uhugeint as m,  -- the soort's 64 bits
+                m & ~(m << 1::uhugeint) as aan,
+                (m & ~(m >> 1::uhugeint)) << 1::uhugeint as uit
+            from client_gebied g
+            cross join soorten s
+            where g.gebied_code is not null
+        )
+    )
+    group by all
+),
+
+gebeurtenissen as (
+    select t.*, coalesce(c.clienten, 0) as clienten
+    from tellingen t
+    left join client_gebeurtenissen c
+      on c.gebied_niveau = t.gebied_niveau and c.gebied_code = t.gebied_code
+     and c.gemeentecode is not distinct from t.gemeentecode and c.wet = t.wet
+     and c.voorziening_code is not distinct from t.voorziening_code
+     and c.periode_soort = t.periode_soort and c.k = t.k
+),
+
+per_periode as (
+    -- Every group in every period of its soort, with the running totals of lopend and clienten.
+    select
+        g.gebied_niveau, g.gebied_code, g.gemeentecode, g.wet, g.voorziening_code, p.*,
+        sum(coalesce(e.lopend, 0)) over w as lopend,
+        coalesce(e.instroom, 0) as instroom,
+        coalesce(e.uitstroom, 0) as uitstroom,
+        sum(coalesce(e.clienten, 0)) over w as clienten
+    from (select distinct gebied_niveau, gebied_code, gemeentecode, wet, voorziening_code, periode_soort from gebeurtenissen) g
+    join perioden p using (periode_soort)
+    left join gebeurtenissen e
+      on e.gebied_niveau = g.gebied_niveau and e.gebied_code = g.gebied_code
+     and e.gemeentecode is not distinct from g.gemeentecode and e.wet = g.wet
+     and e.voorziening_code is not distinct from g.voorziening_code
+     and e.periode_soort = g.periode_soort and e.k = p.nr
+    window w as (
+        partition by g.gebied_niveau, g.gebied_code, g.gemeentecode, g.wet, g.voorziening_code, g.periode_soort
+        order by p.nr
+    )
 )
 
 select
@@ -47,15 +205,13 @@ select
     eind as peildatum,
     wet,
     coalesce(voorziening_code, '*') as voorziening_code,
-    count(*) filter (where lopend) as lopend,
-    count(*) filter (where instroom) as instroom,
-    count(*) filter (where uitstroom) as uitstroom,
-    count(distinct client_key) filter (where lopend) as clienten
-from per_niveau
-group by grouping sets (
-    (gebied_niveau, gebied_code, gemeentecode, periode_soort, periode, jaar, eind, wet, voorziening_code),
-    (gebied_niveau, gebied_code, gemeentecode, periode_soort, periode, jaar, eind, wet)
-);
+    lopend::bigint as lopend,
+    instroom::bigint as instroom,
+    uitstroom::bigint as uitstroom,
+    clienten::bigint as clienten
+from per_periode
+-- every beschikking in a period is lopend, instroom or uitstroom there: a group without any has no row
+where lopend > 0 or instroom > 0 or uitstroom > 0;
 
 comment on table intermediate.beschikkingen_per_periode is 'Beschikkingen per area (buurt, wijk, gemeente) × period (kwartaal and jaar) × wet × voorziening, for analysts inside the gemeente: TRUE (unrounded) counts, not for publication (reports read pub.indicator_waarden). voorziening_code * is the wet''s total; rows that could not be placed in a buurt count in the gemeente only.';
 comment on column intermediate.beschikkingen_per_periode.gebied_niveau is 'buurt, wijk or gemeente.';
