@@ -5,7 +5,8 @@ BSNs), ingests it and builds what the model reads (staging.beschikkingen, interm
 once into benchmarks/work/per-periode-<rows>.duckdb. Then, each in a fresh process so peak RSS is its own, it
 builds the model from the working tree ("nieuw") and, with --oud REV, from git revision REV ("oud"), and
 prints seconds and peak RSS; with both it also checks that the two tables hold the same rows (EXCEPT ALL both
-ways). DuckDB runs with memory_limit (--memory-limit, default 3GB). Nothing is asserted or written to results/.
+ways) and the ratios old / new. DuckDB runs with memory_limit (--memory-limit, default 3GB). Nothing is asserted;
+the figures go to benchmarks/results/per_periode.json.
 
 Usage: python benchmarks/bench_per_periode.py [ROWS ...] [--oud REV] [--memory-limit 3GB]
 """
@@ -25,6 +26,7 @@ REPO = HERE.parent
 WORK = HERE / "work"
 MODEL = "sql/intermediate/beschikkingen_per_periode.sql"
 SLEUTEL = "benchmark-sleutel-alleen-synthetisch"
+RESULTS = HERE / "results" / "per_periode.json"
 
 
 def _model_sql(rev: str | None) -> str:
@@ -57,9 +59,9 @@ def _prepare(rows: int) -> Path:
     sys.path.insert(0, str(HERE))
     from genereer_export import genereer
 
+    from wijkprofiel.db import connect, create_sql_functions
     from wijkprofiel.ingest.beschikkingen import ingest_beschikkingen
     from wijkprofiel.ingest.koppeltabel import ingest_koppeltabel
-    from wijkprofiel.db import connect, create_sql_functions
     from wijkprofiel.transform.build import build_graph
     from wijkprofiel.transform.graph import select
 
@@ -93,12 +95,20 @@ def main() -> None:
     parser.add_argument("--oud", help="git revision of the model to compare with")
     parser.add_argument("--memory-limit", default="3GB")
     args = parser.parse_args()
+    uitkomsten = []
     for rows in args.rows:
         db = _prepare(rows)
         versies = [("nieuw", "-")] + ([("oud", args.oud)] if args.oud else [])
+        gemeten = {}
         for naam, rev in versies:
-            r = _measure(db, f"bench_{naam}", rev, args.memory_limit)
+            r = gemeten[naam] = _measure(db, f"bench_{naam}", rev, args.memory_limit)
             print(f"{rows:>10,} rows  {naam:5}  {r['seconds']:7.2f} s  peak RSS {r['rss_mb']:7,.0f} MB  {r['rows']:,} rows out", flush=True)
+        uitkomst = {"rows": rows, "memory_limit": args.memory_limit, "oud_rev": args.oud, **gemeten}
+        if args.oud:
+            uitkomst["speedup"] = gemeten["oud"]["seconds"] / gemeten["nieuw"]["seconds"]
+            uitkomst["rss_ratio"] = gemeten["oud"]["rss_mb"] / gemeten["nieuw"]["rss_mb"]
+            print(f"{'':>16}old / new: {uitkomst['speedup']:.1f}x the time, {uitkomst['rss_ratio']:.1f}x the memory", flush=True)
+        uitkomsten.append(uitkomst)
         if args.oud:
             import duckdb
 
@@ -109,6 +119,10 @@ def main() -> None:
             ]
             print(f"{'':>16}old except all new: {verschil[0]:,}; new except all old: {verschil[1]:,}", flush=True)
             con.close()
+            uitkomst["verschil_rijen"] = verschil
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps({"date": time.strftime("%Y-%m-%d"), "results": uitkomsten}, indent=2) + "\n")
+    print(f"written {RESULTS.relative_to(REPO)}")
 
 
 if __name__ == "__main__":
