@@ -90,3 +90,17 @@ def demo_volledig(tmp_path_factory) -> Path:
             ingest_bron(db, soort, pad, sleutel=DEMO_SLEUTEL)
     build_marts(db)
     return db
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """A headless Chromium (tests/cdp.py) for the module; skipped without one, except in CI, where it must exist."""
+    from cdp import Browser, browser_required, chromium_path
+
+    if chromium_path() is None:
+        if browser_required():
+            pytest.fail("chromium is not installed; .ci/run installs Debian's chromium package")
+        pytest.skip("chromium is not installed")
+    b = Browser()
+    yield b
+    b.close()

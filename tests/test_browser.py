@@ -5,24 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from cdp import Browser, browser_required, chromium_path
 
 from wijkprofiel.publish import publish_reports
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if chromium_path() is None:
-        if browser_required():
-            pytest.fail("chromium is not installed; .ci/run installs Debian's chromium package")
-        pytest.skip("chromium is not installed")
-    b = Browser()
-    yield b
-    b.close()
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from cdp import Browser, browser_required, chromium_path
 from test_publish_secties import B1, B2, GEMEENTE, WIJK, gegevens
 
 from wijkprofiel.publish import publish_reports
@@ -180,17 +179,6 @@ def test_xlsx_download_writes_formula_like_text_as_strings_never_formulas(tmp_pa
 
 
 # ------------------------------------------------------------------------------------------------------ browser
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if chromium_path() is None:
-        if browser_required():
-            pytest.fail("chromium is not installed; .ci/run installs Debian's chromium package")
-        pytest.skip("chromium is not installed")
-    b = Browser()
-    yield b
-    b.close()
 
 
 #: Hover over every shape and marker of the map the way a reader does, and collect the tooltips it shows.
