@@ -112,3 +112,25 @@ def test_kill_9_tijdens_lezen_en_een_nieuwe_run_laten_geen_kopie_achter(tmp_path
     assert opnieuw.returncode == 0, fout.decode()
     assert _kopieen(tmpdir, tmp_path, behalve=export) == []
     assert list(tmpdir.iterdir()) == []
+
+
+def test_without_dev_fd_a_cp1252_export_loads_through_a_private_folder_that_is_removed(tmp_path, monkeypatch):
+    """Windows has no /dev/fd: the transcoded copy lives in a temporary folder only this user reads, removed when
+    the scan ends (a kill can leave it there; on Linux and macOS the pipe leaves nothing)."""
+    import tempfile
+
+    from wijkprofiel.ingest.beschikkingen import ingest_beschikkingen
+    from wijkprofiel.ingest.readers.private import export as lezer
+
+    tmpdir = tmp_path / "tmp"
+    tmpdir.mkdir()
+    monkeypatch.setattr(lezer, "_DEV_FD", tmp_path / "geen-dev-fd")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmpdir))
+    bestand = tmp_path / "export.csv"
+    bestand.write_bytes(
+        "BSN;Wet;Productcategorie;Product;Ingangsdatum;Geboortedatum\r\n"
+        f"{BSNS[0]};Wmo;02;Begeleiding – café;01-01-2024;15-06-1950\r\n".encode("cp1252")
+    )
+    resultaat = ingest_beschikkingen(tmp_path / "wijkprofiel.duckdb", bestand, sleutel=SLEUTEL)
+    assert (resultaat.rows_in, resultaat.loaded) == (1, 1)
+    assert list(tmpdir.iterdir()) == []

@@ -16,6 +16,7 @@ import codecs
 import csv
 import logging
 import os
+import tempfile
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,6 +32,8 @@ from wijkprofiel.ingest.loads import sha256_file
 from wijkprofiel.ingest.profiles import Profiel
 
 log = logging.getLogger(__name__)
+#: Where a pipe is readable by path; a system without it (Windows) transcodes to a private temporary folder.
+_DEV_FD = Path("/dev/fd")
 
 DELIMITERS = (";", ",", "\t", "|")
 #: Why a file stops when memory runs out (nothing of it is written to disk instead, see prive_verbinding).
@@ -250,6 +253,16 @@ def _als_utf8(pad: Path, encoding: str) -> Iterator[str]:
     temporary file would hold every BSN and stay behind when the load is killed. One pipe serves one scan."""
     if encoding == "utf-8":
         yield str(pad)
+        return
+    if not _DEV_FD.is_dir():
+        # No /dev/fd (Windows): a copy in a folder only this user can read, removed when the scan ends.
+        with tempfile.TemporaryDirectory(prefix="wijkprofiel-") as map_:
+            kopie = Path(map_) / "export.csv"
+            with pad.open("r", encoding=encoding, errors="replace", newline="") as src, \
+                    kopie.open("w", encoding="utf-8", newline="") as dst:
+                for chunk in iter(lambda: src.read(1 << 20), ""):
+                    dst.write(chunk)
+            yield str(kopie)
         return
     lees, schrijf = os.pipe()
 
