@@ -12,6 +12,7 @@ from flows.ingest import ingest_beschikkingen, ingest_casuistiek, ingest_cbs, in
 from flows.marts import build_marts, publish_reports
 from wijkprofiel.config import Export, load_config
 from wijkprofiel.pipeline import plan, tasks
+from wijkprofiel.pipeline.meldingen import een_regel_per_fout
 from wijkprofiel.pipeline.plan import BronBestand, GemeenteRun
 from wijkprofiel.publish import STANDAARD_INDICATOR
 
@@ -20,29 +21,30 @@ __all__ = ["BronBestand", "GemeenteRun", "wijkprofiel", "wijkprofiel_gemeente", 
 @flow(name="wijkprofiel_gemeente", flow_run_name="wijkprofiel {run.gemeente}", log_prints=True)
 def wijkprofiel_gemeente(run: GemeenteRun) -> dict:
     """One gemeente's chain; returns {"published": ..., "samenvatting": markdown}. Fails after writing its summary."""
-    loads = ingest_cbs(
-        run.db_path, run.gemeente, run.online_jaren, run.cbs_bestanden, run.grenzen_bestanden, run.snapshot_dir,
-        run.offline, run.max_leeftijd_dagen,
-    )
-    per_soort = plan.bestanden_per_soort(run.exports)
-    # The postcode table places beschikkingen and cases; it is loaded (first) only where there are exports.
-    if per_soort.get("beschikkingen") or (run.koppeltabel and per_soort):
-        profiel = plan.profiel_van(run.exports, "beschikkingen") or "auto"
-        loads += ingest_beschikkingen(
-            run.db_path, run.gemeente, per_soort.pop("beschikkingen", []), profiel, run.koppeltabel, run.pseudo_key_block
-        )
-    if per_soort.get("casuistiek"):
-        profiel = plan.profiel_van(run.exports, "casuistiek")
-        loads += ingest_casuistiek(
-            run.db_path, run.gemeente, per_soort.pop("casuistiek"), profiel, run.taxonomie, run.pseudo_key_block
-        )
-    if per_soort:
-        loads += ingest_signalen(run.db_path, run.gemeente, per_soort, run.taxonomie)
+    loads: list[dict] = []
     fout = None
     try:
+        loads += ingest_cbs(
+            run.db_path, run.gemeente, run.online_jaren, run.cbs_bestanden, run.grenzen_bestanden, run.snapshot_dir,
+            run.offline, run.max_leeftijd_dagen,
+        )
+        per_soort = plan.bestanden_per_soort(run.exports)
+        # The postcode table places beschikkingen and cases; it is loaded (first) only where there are exports.
+        if per_soort.get("beschikkingen") or (run.koppeltabel and per_soort):
+            profiel = plan.profiel_van(run.exports, "beschikkingen") or "auto"
+            loads += ingest_beschikkingen(
+                run.db_path, run.gemeente, per_soort.pop("beschikkingen", []), profiel, run.koppeltabel, run.pseudo_key_block
+            )
+        if per_soort.get("casuistiek"):
+            profiel = plan.profiel_van(run.exports, "casuistiek")
+            loads += ingest_casuistiek(
+                run.db_path, run.gemeente, per_soort.pop("casuistiek"), profiel, run.taxonomie, run.pseudo_key_block
+            )
+        if per_soort:
+            loads += ingest_signalen(run.db_path, run.gemeente, per_soort, run.taxonomie)
         build_marts(run.db_path)
         published = publish_reports(run.db_path, run.out_dir, run.indicator, run.achtergrond)
-    except Exception as exc:  # reported in the summary, then the run fails
+    except Exception as exc:  # reported in the summary (ingest, build or publish), then the run fails
         fout = exc
         published = {"rapporten": {}, "mislukt": {"*": f"{type(exc).__name__}: {exc}"}, "index": []}
     samenvatting = tasks.summarise_gemeente(run.db_path, run.gemeente, loads, published)
@@ -104,10 +106,20 @@ def wijkprofiel(
 
 @flow(name="wijkprofiel_verversen", flow_run_name="wijkprofiel verversen ({bronnen})", log_prints=True)
 def wijkprofiel_verversen(
-    config: str = "wijkprofiel.toml", bronnen: list[str] | None = None, dask_address: str | None = None
+    config: str = "wijkprofiel.toml",
+    bronnen: list[str] | None = None,
+    dask_address: str | None = None,
+    debug: bool = False,
 ) -> dict:
     """The scheduled refresh from wijkprofiel.toml: `cbs` (CBS and PDOK, cached and with a stale fallback)
-    and/or `gemeente` (the export locations; default both), then build and publish every gemeente."""
-    cfg = load_config(config)
+    and/or `gemeente` (the export locations; default both), then build and publish every gemeente.
+    Without `debug` a failure is logged as one line (the UI's run log keeps the traceback)."""
+    een_regel_per_fout(debug)
+    try:
+        cfg = load_config(config)
+    except Exception as exc:
+        # A served run reads the file anew; its artifact must say it failed, not leave the last run's in view.
+        tasks.summarise_run([plan.mislukte_run(exc)])
+        raise
     parent = plan.met_runner(wijkprofiel, dask_address)
     return parent(**plan.parameters_uit_config(cfg, bronnen))

@@ -67,6 +67,11 @@ def test_the_environment_wins_over_the_file(tmp_path, monkeypatch):
         ('gemeenten = ["GM0344"]\n[paden]\nkoppeltabel = "pc6-WEG.csv"\n', r"setting paden\.koppeltabel: file not found"),
         ('gemeenten = ["GM0344"]\n[[exports]]\ngemeente = "GM0344"\nsoort = "beschikkingen"\npad = "x.csv"\nprofiel = "dubbel.yaml"\n',
          r"setting exports\.0\.profiel: profile dubbel: the spelling 'Wmo 2015' of wet stands for both"),
+        ('gemeenten = ["GM0193"]\nonline = false\n',
+         r"setting cbs_bestanden: no CBS source for GM0193 \(online = false\): list the CBS release files"),
+        ('gemeenten = ["GM0193"]\n', r"setting cbs_bestanden: no CBS source for GM0193 \(jaren is empty\)"),
+        (f'gemeenten = ["GM0193"]\nonline = false\n[[cbs_bestanden]]\npad = "{REPO}/data/cbs/kwb-2024-utrecht.xlsx"\n'
+         'jaar = 2024\n', r"setting grenzen_bestanden: no boundaries for GM0193: list the CBS wijk- en buurtkaart"),
     ],
 )
 def test_a_wrong_setting_gives_one_line_naming_it(tmp_path, monkeypatch, tekst, melding):

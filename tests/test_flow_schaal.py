@@ -92,3 +92,23 @@ def test_one_failing_gemeente_fails_the_run_but_not_the_others(prefect_harness, 
     artifact = Artifact.get("wijkprofiel-run").data
     assert "| GM0344 | gelukt | 10 | 0 |" in artifact
     assert "| GM9903 | mislukt: SourceError: kwb-2024-utrecht.xlsx: no areas of GM9903 in this file | 0 | - |" in artifact
+    # The failing gemeente's own summary says what failed, though it failed in ingest, before any build.
+    eigen = Artifact.get("wijkprofiel-gm9903").data
+    assert "- mislukt: 1" in eigen and "no areas of GM9903 in this file" in eigen
+
+
+def test_a_configuration_that_fails_in_a_served_run_writes_its_own_summary(prefect_harness, tmp_path: Path):
+    """`serve` reads the file anew for every run: a setting broken since must not leave the last run's summary."""
+    from prefect.artifacts import Artifact
+
+    from flows.wijkprofiel import wijkprofiel_verversen
+
+    config = tmp_path / "wijkprofiel.toml"
+    config.write_text('gemeenten = ["GM0344"]\njaren = [1850]\n', encoding="utf-8")
+
+    state = wijkprofiel_verversen(config=str(config), return_state=True)
+
+    assert state.is_failed() and "setting jaren: 1850 is not a CBS year" in state.message
+    artifact = Artifact.get("wijkprofiel-run").data
+    assert artifact.startswith("# wijkprofiel run\n\nMislukt voordat er een gemeente werd bijgewerkt: WijkprofielError:")
+    assert "setting jaren: 1850 is not a CBS year" in artifact

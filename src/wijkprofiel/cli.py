@@ -476,7 +476,9 @@ def run_cmd(
 
     dask_address = _dask_address(runner, address)
     load_config(config)  # a wrong setting is one line here, before Prefect starts
-    published = wijkprofiel_verversen(config=str(config_pad(config).resolve()), bronnen=bronnen, dask_address=dask_address)
+    published = wijkprofiel_verversen(
+        config=str(config_pad(config).resolve()), bronnen=bronnen, dask_address=dask_address, debug=_state["debug"]
+    )
     console.print(f"{len(published['rapporten'])} reports published, {len(published['mislukt'])} failed")
 
 
@@ -490,7 +492,7 @@ def serve_cmd(
     from wijkprofiel.config import config_pad
     from wijkprofiel.pipeline.deployments import serve_deployments
 
-    serve_deployments(config_pad(config), _dask_address(runner, address))
+    serve_deployments(config_pad(config), _dask_address(runner, address), debug=_state["debug"])
 
 
 config_app = typer.Typer(help="The configuration file (wijkprofiel.toml).", no_args_is_help=True)

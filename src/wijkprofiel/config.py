@@ -138,6 +138,25 @@ class Config(BaseSettings):
             raise ValueError(f"exports: gemeente {', '.join(onbekend)} is not in gemeenten")
         return self
 
+    @model_validator(mode="after")
+    def _cbs_en_grenzen_bron(self) -> "Config":
+        # Without a CBS source a run would build and then fail at publish with advice about `build`; without
+        # boundaries every report lacks its map. Both are settings, so `config check` is where they fail.
+        online = self.online and bool(self.jaren)
+        gemeenten = ", ".join(self.gemeenten)
+        if not online and not self.cbs_bestanden:
+            waarom = "online = false" if not self.online else "jaren is empty"
+            raise ValueError(
+                f"cbs_bestanden: no CBS source for {gemeenten} ({waarom}): list the CBS release files "
+                "(Kerncijfers wijken en buurten) under [[cbs_bestanden]], or set online = true with jaren"
+            )
+        if not online and not self.grenzen_bestanden:
+            raise ValueError(
+                f"grenzen_bestanden: no boundaries for {gemeenten}: list the CBS wijk- en buurtkaart files under "
+                "[[grenzen_bestanden]], or set online = true with jaren (PDOK)"
+            )
+        return self
+
     @classmethod
     def settings_customise_sources(
         cls, settings_cls, init_settings, env_settings, dotenv_settings, file_secret_settings

@@ -24,8 +24,9 @@ DEPLOYMENTS = {
 }
 
 
-def maak_deployments(config: str | Path, dask_address: str | None = None) -> list:
-    """RunnerDeployments of the refresh flow for `serve`; the config file is checked first (one clear line)."""
+def maak_deployments(config: str | Path, dask_address: str | None = None, debug: bool = False) -> list:
+    """RunnerDeployments of the refresh flow for `serve`; the config file is checked first (one clear line).
+    `debug` (serve --debug) makes the served runs log full tracebacks."""
     from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
     from prefect.client.schemas.schedules import CronSchedule
     from prefect.deployments.runner import EntrypointType
@@ -41,7 +42,7 @@ def maak_deployments(config: str | Path, dask_address: str | None = None) -> lis
             wijkprofiel_verversen.to_deployment(
                 name=naam,
                 schedule=CronSchedule(cron=cron, timezone=TIJDZONE) if cron else None,
-                parameters={"config": config, "bronnen": bronnen, "dask_address": dask_address},
+                parameters={"config": config, "bronnen": bronnen, "dask_address": dask_address, "debug": debug},
                 description=beschrijving,
                 tags=["wijkprofiel"],
                 concurrency_limit=ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.ENQUEUE),
@@ -52,8 +53,12 @@ def maak_deployments(config: str | Path, dask_address: str | None = None) -> lis
     return uit
 
 
-def serve_deployments(config: str | Path, dask_address: str | None = None) -> None:
+def serve_deployments(config: str | Path, dask_address: str | None = None, debug: bool = False) -> None:
     """Register the deployments and run their flow runs in this process until it is stopped."""
     from prefect import serve
 
-    serve(*maak_deployments(config, dask_address))
+    from wijkprofiel.pipeline.meldingen import een_regel_per_fout
+
+    deployments = maak_deployments(config, dask_address, debug)
+    een_regel_per_fout(debug)
+    serve(*deployments)

@@ -134,6 +134,12 @@ def secties(uitkomsten: dict) -> list[str]:
     return ["\n".join(lines)] + delen
 
 
+def mislukte_run(exc: BaseException) -> str:
+    """Markdown of a run that failed before any gemeente started (e.g. a configuration changed under `serve`)."""
+    reden = " ".join(f"{type(exc).__name__}: {exc}".split())
+    return f"# wijkprofiel run\n\nMislukt voordat er een gemeente werd bijgewerkt: {reden}\n\nEr is niets geladen of gepubliceerd."
+
+
 def faal_bij_fouten(uitkomsten: dict) -> None:
     fouten = {gm: u for gm, u in uitkomsten.items() if isinstance(u, BaseException)}
     if len(fouten) == 1:
