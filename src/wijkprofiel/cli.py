@@ -19,6 +19,9 @@ from wijkprofiel.errors import WijkprofielError
 # No internet on most gemeente laptops: Prefect must not try to phone home.
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+# Prefect's temporary server gets 20 s to start; on a busy laptop that was not enough ("Timed out while attempting
+# to connect to ephemeral Prefect API server"), and waiting longer costs nothing when it starts sooner.
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 # wijkprofiel's own log lines (e.g. "… is in use by another run; waiting up to 30 s") go to the flow run's
 # logs in the Prefect UI too, not only to the terminal of `wijkprofiel serve` (served runs inherit this).
 os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "wijkprofiel")
