@@ -98,10 +98,21 @@ def test_geopackage_kiest_laag_per_niveau(tmp_path):
     assert len(wijken) == 10
     assert set(wijken["niveau"]) == {"wijk"}
     assert len(read_grenzen_file(pad, niveau="buurt")) == 111
-    with pytest.raises(SourceError, match="several layers .*pass niveau"):
-        read_grenzen_file(pad)
     with pytest.raises(SourceError, match="no layer for niveau 'gemeente'"):
         read_grenzen_file(pad, niveau="gemeente")
+    # Without niveau: every layer named after a level, as in CBS's wijk- en buurtkaart.
+    alle = read_grenzen_file(pad)
+    assert alle["niveau"].value_counts().to_dict() == {"buurt": 111, "wijk": 10}
+    assert alle.crs.to_epsg() == 28992
+
+
+def test_geopackage_zonder_laag_per_niveau_vraagt_om_niveau(tmp_path):
+    pad = tmp_path / "kaart.gpkg"
+    gpd.read_file(BUURTEN).drop(columns="FID").to_file(pad, layer="laag_a", driver="GPKG")
+    gpd.read_file(WIJKEN).drop(columns="FID").to_file(pad, layer="laag_b", driver="GPKG")
+
+    with pytest.raises(SourceError, match=r"several layers \(laag_a, laag_b\) and none is named .*pass niveau"):
+        read_grenzen_file(pad)
 
 
 def test_ontbrekend_bestand(tmp_path):
@@ -285,3 +296,44 @@ def _vlak(props: dict, ring: list[list[float]]) -> dict:
 def _schrijf(pad: Path, features: list[dict]) -> None:
     crs = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::28992"}}
     pad.write_text(json.dumps({"type": "FeatureCollection", "crs": crs, "features": features}), encoding="utf-8")
+
+
+def _wijk_en_buurtkaart(pad: Path) -> Path:
+    """A CBS wijk- en buurtkaart-like GeoPackage: layers buurten, wijken and gemeenten (the gemeente dissolved)."""
+    buurten = gpd.read_file(BUURTEN).drop(columns="FID")
+    wijken = gpd.read_file(WIJKEN).drop(columns="FID")
+    gemeente = gpd.GeoDataFrame(
+        {"gemeentecode": ["GM0344"], "gemeentenaam": ["Utrecht"]}, geometry=[wijken.union_all()], crs=wijken.crs
+    )
+    for laag, frame in (("buurten", buurten), ("wijken", wijken), ("gemeenten", gemeente)):
+        frame.to_file(pad, layer=laag, driver="GPKG")
+    return pad
+
+
+def test_a_configured_geopackage_loads_all_its_layers_or_one_per_entry(prefect_harness, tmp_path):
+    """`niveau` in [[grenzen_bestanden]] reads one layer; two entries for two layers of one file are two loads."""
+    import duckdb
+
+    from flows.ingest import ingest_cbs
+    from wijkprofiel.config import load_config
+    from wijkprofiel.pipeline.plan import BronBestand, parameters_uit_config
+
+    kaart = _wijk_en_buurtkaart(tmp_path / "wijkenbuurten_2024.gpkg")
+    kwb = Path(__file__).resolve().parents[1] / "data" / "cbs" / "kwb-2024-utrecht.xlsx"
+    (tmp_path / "per-laag.toml").write_text(
+        f'gemeenten = ["GM0344"]\nonline = false\n[[cbs_bestanden]]\npad = "{kwb}"\njaar = 2024\n'
+        f'[[grenzen_bestanden]]\npad = "{kaart}"\njaar = 2024\nniveau = "buurt"\n'
+        f'[[grenzen_bestanden]]\npad = "{kaart}"\njaar = 2024\nniveau = "wijk"\n',
+        encoding="utf-8",
+    )
+    params = parameters_uit_config(load_config(tmp_path / "per-laag.toml"), ["cbs"])
+    per_laag = [BronBestand(**b) for b in params["grenzen_bestanden"]]
+
+    loads = ingest_cbs(str(tmp_path / "per-laag.duckdb"), "GM0344", grenzen_bestanden=per_laag)
+    alles = ingest_cbs(str(tmp_path / "alles.duckdb"), "GM0344", grenzen_bestanden=[BronBestand(pad=str(kaart), jaar=2024)])
+
+    assert [(load["loaded"], load["duplicate"]) for load in loads] == [(111, False), (10, False)]
+    assert [load["loaded"] for load in alles] == [122]
+    with duckdb.connect(str(tmp_path / "alles.duckdb"), read_only=True) as con:
+        niveaus = dict(con.execute("select niveau, count(*) from raw.cbs_grenzen group by niveau").fetchall())
+    assert niveaus == {"buurt": 111, "wijk": 10, "gemeente": 1}

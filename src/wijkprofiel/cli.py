@@ -88,7 +88,11 @@ def ingest_grenzen_cmd(
     file: Optional[Path] = typer.Option(None, "--file", help="GeoJSON or GeoPackage with buurten or wijken."),
     online: bool = typer.Option(False, "--online", help="Fetch buurten and wijken from the PDOK WFS."),
     offline: bool = typer.Option(False, "--offline", help="Read the latest snapshot saved by an earlier --online run."),
-    niveau: Optional[str] = typer.Option(None, "--niveau", help="buurt or wijk (default: from the codes in the file)."),
+    niveau: Optional[str] = typer.Option(
+        None, "--niveau",
+        help="buurt, wijk or gemeente: that level only (the layer of a multi-layer GeoPackage). Default: every level "
+        "the file holds, from the codes; of a multi-layer GeoPackage every layer named buurten, wijken or gemeenten.",
+    ),
     db: Path = DbOpt,
     snapshots: Path = typer.Option(DEFAULT_SNAPSHOTS, "--snapshots", help="Folder for raw PDOK responses."),
     as_json: bool = typer.Option(False, "--json", help="Print the load result as JSON."),

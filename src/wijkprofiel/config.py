@@ -44,6 +44,12 @@ class Bestand(_Strikt):
     _bestaat = field_validator("pad")(lambda cls, v: _bestaand_bestand(v))
 
 
+class GrenzenBestand(Bestand):
+    """A boundary file; `niveau` picks one layer of a multi-layer GeoPackage (default: every level it holds)."""
+
+    niveau: Literal["buurt", "wijk", "gemeente"] | None = None
+
+
 class Export(_Strikt):
     """One export location of the gemeente: a file, a folder or a glob, read through a mapping profile."""
 
@@ -106,7 +112,7 @@ class Config(BaseSettings):
     #: Fetch CBS and PDOK online for `jaren` (with the snapshot cache); False reads only local files.
     online: bool = True
     cbs_bestanden: list[Bestand] = Field(default_factory=list)
-    grenzen_bestanden: list[Bestand] = Field(default_factory=list)
+    grenzen_bestanden: list[GrenzenBestand] = Field(default_factory=list)
     exports: list[Export] = Field(default_factory=list)
     paden: Paden = Field(default_factory=Paden)
     drempels: Drempels = Field(default_factory=Drempels)

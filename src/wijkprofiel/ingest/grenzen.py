@@ -25,7 +25,11 @@ def ingest_grenzen_file(
 ) -> LoadResult:
     gemeente = codes.gemeentecode(gemeente)
     frame = pdok.read_grenzen_file(path, niveau=niveau, gemeente=gemeente)
-    return load_grenzen(db_path, frame, gemeente, jaar, bestand=str(path), sha256=sha256_file(path), via="bestand")
+    digest = sha256_file(path)
+    if niveau is not None:
+        # One layer of a file is its own load: the next layer of the same file is not "already loaded".
+        digest = sha256_text(f"{digest}:{niveau}")
+    return load_grenzen(db_path, frame, gemeente, jaar, bestand=str(path), sha256=digest, via="bestand")
 
 
 def ingest_grenzen_online(

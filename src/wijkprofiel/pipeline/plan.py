@@ -15,10 +15,12 @@ BRONNEN = ("cbs", "gemeente")
 
 
 class BronBestand(BaseModel):
-    """A local source file and the year its figures (or boundaries) belong to."""
+    """A local source file and the year its figures (or boundaries) belong to; for boundaries optionally the
+    level (the layer of a multi-layer GeoPackage; None: every level the file holds)."""
 
     pad: str
     jaar: int
+    niveau: str | None = None
 
 
 class GemeenteRun(BaseModel):
@@ -185,7 +187,8 @@ def parameters_uit_config(cfg: Config, bronnen: list[str] | None) -> dict:
         db_path=cfg.paden.database,
         out_dir=cfg.paden.rapporten,
         cbs_bestanden=[{"pad": str(b.pad), "jaar": b.jaar} for b in cfg.cbs_bestanden] if cbs else None,
-        grenzen_bestanden=[{"pad": str(b.pad), "jaar": b.jaar} for b in cfg.grenzen_bestanden] if cbs else None,
+        grenzen_bestanden=[{"pad": str(b.pad), "jaar": b.jaar, "niveau": b.niveau} for b in cfg.grenzen_bestanden]
+        if cbs else None,
         online_jaren=cfg.jaren if cbs and cfg.online else None,
         snapshot_dir=str(cfg.paden.snapshots),
         max_leeftijd_dagen=cfg.drempels.snapshot_max_leeftijd_dagen,

@@ -45,8 +45,8 @@ def ingest_cbs_online(db_path: str, gemeente: str, jaar: int, snapshot_dir: str,
 
 
 @task(name="verzamel grenzen (bestand)", task_run_name="grenzen {jaar} uit {pad}")
-def ingest_grenzen_bestand(db_path: str, pad: str, gemeente: str, jaar: int) -> dict:
-    return ingest_grenzen.ingest_grenzen_file(db_path, pad, gemeente, jaar).as_dict()
+def ingest_grenzen_bestand(db_path: str, pad: str, gemeente: str, jaar: int, niveau: str | None = None) -> dict:
+    return ingest_grenzen.ingest_grenzen_file(db_path, pad, gemeente, jaar, niveau).as_dict()
 
 
 @task(

@@ -27,6 +27,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 import geopandas as gpd
+import pandas as pd
 import pyogrio
 import shapely
 from pyproj import CRS
@@ -70,10 +71,11 @@ _RD_BOX = (-10_000.0, 280_000.0, 310_000.0, 640_000.0)
 def read_grenzen_file(
     path: str | Path, *, niveau: str | None = None, gemeente: str | None = None
 ) -> gpd.GeoDataFrame:
-    """Read boundaries from a GeoJSON or GeoPackage (e.g. the CBS WijkBuurtkaart).
+    """Read boundaries from a GeoJSON or GeoPackage (e.g. the CBS wijk- en buurtkaart).
 
-    `niveau` picks the layer of a multi-layer GeoPackage and keeps only codes of that level; without it
-    the level of each row follows from its code prefix (BU/WK/GM). `gemeente` keeps only its areas.
+    `niveau` picks the layer of a multi-layer GeoPackage and keeps only codes of that level; without it a
+    multi-layer file gives every layer named after a level (buurten, wijken, gemeenten), and the level of each
+    row follows from its code prefix (BU/WK/GM). `gemeente` keeps only its areas.
     """
     path = Path(path)
     niveau = _check_niveau(niveau) if niveau is not None else None
@@ -81,32 +83,49 @@ def read_grenzen_file(
     if not path.is_file():
         raise SourceError(f"{path}: file not found")
     try:
-        layer = _kies_laag(path, niveau)
-        ruw = gpd.read_file(path, layer=layer, engine="pyogrio")
+        lagen = _kies_lagen(path, niveau)
+        delen = [(laag, laag_niveau, gpd.read_file(path, layer=laag, engine="pyogrio")) for laag, laag_niveau in lagen]
     except SourceError:
         raise
     except Exception as exc:  # pyogrio raises several types; the user needs one line, not a traceback
         raise SourceError(f"{path.name}: cannot read as GeoJSON or GeoPackage ({_een_regel(exc)})") from exc
-    bron = path.name if layer is None else f"{path.name} layer {layer!r}"
-    return _bouw_frame(ruw, bron=bron, niveau=niveau, gemeente=gm)
+    frames = [
+        _bouw_frame(ruw, bron=path.name if laag is None else f"{path.name} layer {laag!r}", niveau=laag_niveau, gemeente=gm)
+        for laag, laag_niveau, ruw in delen
+    ]
+    if len(frames) == 1:
+        return frames[0]
+    samen = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=f"EPSG:{RD_NEW}")
+    dubbel = sorted(set(samen.loc[samen["gebied_code"].duplicated(), "gebied_code"]))
+    if dubbel:
+        raise SourceError(f"{path.name}: {len(dubbel)} code(s) occur in more than one layer, e.g. {dubbel[0]}")
+    return samen
 
 
-def _kies_laag(path: Path, niveau: str | None) -> str | None:
-    """The layer to read: None for a single-layer file, else the one named after the niveau."""
+def _kies_lagen(path: Path, niveau: str | None) -> list[tuple[str | None, str | None]]:
+    """(layer, niveau) pairs to read: the file itself when it has one layer; else the layer of `niveau`, or
+    without it every layer named after a level (a CBS wijk- en buurtkaart: buurten, wijken, gemeenten)."""
     layers = [str(naam) for naam, geom_type in pyogrio.list_layers(path) if geom_type is not None]
     if len(layers) <= 1:
-        return None
-    if niveau is None:
+        return [(None, niveau)]
+    per_niveau = {n: _lagen_van_niveau(layers, n) for n in NIVEAUS}
+    gekozen = {niveau: per_niveau[niveau]} if niveau is not None else {n: lg for n, lg in per_niveau.items() if lg}
+    if not gekozen:
         raise SourceError(
-            f"{path.name}: has several layers ({', '.join(layers)}); pass niveau (buurt, wijk or gemeente)"
+            f"{path.name}: has several layers ({', '.join(layers)}) and none is named after buurt, wijk or gemeente; "
+            "pass niveau (buurt, wijk or gemeente)"
         )
+    for n, passend in gekozen.items():
+        if len(passend) != 1:
+            wat = "no layer" if not passend else f"several layers ({', '.join(passend)})"
+            raise SourceError(f"{path.name}: {wat} for niveau {n!r}; layers are {', '.join(layers)}")
+    return [(passend[0], n) for n, passend in gekozen.items()]
+
+
+def _lagen_van_niveau(layers: list[str], niveau: str) -> list[str]:
     # Match whole words so that 'cbs_buurten_2024' matches buurt but 'wijkenbuurten' matches nothing.
     woorden = {niveau, _LAAG_PER_NIVEAU[niveau]}
-    passend = [naam for naam in layers if woorden & set(re.split(r"[^a-z]+", naam.lower()))]
-    if len(passend) != 1:
-        wat = "no layer" if not passend else f"several layers ({', '.join(passend)})"
-        raise SourceError(f"{path.name}: {wat} for niveau {niveau!r}; layers are {', '.join(layers)}")
-    return passend[0]
+    return [naam for naam in layers if woorden & set(re.split(r"[^a-z]+", naam.lower()))]
 
 
 # ----------------------------------------------------------------------------------------------- WFS
