@@ -88,7 +88,8 @@ def fetch_kwb_odata(
     with Snapshot.start(snapshot_dir, BRON, f"{tabel_id}-{gemeente}") as snapshot:
 
         def haal(naam: str, url: str, resource: str) -> int:
-            return _haal_paginas(client, snapshot, naam, url, what=f"CBS {tabel_id} {resource}", max_paginas=max_paginas)
+            what = f"CBS {tabel_id} {resource}"
+            return _haal_paginas(client, snapshot, naam, url, what=what, max_paginas=max_paginas)
 
         # DataProperties first and checked at once: a renamed mandatory column is an error, not megabytes of data.
         haal(_PROPERTIES, f"{base}/DataProperties?$format=json", "DataProperties")
@@ -222,7 +223,9 @@ def _bouw_release(
     )
 
 
-def _kolommen_in_rijen(tabel_id: str, kolommen: dict[str, CbsVariabele], records: list[dict]) -> dict[str, CbsVariabele]:
+def _kolommen_in_rijen(
+    tabel_id: str, kolommen: dict[str, CbsVariabele], records: list[dict]
+) -> dict[str, CbsVariabele]:
     """The columns DataProperties promised that the rows really carry.
 
     A TypedDataSet whose rows lack a promised column (renamed in the data but not in DataProperties) would
@@ -231,7 +234,8 @@ def _kolommen_in_rijen(tabel_id: str, kolommen: dict[str, CbsVariabele], records
     """
     sleutels = set().union(*(r.keys() for r in records))
     weg = {k: v for k, v in kolommen.items() if k not in sleutels}
-    verplicht = [f"{k} (indicator {v.indicator})" for k, v in weg.items() if v.indicator in set(verplichte_indicatoren())]
+    verplichte = set(verplichte_indicatoren())
+    verplicht = [f"{k} (indicator {v.indicator})" for k, v in weg.items() if v.indicator in verplichte]
     if verplicht:
         raise SourceError(
             f"CBS table {tabel_id}: TypedDataSet has no column {', '.join(verplicht)} although DataProperties lists it"

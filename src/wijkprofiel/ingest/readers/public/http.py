@@ -74,8 +74,11 @@ class HttpClient:
             except requests.Timeout:
                 last_problem = f"no answer within {self.timeout:g} s"
                 continue
-            except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
-                # ChunkedEncodingError: the connection dropped halfway through the body.
+            except requests.exceptions.ChunkedEncodingError:
+                # requests' name for a connection that dropped (or was reset) halfway through the body.
+                last_problem = "the connection broke off during the answer"
+                continue
+            except requests.ConnectionError as exc:
                 last_problem = f"connection failed ({type(exc).__name__})"
                 continue
             if response.status_code in RETRY_STATUS:

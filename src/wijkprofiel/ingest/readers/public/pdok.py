@@ -270,10 +270,13 @@ def _bouw_frame(
     if ruw.empty:
         raise SourceError(f"{bron}: contains no features")
     lower = {str(c).strip().lower(): c for c in ruw.columns if c != ruw.geometry.name}
-    code_kolom = next((lower[c] for c in _CODE_KOLOMMEN if c in lower), None)
+    # With a known level only its own code column counts: a buurt layer whose buurtcode was renamed must not
+    # be read by the wijkcode every buurt also carries.
+    kandidaten = _CODE_KOLOMMEN if niveau is None else ("statcode", f"{niveau}code")
+    code_kolom = next((lower[c] for c in kandidaten if c in lower), None)
     if code_kolom is None:
         raise SourceError(
-            f"{bron}: no code column (expected one of {', '.join(_CODE_KOLOMMEN)}); "
+            f"{bron}: no code column (expected one of {', '.join(kandidaten)}); "
             f"columns are {', '.join(map(str, lower.values())) or 'none'}"
         )
     naam_kandidaten = _NAAM_BIJ_CODE[str(code_kolom).strip().lower()]
