@@ -370,13 +370,15 @@ def test_the_stand_in_serves_the_recordings_in_three_pages(server, wachttijden, 
 
 # ------------------------------------------------------------------------------------------ retried faults
 
-#: (id, fault, client timeout, backoff delays asked for after one failure, after every attempt failed, message)
+#: (id, fault, client timeout, backoff delays asked for after one failure, after every attempt failed, message).
+#: A reset normally arrives mid-body; on a busy machine it may beat the headers, which is a failed connection.
 HERSTELBAAR = [
-    ("500", status(500), 10.0, [1.0], [1.0, 2.0], "HTTP 500"),
-    ("503-retry-after", status(503, "7"), 10.0, [7.0], [7.0, 7.0], "HTTP 503"),
-    ("timeout", te_laat, TIMEOUT, [1.0], [1.0, 2.0], f"no answer within {TIMEOUT:g} s"),
-    ("reset-mid-body", reset_halverwege, 10.0, [1.0], [1.0, 2.0], "the connection broke off during the answer"),
-    ("truncated-json", afgekapt, 10.0, [1.0], [1.0, 2.0], "incomplete or invalid JSON"),
+    ("500", status(500), 10.0, [1.0], [1.0, 2.0], r"HTTP 500"),
+    ("503-retry-after", status(503, "7"), 10.0, [7.0], [7.0, 7.0], r"HTTP 503"),
+    ("timeout", te_laat, TIMEOUT, [1.0], [1.0, 2.0], rf"no answer within {TIMEOUT:g} s"),
+    ("reset-mid-body", reset_halverwege, 10.0, [1.0], [1.0, 2.0],
+     r"the connection broke off during the answer|connection failed \(ConnectionError\)"),
+    ("truncated-json", afgekapt, 10.0, [1.0], [1.0, 2.0], r"incomplete or invalid JSON \(.*\)"),
 ]
 
 
@@ -406,7 +408,7 @@ def test_a_lasting_failure_gives_up_in_one_line_and_leaves_no_snapshot(
         fetch(server, _client(wachttijden, timeout), tmp_path)
 
     tekst = _een_regel(exc)
-    assert melding in tekst and "gave up after 3 attempts" in tekst
+    assert re.search(rf"gave up after 3 attempts: ({melding})$", tekst)
     assert server.aantal(resource) == 3  # 1 + 2 retries, then no more
     assert wachttijden == steeds
     assert _mappen(tmp_path) == []
@@ -580,7 +582,7 @@ STALE = [
     ("cbs-nextlink-loop", "cbs", lambda s: setattr(s, "paginering", "zelf"), "links back to a page already fetched"),
     ("cbs-renamed-topic", "cbs", _hernoem_inwoners, "expected column AantalInwoners"),
     ("cbs-empty-result", "cbs", _leeg("TypedDataSet"), "no rows for GM0344"),
-    ("pdok-reset", "pdok", lambda s: s.storing("wfs", reset_halverwege), "the connection broke off"),
+    ("pdok-reset", "pdok", lambda s: s.storing("wfs", reset_halverwege), "connection"),
     ("pdok-renamed-name", "pdok", _pdok_kolom("buurtnaam", "naam"), "no name column for 'buurtcode'"),
 ]
 
