@@ -24,7 +24,14 @@ from urllib.parse import quote, urljoin
 
 from wijkprofiel.errors import SourceError
 from wijkprofiel.ingest.readers.public import CbsRelease, maak_release
-from wijkprofiel.ingest.readers.public.http import HttpClient, Snapshot, laatste_snapshot, snapshot_bestanden
+from wijkprofiel.ingest.readers.public.http import (
+    MAX_PAGINAS,
+    HttpClient,
+    Snapshot,
+    check_paginas,
+    laatste_snapshot,
+    snapshot_bestanden,
+)
 from wijkprofiel.reference.areas import gemeentecode, hoort_bij_gemeente, normalise_code
 from wijkprofiel.reference.catalogue import (
     CbsVariabele,
@@ -43,8 +50,9 @@ BRON = "cbs_odata"
 
 #: The area dimension of every KWB table; its (padded) key is the area code.
 GEBIED_DIMENSIE = "WijkenEnBuurten"
-#: Topic whose basis holds the "indelingswijziging" flag (ind_wbi in the release files).
-WBI_BASIS = "IndelingswijzigingWijkenEnBuurten"
+#: Topic bases of the "indelingswijziging" flag (ind_wbi in the release files): the 2024 table (85984NED) calls
+#: it IndelingswijzigingGemeenteWijkBuurt_4, earlier tables IndelingswijzigingWijkenEnBuurten.
+WBI_BASES = ("IndelingswijzigingWijkenEnBuurten", "IndelingswijzigingGemeenteWijkBuurt")
 
 # Snapshot file names (NNN-<naam>.json); a resource that pages is stored as several files with one naam.
 _PROPERTIES = "dataproperties"
@@ -66,37 +74,42 @@ def fetch_kwb_odata(
     snapshot_dir: Path,
     base_url: str = DEFAULT_BASE_URL,
     client: HttpClient | None = None,
+    max_paginas: int = MAX_PAGINAS,
 ) -> CbsRelease:
     """Fetch one gemeente (gemeente, wijken, buurten) of a KWB table from the CBS OData Feed.
 
-    The raw responses go into a snapshot under `snapshot_dir`; the snapshot is marked complete only when a
-    release could be built from it, so a broken fetch never hides an earlier good snapshot.
+    The raw responses go into a snapshot under `snapshot_dir`; the snapshot is put in place only when a
+    release could be built from it, so a broken fetch never hides an earlier good snapshot and leaves no
+    folder behind.
     """
     gemeente = gemeentecode(gemeente)
     client = client or HttpClient()
     base = f"{base_url.rstrip('/')}/{tabel_id}"
-    snapshot = Snapshot.start(snapshot_dir, BRON, f"{tabel_id}-{gemeente}")
+    with Snapshot.start(snapshot_dir, BRON, f"{tabel_id}-{gemeente}") as snapshot:
 
-    def haal(naam: str, url: str, resource: str) -> int:
-        return _haal_paginas(client, snapshot, naam, url, what=f"CBS {tabel_id} {resource}")
+        def haal(naam: str, url: str, resource: str) -> int:
+            what = f"CBS {tabel_id} {resource}"
+            return _haal_paginas(client, snapshot, naam, url, what=what, max_paginas=max_paginas)
 
-    # DataProperties first and checked at once: a renamed mandatory column is an error, not megabytes of data.
-    haal(_PROPERTIES, f"{base}/DataProperties?$format=json", "DataProperties")
-    _kolommen(tabel_id, _waarden(snapshot_bestanden(snapshot.folder), _PROPERTIES))
-    haal(_GEBIEDEN, _url(base, GEBIED_DIMENSIE, _gemeente_filter("Key", gemeente)), GEBIED_DIMENSIE)
-    rijen = haal(_DATA, _url(base, "TypedDataSet", _gemeente_filter(GEBIED_DIMENSIE, gemeente)), "TypedDataSet")
+        # DataProperties first and checked at once: a renamed mandatory column is an error, not megabytes of data.
+        haal(_PROPERTIES, f"{base}/DataProperties?$format=json", "DataProperties")
+        _kolommen(tabel_id, _waarden(snapshot_bestanden(snapshot.werkmap), _PROPERTIES))
+        haal(_GEBIEDEN, _url(base, GEBIED_DIMENSIE, _gemeente_filter("Key", gemeente)), GEBIED_DIMENSIE)
+        rijen = haal(_DATA, _url(base, "TypedDataSet", _gemeente_filter(GEBIED_DIMENSIE, gemeente)), "TypedDataSet")
 
-    release = _bouw_release(snapshot.folder, tabel_id=tabel_id, gemeente=gemeente, jaar=jaar, base_url=base_url)
-    snapshot.afronden(
-        {
-            "tabel": tabel_id,
-            "gemeente": gemeente,
-            "jaar": jaar,
-            "fetched_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "base_url": base_url,
-            "rijen": rijen,
-        }
-    )
+        # Built from the working folder but named after the folder it is about to become.
+        release = _bouw_release(snapshot.werkmap, tabel_id=tabel_id, gemeente=gemeente, jaar=jaar, base_url=base_url,
+                                label=snapshot.folder)
+        snapshot.afronden(
+            {
+                "tabel": tabel_id,
+                "gemeente": gemeente,
+                "jaar": jaar,
+                "fetched_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "base_url": base_url,
+                "rijen": rijen,
+            }
+        )
     log.info("CBS %s %s: %d areas from the OData Feed, snapshot %s", tabel_id, gemeente, len(release.rijen),
              snapshot.folder)
     return release
@@ -126,15 +139,20 @@ def _gemeente_filter(veld: str, gemeente: str) -> str:
     return " or ".join(f"startswith({veld},'{prefix}{nummer}')" for prefix in ("GM", "WK", "BU"))
 
 
-def _haal_paginas(client: HttpClient, snapshot: Snapshot, naam: str, url: str, *, what: str) -> int:
-    """GET `url` and each page after it (odata.nextLink) into the snapshot; returns the number of rows."""
+def _haal_paginas(client: HttpClient, snapshot: Snapshot, naam: str, url: str, *, what: str, max_paginas: int) -> int:
+    """GET `url` and each page after it (odata.nextLink) into the snapshot; returns the number of rows.
+
+    Ends with one line on a nextLink seen before (a page linking to itself or a cycle) and after
+    `max_paginas` pages (a server that invents new links for ever).
+    """
     gezien: set[str] = set()
     rijen = 0
     pagina = 1
     next_url: str | None = url
     while next_url:
         if next_url in gezien:
-            raise SourceError(f"{what}: the server sent the same odata.nextLink twice ({next_url})")
+            raise SourceError(f"{what}: page {pagina} links back to a page already fetched ({next_url}); stopped")
+        check_paginas(pagina, max_paginas, what)
         gezien.add(next_url)
         # A nextLink already carries $format, $filter and $skiptoken, so it is requested without params.
         payload = client.get_json(next_url, what=f"{what} page {pagina}")
@@ -162,11 +180,15 @@ def _waarden_van(payload: Any, what: str) -> list[dict]:
 # --- building (shared by the online and the offline path) -------------------------------------------------
 
 
-def _bouw_release(folder: Path, *, tabel_id: str, gemeente: str, jaar: int, base_url: str) -> CbsRelease:
+def _bouw_release(
+    folder: Path, *, tabel_id: str, gemeente: str, jaar: int, base_url: str, label: Path | None = None
+) -> CbsRelease:
+    """The release from the files in `folder`; `label` is the snapshot folder named in messages and `bron`."""
+    label = label or folder
     bestanden = snapshot_bestanden(folder)
     properties = _waarden(bestanden, _PROPERTIES)
     if not properties:
-        raise SourceError(f"snapshot {folder}: no DataProperties of CBS table {tabel_id}")
+        raise SourceError(f"snapshot {label}: no DataProperties of CBS table {tabel_id}")
     kolommen, wbi_kolom = _kolommen(tabel_id, properties)
 
     namen = {}
@@ -175,15 +197,19 @@ def _bouw_release(folder: Path, *, tabel_id: str, gemeente: str, jaar: int, base
         if code:
             namen[code] = item.get("Title")
 
+    data = _waarden(bestanden, _DATA)
+    if data and not any(GEBIED_DIMENSIE in rij for rij in data):
+        raise SourceError(f"CBS table {tabel_id}: TypedDataSet has no column {GEBIED_DIMENSIE} (snapshot {label})")
     records = []
-    for rij in _waarden(bestanden, _DATA):
+    for rij in data:
         code = normalise_code(rij.get(GEBIED_DIMENSIE))
         # The server filters on the gemeente already; checking again keeps a too-wide answer out of reports.
         if not hoort_bij_gemeente(code, gemeente):
             continue
         records.append({**rij, _NAAM_VELD: namen.get(code)})
     if not records:
-        raise SourceError(f"CBS table {tabel_id}: no rows for {gemeente} in the OData Feed (snapshot {folder})")
+        raise SourceError(f"CBS table {tabel_id}: no rows for {gemeente} in the OData Feed (snapshot {label})")
+    kolommen = _kolommen_in_rijen(tabel_id, kolommen, records)
 
     return maak_release(
         records,
@@ -193,8 +219,30 @@ def _bouw_release(folder: Path, *, tabel_id: str, gemeente: str, jaar: int, base
         wbi_kolom=wbi_kolom,
         tabel_id=tabel_id,
         jaar=jaar,
-        bron=f"{base_url.rstrip('/')}/{tabel_id} (snapshot {folder})",
+        bron=f"{base_url.rstrip('/')}/{tabel_id} (snapshot {label})",
     )
+
+
+def _kolommen_in_rijen(
+    tabel_id: str, kolommen: dict[str, CbsVariabele], records: list[dict]
+) -> dict[str, CbsVariabele]:
+    """The columns DataProperties promised that the rows really carry.
+
+    A TypedDataSet whose rows lack a promised column (renamed in the data but not in DataProperties) would
+    otherwise load as 'unknown' for every area. A mandatory indicator missing this way is one line; an
+    optional one is left out, so its section is smaller (it is listed in `ontbrekend`).
+    """
+    sleutels = set().union(*(r.keys() for r in records))
+    weg = {k: v for k, v in kolommen.items() if k not in sleutels}
+    verplichte = set(verplichte_indicatoren())
+    verplicht = [f"{k} (indicator {v.indicator})" for k, v in weg.items() if v.indicator in verplichte]
+    if verplicht:
+        raise SourceError(
+            f"CBS table {tabel_id}: TypedDataSet has no column {', '.join(verplicht)} although DataProperties lists it"
+        )
+    if weg:
+        log.warning("CBS table %s: TypedDataSet lacks %s; left out", tabel_id, ", ".join(sorted(weg)))
+    return {k: v for k, v in kolommen.items() if k not in weg}
 
 
 def _waarden(bestanden: list[tuple[str, Any]], naam: str) -> list[dict]:
@@ -222,7 +270,7 @@ def _kolommen(tabel_id: str, properties: list[dict]) -> tuple[dict[str, CbsVaria
         key = prop.get("Key")
         if prop.get("Type") != "Topic" or not key:
             continue
-        if odata_basis(key) == WBI_BASIS:
+        if odata_basis(key) in WBI_BASES:
             wbi_kolom = key
             continue
         var = variabele_voor_odata(key)

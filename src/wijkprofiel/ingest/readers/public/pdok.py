@@ -14,12 +14,16 @@ API), which makes them a poor key for a year-pinned fetch.
 
 Paging: the service returns at most 1000 features per request, so GetFeature is repeated with
 startIndex until a page comes back short (or `numberMatched`, when the server sends it, is reached).
+A page that was already served (a server ignoring startIndex) and more than MAX_PAGINAS pages end the
+loop with one line.
 Every page is kept in a Snapshot, and the offline path rebuilds the frame from those pages through the
 same builder as the online path, so an offline run sees exactly what the online run saw.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import re
 from pathlib import Path
@@ -35,7 +39,14 @@ from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from wijkprofiel.errors import SourceError, WijkprofielError
-from wijkprofiel.ingest.readers.public.http import HttpClient, Snapshot, laatste_snapshot, snapshot_bestanden
+from wijkprofiel.ingest.readers.public.http import (
+    MAX_PAGINAS,
+    HttpClient,
+    Snapshot,
+    check_paginas,
+    laatste_snapshot,
+    snapshot_bestanden,
+)
 from wijkprofiel.reference.areas import (
     NIVEAU_PER_PREFIX,
     gemeente_van,
@@ -56,7 +67,10 @@ SNAPSHOT_BRON = "pdok_wfs"
 # WijkBuurtkaart exports); PDOK's layers carry their own code plus those of the enclosing areas, so the
 # most specific one must win (a buurt row also has wijkcode and gemeentecode).
 _CODE_KOLOMMEN = ("statcode", "buurtcode", "wijkcode", "gemeentecode")
-_NAAM_KOLOMMEN = ("statnaam", "buurtnaam", "wijknaam", "gemeentenaam")
+# The name that goes with each code column, and never the name of an enclosing area: a buurt layer whose
+# buurtnaam was renamed must not publish every buurt under its gemeentenaam.
+_NAAM_BIJ_CODE = {"statcode": ("statnaam",), "buurtcode": ("buurtnaam", "statnaam"),
+                  "wijkcode": ("wijknaam", "statnaam"), "gemeentecode": ("gemeentenaam", "statnaam")}
 _PREFIX_PER_NIVEAU = {v: k for k, v in NIVEAU_PER_PREFIX.items()}
 _LAAG_PER_NIVEAU = {"buurt": "buurten", "wijk": "wijken", "gemeente": "gemeenten"}
 
@@ -140,8 +154,12 @@ def fetch_grenzen_pdok(
     base_url: str = PDOK_WFS,
     client: HttpClient | None = None,
     page_size: int = 1000,
+    max_paginas: int = MAX_PAGINAS,
 ) -> gpd.GeoDataFrame:
-    """Fetch one gemeente's buurten, wijken or gemeente boundary of `jaar` from PDOK, saving a snapshot."""
+    """Fetch one gemeente's buurten, wijken or gemeente boundary of `jaar` from PDOK, saving a snapshot.
+
+    The snapshot is put in place only when a frame could be built from it; a failed fetch leaves no folder.
+    """
     gm = gemeentecode(gemeente)
     niveau = _check_niveau(niveau)
     if page_size < 1:
@@ -161,37 +179,41 @@ def fetch_grenzen_pdok(
         # gemeente filter has to be an OGC Filter Encoding 2.0 XML document in the `filter` parameter.
         "filter": _fes_filter("gemeentecode", gm),
     }
-    snapshot = Snapshot.start(snapshot_dir, SNAPSHOT_BRON, _sleutel(jaar, gm, niveau))
-    pages: list[dict] = []
-    start = 0
-    while True:
-        what = f"PDOK WFS wijkenbuurten {jaar} {laag} {gm} (startIndex {start})"
-        page = client.get_json(url, {**params, "startIndex": start}, what=what)
-        features = _features(page, what)
-        if pages and features and pages[-1]["features"] and features[0] == pages[-1]["features"][0]:
-            # A server that ignores startIndex would otherwise be paged forever.
-            raise SourceError(f"{what}: the server returned the same page again; it ignores startIndex")
-        snapshot.bewaar(f"{laag}-{start}", page)
-        pages.append(page)
-        start += len(features)
-        matched = page.get("numberMatched")
-        if len(features) < page_size or (isinstance(matched, int) and start >= matched):
-            break
-    # Build before marking the snapshot complete: a fetch that yields no usable frame must not become
-    # the snapshot an offline run reads back.
-    frame = _bouw_uit_paginas(pages, jaar=jaar, gemeente=gm, niveau=niveau)
-    snapshot.afronden(
-        {
-            "url": url,
-            "params": params,
-            "jaar": jaar,
-            "gemeente": gm,
-            "niveau": niveau,
-            "paginas": len(pages),
-            "features": start,
-            "gebieden": len(frame),
-        }
-    )
+    with Snapshot.start(snapshot_dir, SNAPSHOT_BRON, _sleutel(jaar, gm, niveau)) as snapshot:
+        pages: list[dict] = []
+        gezien: set[str] = set()
+        start = 0
+        while True:
+            what = f"PDOK WFS wijkenbuurten {jaar} {laag} {gm} (startIndex {start})"
+            check_paginas(len(pages) + 1, max_paginas, what)
+            page = client.get_json(url, {**params, "startIndex": start}, what=what)
+            features = _features(page, what)
+            vingerafdruk = hashlib.sha256(json.dumps(features, sort_keys=True).encode()).hexdigest()
+            if features and vingerafdruk in gezien:
+                # A server that ignores startIndex (or cycles through pages) would otherwise be paged for ever.
+                raise SourceError(f"{what}: the server returned a page it sent before; it ignores startIndex")
+            gezien.add(vingerafdruk)
+            snapshot.bewaar(f"{laag}-{start}", page)
+            pages.append(page)
+            start += len(features)
+            matched = page.get("numberMatched")
+            if len(features) < page_size or (isinstance(matched, int) and start >= matched):
+                break
+        # Build before marking the snapshot complete: a fetch that yields no usable frame must not become
+        # the snapshot an offline run reads back.
+        frame = _bouw_uit_paginas(pages, jaar=jaar, gemeente=gm, niveau=niveau)
+        snapshot.afronden(
+            {
+                "url": url,
+                "params": params,
+                "jaar": jaar,
+                "gemeente": gm,
+                "niveau": niveau,
+                "paginas": len(pages),
+                "features": start,
+                "gebieden": len(frame),
+            }
+        )
     log.info("PDOK WFS %s %s %s: %d %s in %d page(s)", jaar, gm, laag, len(frame), laag, len(pages))
     return frame
 
@@ -239,7 +261,8 @@ def _bouw_uit_paginas(pages: list[dict], *, jaar: int, gemeente: str, niveau: st
         raise SourceError(f"{bron}: no features for {gemeente} (does the gemeente exist in {jaar}?)")
     # We asked for srsName=EPSG:28992; a page without a `crs` member is in that CRS, not GeoJSON's WGS84.
     ruw = gpd.GeoDataFrame.from_features(features, crs=crs or f"EPSG:{RD_NEW}")
-    return _bouw_frame(ruw, bron=bron, niveau=niveau, gemeente=gemeente)
+    # PDOK's layers always name their areas; without the name column the schema changed.
+    return _bouw_frame(ruw, bron=bron, niveau=niveau, gemeente=gemeente, naam_verplicht=True)
 
 
 def _crs_van_pagina(page: dict) -> CRS | None:
@@ -256,19 +279,32 @@ def _crs_van_pagina(page: dict) -> CRS | None:
 
 
 def _bouw_frame(
-    ruw: gpd.GeoDataFrame, *, bron: str, niveau: str | None, gemeente: str | None
+    ruw: gpd.GeoDataFrame, *, bron: str, niveau: str | None, gemeente: str | None, naam_verplicht: bool = False
 ) -> gpd.GeoDataFrame:
-    """Any boundary frame (file or WFS) → the contract frame, or a one-line SourceError."""
+    """Any boundary frame (file or WFS) → the contract frame, or a one-line SourceError.
+
+    Without a name column for its codes a file's areas are named by their code; with `naam_verplicht`
+    (PDOK) a missing name column is an error.
+    """
     if ruw.empty:
         raise SourceError(f"{bron}: contains no features")
     lower = {str(c).strip().lower(): c for c in ruw.columns if c != ruw.geometry.name}
-    code_kolom = next((lower[c] for c in _CODE_KOLOMMEN if c in lower), None)
+    # With a known level only its own code column counts: a buurt layer whose buurtcode was renamed must not
+    # be read by the wijkcode every buurt also carries.
+    kandidaten = _CODE_KOLOMMEN if niveau is None else ("statcode", f"{niveau}code")
+    code_kolom = next((lower[c] for c in kandidaten if c in lower), None)
     if code_kolom is None:
         raise SourceError(
-            f"{bron}: no code column (expected one of {', '.join(_CODE_KOLOMMEN)}); "
+            f"{bron}: no code column (expected one of {', '.join(kandidaten)}); "
             f"columns are {', '.join(map(str, lower.values())) or 'none'}"
         )
-    naam_kolom = next((lower[c] for c in _NAAM_KOLOMMEN if c in lower), None)
+    naam_kandidaten = _NAAM_BIJ_CODE[str(code_kolom).strip().lower()]
+    naam_kolom = next((lower[c] for c in naam_kandidaten if c in lower), None)
+    if naam_kolom is None and naam_verplicht:
+        raise SourceError(
+            f"{bron}: no name column for {code_kolom!r} (expected {' or '.join(naam_kandidaten)}); "
+            f"columns are {', '.join(map(str, lower.values()))}"
+        )
 
     frame = gpd.GeoDataFrame(
         {
