@@ -5,6 +5,7 @@ from __future__ import annotations
 from wijkprofiel.db import connect, init_database
 from wijkprofiel.ingest.loads import LoadResult, register_load
 from wijkprofiel.pipeline.summary import run_samenvatting
+from wijkprofiel.publish.rapport import KERNCIJFERS
 
 
 def test_summary_lists_files_unmapped_tags_stale_sources_and_failed_reports(tmp_path):
@@ -28,3 +29,30 @@ def test_summary_lists_files_unmapped_tags_stale_sources_and_failed_reports(tmp_
     assert "| cases\\|2025.csv | straatvrees | 3 | eenzaamheid |" in md
     assert "| cbs_kwb | 2024 | 85984NED | verouderd: ophalen mislukt (HTTP 503) |" in md
     assert "- gepubliceerd: 1\n- mislukt: 1\n  - WK034402: no map\n- index: i.html" in md
+
+
+def test_summary_says_which_reports_came_out_without_a_map_or_key_figures(demo_db, tmp_path):
+    """A run can "work" and still publish reports without a map (no boundaries loaded): the summary says so."""
+    import shutil
+
+    import duckdb
+
+    rapporten = {f"WK0344{n:02d}": f"WK0344{n:02d}.html" for n in range(1, 11)}
+    volledig = run_samenvatting(demo_db, "GM0344", [], {"rapporten": rapporten, "mislukt": {}, "index": []})
+    assert "Alle 10 wijkrapporten hebben een kaart en minstens de helft van de kerncijfers." in volledig
+
+    kaal = tmp_path / "kaal.duckdb"
+    shutil.copy(demo_db, kaal)
+    with duckdb.connect(str(kaal)) as con:
+        # WK034401 loses its boundaries and those of its buurten; WK034402 keeps 5 of its 14 key figures.
+        con.execute("create table kale_grenzen as select * from pub.gebied_grenzen where gebied_code not like '__034401%'")
+        con.execute("create or replace view pub.gebied_grenzen as select * from kale_grenzen")
+        con.execute(
+            "create table kale_waarden as select * from pub.indicator_waarden "
+            "where not (gebied_code = 'WK034402' and indicator in (select unnest(?::varchar[])))", [KERNCIJFERS[5:]]
+        )
+        con.execute("create or replace view pub.indicator_waarden as select * from kale_waarden")
+    md = run_samenvatting(kaal, "GM0344", [], {"rapporten": rapporten, "mislukt": {}, "index": []})
+
+    assert "- zonder kaart (geen grenzen geladen voor de wijk of haar buurten): 1 van 10: WK034401" in md
+    assert "- minder dan de helft van de 14 kerncijfers bekend: 1 van 10: WK034402 (5)" in md

@@ -1,12 +1,17 @@
 """The run summary a data team reads as a Prefect artifact: per gemeente, every file's rows, the tags that
-mapped to no theme, the sources that are stale (a failed fetch fell back to a snapshot), and the reports."""
+mapped to no theme, the sources that are stale (a failed fetch fell back to a snapshot), the reports, and which
+reports came out without a map or with most key figures unknown (a run that "worked" but missed a source)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
+
 from wijkprofiel.db import connect
 from wijkprofiel.ingest.loads import LoadResult
+from wijkprofiel.publish.rapport import KERNCIJFERS
+from wijkprofiel.reference.areas import wijk_van
 
 
 def run_samenvatting(db_path: str | Path, gemeente: str, loads: list[LoadResult], published: dict) -> str:
@@ -40,7 +45,38 @@ def run_samenvatting(db_path: str | Path, gemeente: str, loads: list[LoadResult]
     lines += ["", "## Rapporten", "", f"- gepubliceerd: {len(rapporten)}", f"- mislukt: {len(mislukt)}"]
     lines += [f"  - {wijk}: {_cel(reden)}" for wijk, reden in sorted(mislukt.items())]
     lines += [f"- index: {p}" for p in published.get("index", [])]
+    if rapporten:
+        lines += ["", "## Volledigheid van de rapporten", ""] + _volledigheid(db_path, gemeente, sorted(rapporten))
     return "\n".join(lines)
+
+
+def _volledigheid(db_path, gemeente: str, wijken: list[str]) -> list[str]:
+    """Lines naming the published wijk reports without a map, or with fewer than half of the key figures known."""
+    con = connect(db_path, read_only=True)
+    try:
+        grenzen = {c for (c,) in con.execute("select distinct gebied_code from pub.gebied_grenzen where gemeente_code = ?", [gemeente]).fetchall()}
+        bekend = dict(con.execute(
+            f"""select gebied_code, count(distinct indicator) from pub.indicator_waarden
+                where gebied_niveau = 'wijk' and gemeente_code = ? and waarde is not null
+                  and indicator in ({", ".join("?" * len(KERNCIJFERS))})
+                group by gebied_code""",
+            [gemeente, *KERNCIJFERS],
+        ).fetchall())
+    except duckdb.CatalogException:  # a database from before pub existed: nothing to say
+        return []
+    finally:
+        con.close()
+    met_kaart = grenzen | {wijk_van(c) for c in grenzen if c.startswith("BU")}
+    zonder_kaart = [w for w in wijken if w not in met_kaart]
+    weinig = [w for w in wijken if bekend.get(w, 0) * 2 < len(KERNCIJFERS)]
+    lines = []
+    if zonder_kaart:
+        lines.append(f"- zonder kaart (geen grenzen geladen voor de wijk of haar buurten): {len(zonder_kaart)} van "
+                     f"{len(wijken)}: {', '.join(zonder_kaart)}")
+    if weinig:
+        lines.append(f"- minder dan de helft van de {len(KERNCIJFERS)} kerncijfers bekend: {len(weinig)} van "
+                     f"{len(wijken)}: " + ", ".join(f"{w} ({bekend.get(w, 0)})" for w in weinig))
+    return lines or [f"Alle {len(wijken)} wijkrapporten hebben een kaart en minstens de helft van de kerncijfers."]
 
 
 def _uit_database(db_path, load_ids: list[int]):
