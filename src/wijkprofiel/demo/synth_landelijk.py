@@ -452,7 +452,7 @@ def _maak_waarden(rng: np.random.Generator, land: _Land, bron: _Bron) -> _Waarde
         elif k.startswith("a_"):  # a count: the donor's count per inhabitant times ours
             buurt[k] = np.rint(_deel(echt, echt_inw[d], 1.0) * inw)
         else:
-            buurt[k] = echt.copy()
+            buurt[k] = echt  # fancy indexing made it a copy
     if "a_lan_ha" in buurt and "a_wat_ha" in buurt:
         buurt["a_lan_ha"] = np.where(np.isnan(buurt["a_wat_ha"]), buurt["a_lan_ha"], opp - buurt["a_wat_ha"])
 
