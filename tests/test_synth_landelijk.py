@@ -7,6 +7,7 @@ ingests the files and builds marts from them.
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -93,8 +94,8 @@ def test_the_release_has_cbs_own_layout(land, kwb):
         assert cellen["gwb_code_8"] == cellen["gwb_code_10"][2:]
         # Figures are numbers or CBS's '.', never empty and never numbers as text (as in the real release).
         assert all(isinstance(cellen[k], (int, float)) or cellen[k] == "." for k in kop[6:]), cellen["gwb_code_10"]
-    # Hierarchical order: each wijk right after its gemeente or after the buurten of the wijk before it.
-    for vorige, code in zip(rijen, rijen[1:]):
+    # Hierarchical order: each buurt right after its wijk or after another buurt of that wijk.
+    for vorige, code in itertools.pairwise(rijen):
         if code[0].startswith("BU"):
             assert vorige[0][2:8] == code[0][2:8]
     # The columns that neither bundled real release fills in stay unknown; the care columns are filled.
