@@ -44,6 +44,8 @@ def _main(
     )
     # Every call to the Prefect API is logged by httpx at INFO: noise for a user watching progress.
     logging.getLogger("httpx").setLevel(logging.DEBUG if debug else logging.WARNING)
+    # pyogrio logs "Created N records" for every layer it writes (synth landelijk): noise as well.
+    logging.getLogger("pyogrio").setLevel(logging.DEBUG if debug else logging.WARNING)
 
 
 GemeenteOpt = typer.Option(..., "--gemeente", help="Gemeentecode, e.g. GM0344.")
