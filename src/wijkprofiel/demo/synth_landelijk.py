@@ -93,7 +93,7 @@ AANDEEL_ZONDER_INWONERS = 0.04
 MIN_INWONERS_VOOR_GEMIDDELDEN = 100
 
 #: A buurt's figures come from real buurten of at least this size: scaled per inhabitant, the counts of a small one
-#: blow up (Utrecht's Lageweide has 150 inhabitants and the cars and companies of a bedrijventerrein).
+#: blow up (Utrecht's bedrijventerrein Lageweide has 150 inhabitants and a bedrijventerrein's companies and cars).
 MIN_INWONERS_DONOR = 500
 
 #: The Netherlands' bounding box in RD New (EPSG:28992), metres. A smaller country gets a box of the same shape
@@ -133,7 +133,7 @@ HUISNUMMERS_PER_PC6 = 3
 #: PC6 letter pairs; PostNL does not use SA, SD and SS.
 LETTERPAREN = tuple(a + b for a in string.ascii_uppercase for b in string.ascii_uppercase if a + b not in ("SA", "SD", "SS"))
 
-# Invented names (no real place): stem + ending.
+# Invented names: stem + ending (any likeness to a real place name is chance).
 STAMMEN = (
     "Molen", "Kerk", "Linden", "Eiken", "Beuken", "Vogel", "Bloem", "Dijk", "Haven", "Polder", "Veld", "Akker",
     "Brink", "Weide", "Hof", "Berg", "Bosch", "Meer", "Zand", "Klei", "Heide", "Wilgen", "Essen", "Vlas", "Rogge",
