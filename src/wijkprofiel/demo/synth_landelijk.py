@@ -93,7 +93,7 @@ AANDEEL_ZONDER_INWONERS = 0.04
 MIN_INWONERS_VOOR_GEMIDDELDEN = 100
 
 #: A buurt's figures come from real buurten of at least this size: scaled per inhabitant, the counts of a small one
-#: blow up (Utrecht's bedrijventerrein Lageweide has 150 inhabitants and a bedrijventerrein's companies and cars).
+#: blow up (Utrecht's bedrijventerrein De Wetering has 275 registered cars per inhabitant).
 MIN_INWONERS_DONOR = 500
 
 #: The Netherlands' bounding box in RD New (EPSG:28992), metres. A smaller country gets a box of the same shape
