@@ -47,6 +47,8 @@ def _main(
     )
     # Every call to the Prefect API is logged by httpx at INFO: noise for a user watching progress.
     logging.getLogger("httpx").setLevel(logging.DEBUG if debug else logging.WARNING)
+    # pyogrio logs "Created N records" for every layer it writes (synth landelijk): noise as well.
+    logging.getLogger("pyogrio").setLevel(logging.DEBUG if debug else logging.WARNING)
 
 
 GemeenteOpt = typer.Option(..., "--gemeente", help="Gemeentecode, e.g. GM0344.")
@@ -289,6 +291,23 @@ def synth_beschikkingen_cmd(
     for path in result.bestanden:
         print(path)
     print(result.manifest)
+
+
+@synth_app.command("landelijk")
+def synth_landelijk_cmd(
+    out: Path = typer.Option(Path("out/synthetisch-landelijk"), "--out", help="Folder for the synthetic national files."),
+    seed: int = typer.Option(2026, "--seed", help="Same seed, same files."),
+    gemeenten: int = typer.Option(342, "--gemeenten", help="How many gemeenten (342: the whole country; fewer for tests)."),
+    jaar: int = typer.Option(2023, "--jaar", help="Release year in the file names, sheet and postcode table."),
+) -> None:
+    """Write a SYNTHETIC country: a KWB release in CBS's layout, its 43-column later variant, a wijk- en buurtkaart
+    GeoPackage (layers buurten, wijken, gemeenten) and a postcode-huisnummer table, figures drawn from Utrecht's."""
+    from wijkprofiel.demo.synth_landelijk import synth_landelijk
+
+    result = synth_landelijk(out, seed=seed, gemeenten=gemeenten, jaar=jaar)
+    for path in result.bestanden:
+        print(path)
+    console.print(", ".join(f"{n} {wat}" for wat, n in result.aantallen.items()))
 
 
 themes_app = typer.Typer(help="The theme taxonomy: what tags map to.", no_args_is_help=True)
