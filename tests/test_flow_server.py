@@ -4,6 +4,7 @@ one is triggered through the API, completes, and its artifact is read back throu
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -92,6 +93,9 @@ def test_served_deployment_runs_by_api_and_its_artifact_is_readable(prefect_serv
 
             flow_run = run_deployment("wijkprofiel_verversen/handmatig", timeout=240, poll_interval=2)
             artifact = Artifact.get("wijkprofiel-run")
+        samenvatting = subprocess.run(
+            [sys.executable, "-m", "wijkprofiel", "summary"], env=env, capture_output=True, text=True, timeout=120
+        )
     finally:
         serve.terminate()
         serve.wait(timeout=30)
@@ -103,6 +107,9 @@ def test_served_deployment_runs_by_api_and_its_artifact_is_readable(prefect_serv
     assert maandelijks.parameters["bronnen"] == ["cbs"] and wekelijks.parameters["bronnen"] == ["gemeente"]
     assert "| GM0344 | gelukt | 10 | 0 |" in artifact.data
     assert "| cbs_kwb | kwb-2024-utrecht.xlsx | bestand | 122 | 122 | 0 | nee |" in artifact.data
+    # `wijkprofiel summary` shows the same artifact as tables, not as Markdown source or an escaped dict.
+    assert samenvatting.returncode == 0, samenvatting.stderr
+    assert re.search(r"GM0344\s+gelukt\s+10\s+0", samenvatting.stdout) and "| GM0344 |" not in samenvatting.stdout
     # Relative paths default to the config file's folder: the database and reports are there.
     assert (tmp_path / "data" / GEMEENTE / "wijkprofiel.duckdb").is_file()
     assert len(list((tmp_path / "out" / "rapporten" / GEMEENTE).glob("WK*.html"))) == 10

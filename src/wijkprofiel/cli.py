@@ -521,6 +521,25 @@ def serve_cmd(
     serve_deployments(config_pad(config), _dask_address(runner, address), debug=_state["debug"])
 
 
+@app.command("summary")
+def summary_cmd(
+    gemeente: Optional[str] = typer.Option(
+        None, "--gemeente", help="That gemeente's own summary (what a failed gemeente wrote) instead of the run's."
+    ),
+) -> None:
+    """Show the last run's summary (the Prefect artifact) as tables: files, rows, stale sources, reports."""
+    from rich.markdown import Markdown
+
+    from wijkprofiel.pipeline.summary import laatste_samenvatting
+    from wijkprofiel.reference.areas import gemeentecode
+
+    key = f"wijkprofiel-{gemeentecode(gemeente).lower()}" if gemeente else "wijkprofiel-run"
+    markdown = laatste_samenvatting(key)
+    if markdown is None:
+        raise WijkprofielError(f"no summary {key!r} on this Prefect server: run `wijkprofiel run` first")
+    Console(soft_wrap=False).print(Markdown(markdown))
+
+
 config_app = typer.Typer(help="The configuration file (wijkprofiel.toml).", no_args_is_help=True)
 app.add_typer(config_app, name="config")
 

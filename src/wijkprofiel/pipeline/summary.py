@@ -50,6 +50,14 @@ def run_samenvatting(db_path: str | Path, gemeente: str, loads: list[LoadResult]
     return "\n".join(lines)
 
 
+def laatste_samenvatting(key: str = "wijkprofiel-run") -> str | None:
+    """The Markdown of the latest run summary artifact under `key` (None when there is none), from the Prefect API."""
+    from prefect.artifacts import Artifact
+
+    artifact = Artifact.get(key)
+    return None if artifact is None else str(artifact.data)
+
+
 def _volledigheid(db_path, gemeente: str, wijken: list[str]) -> list[str]:
     """Lines naming the published wijk reports without a map, or with fewer than half of the key figures known."""
     con = connect(db_path, read_only=True)
