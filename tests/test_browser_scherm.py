@@ -124,3 +124,21 @@ def test_an_index_without_interval_says_niet_getoetst_and_every_other_one_is_tes
     legenda = browser.evaluate("document.querySelector('#in-het-kort .toetsmethode').textContent")
     assert "Wilson" in legenda and "Poisson (Byar)" in legenda
     assert browser.evaluate("document.querySelectorAll('#buurten td .label-niet-getoetst, #buurten td.hoger, #buurten td.lager').length") > 0
+
+
+@pytest.mark.parametrize("pagina", [f"{WIJK}.html", "index.html"])
+def test_in_print_nothing_is_wider_than_an_a4_page(browser, rapporten, pagina):
+    # A4 minus the @page margins of 12 mm each side: 186 mm = 703 CSS px. Anything wider would make Chromium shrink
+    # the whole report to fit, or cut it off at the edge of the paper.
+    browser.set_viewport(703, 1000)
+    browser.send("Emulation.setEmulatedMedia", media="print")
+    try:
+        visit = browser.open_offline(rapporten / pagina, settle=1.0)
+        _schoon(visit)
+        assert browser.evaluate("document.documentElement.scrollWidth") <= 703
+        # page 1 of a wijk report is its first screen: the map starts on the next page
+        if pagina != "index.html":
+            assert browser.evaluate("getComputedStyle(document.querySelector('.samenvatting')).breakAfter") == "page"
+    finally:
+        browser.send("Emulation.setEmulatedMedia", media="")
+        browser.set_viewport(1280, 800)
