@@ -86,8 +86,10 @@ def sterkte_in_woorden(sterkte: float) -> str:
 def kernbewijs(rode_draad: dict, aantal: int = 3) -> list[str]:
     """The `aantal` strongest published figures that point at the theme, each as a short phrase for the first
     screen ("Aandeel casussen 71,4% (gemeente 36,5%)"); the full sentences stay with the rode draad itself."""
-    feiten = [f for f in rode_draad["bewijs"] or [] if f["waarde"] is not None and (f["sterkte"] or 0) >= WIJST_OP_THEMA]
-    feiten.sort(key=lambda f: -f["sterkte"])
+    feiten = sorted(
+        (f for f in rode_draad["bewijs"] or [] if f["waarde"] is not None and (f["sterkte"] or 0) >= WIJST_OP_THEMA),
+        key=lambda f: -f["sterkte"],
+    )
     # The gemeente's own rate and CBS's of the same thing (Wmo-cliënten per 1 000 inwoners) read as one figure
     # said twice on one line: keep the stronger.
     uniek: dict[str, str] = {}

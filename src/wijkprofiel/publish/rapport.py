@@ -360,11 +360,13 @@ def _bronmeldingen(bronnen: list[dict]) -> list[str]:
     """Per stale source or one read from a saved copy, a short phrase for the one warning line at the top."""
     meldingen = []
     for b in bronnen:
-        naam = b["bron"] + (f" {b['jaar']}" if b["jaar"] else "") + (f" ({b['tabel']})" if b["tabel"] and not b["snapshot"] else "")
+        naam = b["bron"] + (f" {b['jaar']}" if b["jaar"] else "")
         if b["snapshot"]:
-            meldingen.append(f"{naam} kon niet vers worden opgehaald; de cijfers komen uit de laatst bewaarde kopie van {b['peildatum']}")
+            meldingen.append(f"{naam} kon niet vers worden opgehaald; de cijfers komen uit de laatst bewaarde kopie "
+                             f"van {b['peildatum']}")
         elif b["verouderd"]:
-            meldingen.append(f"{naam} is verouderd: voor het laatst opgehaald op {b['peildatum']}")
+            tabel = f" ({b['tabel']})" if b["tabel"] else ""
+            meldingen.append(f"{naam}{tabel} is verouderd: voor het laatst opgehaald op {b['peildatum']}")
     return meldingen
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from wijkprofiel.publish import opmaak
+from wijkprofiel.publish.gegevens import PubGegevens
 from wijkprofiel.reference.areas import gemeente_van
 
 #: The interval behind `significant`, per kind of unit (sql/macros/vergelijking.sql, wp_interval_methode).
@@ -41,8 +42,8 @@ class Toets:
 GEEN_INDEX = Toets("", "", "")
 
 
-def toets(gegevens, code: str, indicator: str, jaar: int | None = None) -> Toets:
-    """The marking of the index of `code` against its gemeente for one indicator and year (gegevens: PubGegevens)."""
+def toets(gegevens: PubGegevens, code: str, indicator: str, jaar: int | None = None) -> Toets:
+    """The marking of the index of `code` against its gemeente for one indicator and year."""
     if gegevens.index(code, indicator, jaar) is None:
         return GEEN_INDEX
     significant = gegevens.significant(code, indicator, jaar)
@@ -61,5 +62,6 @@ def toets(gegevens, code: str, indicator: str, jaar: int | None = None) -> Toets
     # an index exists, so both published values do
     hoger = gegevens.waarde(code, indicator, jaar) > gegevens.waarde(gemeente_van(code), indicator, jaar)
     richting = "hoger" if hoger else "lager"
-    return Toets(richting, "▲" if hoger else "▼", f"getoetst: {richting} dan de gemeente, groter dan toeval kan verklaren{marge}")
+    uitleg = f"getoetst: {richting} dan de gemeente, groter dan toeval kan verklaren{marge}"
+    return Toets(richting, "▲" if hoger else "▼", uitleg)
 
