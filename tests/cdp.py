@@ -123,6 +123,17 @@ class Browser:
                     visit.outside_requests.append(url)
         return visit
 
+    def set_viewport(self, width: int, height: int) -> None:
+        """Emulate a screen of this size; below 800 px wide as a phone or tablet (the page's viewport meta applies)."""
+        self.send("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=width < 800)
+
+    def screenshot_viewport(self, target: Path) -> Path:
+        """What the reader sees without scrolling (screenshot() may capture the whole page)."""
+        data = self.send("Page.captureScreenshot", format="png")["data"]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(base64.b64decode(data))
+        return target
+
     def evaluate(self, expression: str):
         result = self.send("Runtime.evaluate", expression=expression, returnByValue=True)
         return result["result"].get("value")

@@ -6,7 +6,9 @@ sentence is checked on a fact written out by hand.
 
 from __future__ import annotations
 
-from wijkprofiel.publish.bewijs import bewijszin, bewijszinnen, partnernamen
+import pytest
+
+from wijkprofiel.publish.bewijs import bewijszin, bewijszinnen, partnernamen, sterkte_in_woorden
 
 
 def feit(bewijsbron: str, **velden) -> dict:
@@ -75,3 +77,12 @@ def test_a_rode_draad_says_its_evidence_in_order_and_leaves_out_silent_facts():
         "Wijkteam: 10,0% van de casussen in 2024 gaan over eenzaamheid.",
     ]
     assert bewijszinnen({**rode_draad, "bewijs": None}) == []
+
+
+@pytest.mark.parametrize(
+    ("sterkte", "woorden"),
+    [(0.5, "zwak, net boven de drempel"), (0.74, "zwak, net boven de drempel"), (0.75, "matig"), (1.49, "matig"),
+     (1.5, "sterk"), (2.5, "zeer sterk"), (5.0, "zeer sterk")],
+)  # fmt: skip
+def test_the_strength_of_a_rode_draad_in_words(sterkte, woorden):
+    assert sterkte_in_woorden(sterkte) == woorden

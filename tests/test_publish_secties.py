@@ -248,22 +248,94 @@ def test_report_links_its_downloads_written_beside_it(tmp_path):
 # ------------------------------------------------------------------------------------------------------- header
 
 
-def test_header_warns_for_a_snapshot_and_for_a_stale_source(tmp_path):
+def test_header_warns_in_one_line_for_a_snapshot_and_for_a_stale_source(tmp_path):
     html = rapport(tmp_path, gegevens(snapshot=True, verouderd=True))
     kop = html[html.index('<header class="kop">') : html.index("</header>")]
     assert "peiljaar 2024" in kop and "Utrecht" in kop
     meldingen = re.findall(r'<p class="melding" role="note">(.*?)</p>', kop, flags=re.S)
-    assert len(meldingen) == 2
-    assert "CBS/Kadaster wijk- en buurtgrenzen 2024 kon niet vers worden opgehaald" in meldingen[0]
-    assert "3 december 2025" in meldingen[0]
-    assert "Beschikkingen van de gemeente (export) is verouderd" in " ".join(meldingen[1].split())
-    assert "<strong>uit bewaarde kopie</strong>" in kop and "<strong>verouderd</strong>" in kop
+    assert len(meldingen) == 1
+    melding = " ".join(meldingen[0].split())
+    assert "CBS/Kadaster wijk- en buurtgrenzen 2024 kon niet vers worden opgehaald" in melding
+    assert "3 december 2025" in melding
+    assert "Beschikkingen van de gemeente (export) is verouderd" in melding
+    assert 'href="#actualiteit"' in melding
+    # the full table is at the end, in the colofon, and says the same
+    colofon = html[html.index('<footer id="colofon">') :]
+    assert "Actualiteit van de bronnen" in colofon and "Actualiteit van de bronnen" not in kop
+    assert "<strong>uit bewaarde kopie</strong>" in colofon and "<strong>verouderd</strong>" in colofon
 
 
-def test_header_has_no_warning_when_every_source_is_fresh(tmp_path):
-    kop = rapport(tmp_path).split("</header>")[0]
-    assert 'class="melding"' not in kop
-    assert kop.count("<td>actueel</td>") == 3
+def test_header_has_no_warning_and_no_source_table_when_every_source_is_fresh(tmp_path):
+    html = rapport(tmp_path)
+    kop = html.split("</header>")[0]
+    assert 'class="melding"' not in kop and "<table" not in kop
+    assert html[html.index('<footer id="colofon">') :].count("<td>actueel</td>") == 3
+
+
+# ------------------------------------------------------------------------------------------------ first screen
+
+
+def _rode_draad(thema: str, label: str, sterkte: float, bewijs: list[dict], status: str = "rode draad") -> dict:
+    return {
+        "gemeente_code": GEMEENTE, "wijkcode": WIJK, "wijknaam": "Wijk 01 West", "jaar": 2024, "thema": thema,
+        "thema_label": label, "rang": 1, "sterkte": sterkte, "status": status,
+        "bronnen": sorted({f["bewijsbron"] for f in bewijs}), "bewijs": bewijs, "indicatoren": [],
+        "herkennen": "Herkent u dit?", "verklaren": "Hoe komt dat?", "kansen": [],
+        "vorige_bespreking_datum": None, "vorige_herkend": None, "vorige_verklaring": None, "vorige_actie": None,
+        "vorige_eigenaar": None, "vorige_wanneer": None,
+    }  # fmt: skip
+
+
+def _feit(bron: str, label: str, waarde, gemeente, sterkte: float, eenheid: str = "%", jaar: int = 2024, **extra) -> dict:
+    return {"bewijsbron": bron, "indicator": label.lower().replace(" ", "_"), "label": label, "eenheid": eenheid,
+            "jaar": jaar, "waarde": waarde, "gemeente_waarde": gemeente, "aantal": None, "noemer_aantal": None,
+            "vorige_waarde": None, "verwacht_aantal": None, "partners": [], "sterkte": sterkte, **extra}  # fmt: skip
+
+
+GELDZORGEN = _rode_draad("geldzorgen", "Geldzorgen en schulden", 2.7, [
+    _feit("casuistiek", "Aandeel casussen over geldzorgen", 71.4, 36.5, 0.63),
+    _feit("voorzieningen", "Wmo-cliënten per 1 000 inwoners (gemeente)", 106.8, 53.8, 0.9, "per 1 000 inwoners"),
+    _feit("voorzieningen", "Wmo-cliënten per 1 000 inwoners", 102.0, 54.0, 0.8, "per 1 000 inwoners", jaar=2023),
+    _feit("signalen", "Signalen over geldzorgen", 155, 460, 1.0, "aantal", verwacht_aantal=46.0, partners=["woningcorporatie"]),
+    _feit("cbs_context", "Huishoudens met een laag inkomen", 59.5, 45.8, 0.1),  # below 0.15: does not point at it
+])  # fmt: skip
+
+
+def _samenvatting(html: str) -> str:
+    return html[html.index('<div class="samenvatting">') : html.index("</header>")]
+
+
+def test_first_screen_gives_each_rode_draad_one_line_with_strength_in_words_and_its_strongest_figures(tmp_path):
+    zwak = _rode_draad("dementie", "Dementie", 0.6, [_feit("casuistiek", "Aandeel casussen over dementie", 7.1, 4.7, 0.3),
+                                                     _feit("cbs_context", "Aandeel 65-plussers", 13.9, 10.8, 0.3)])
+    g = replace(gegevens(), rode_draden=[GELDZORGEN, zwak])
+    regels = re.findall(r"<li>(.*?)</li>", _samenvatting(rapport(tmp_path, g)).split("</ol>")[0], flags=re.S)
+    tekst = [" ".join(re.sub(r"<[^>]+>", "", r).split()) for r in regels]
+    assert len(tekst) == 2
+    # the three strongest figures, strongest first; the gemeente's own Wmo rate and CBS's are one figure, said once
+    assert tekst[0] == ("Geldzorgen en schulden zeer sterk, 4 bronnen: 155 signalen van woningcorporatie (gemiddelde wijk 46)"
+                        " · Wmo-cliënten per 1 000 inwoners 106,8 (gemeente 53,8)"
+                        " · Casussen van het wijkteam 71,4% (gemeente 36,5%)")
+    assert tekst[1].startswith("Dementie zwak, net boven de drempel, 2 bronnen: ")
+    assert 'href="#rd-geldzorgen"' in regels[0]
+    assert "per 1\u00a0000 inwoners" in regels[0]  # a phone does not break "1" from "000"
+
+
+def test_first_screen_without_gemeente_data_says_so_in_one_line_and_still_shows_key_figures(tmp_path):
+    g = gegevens()
+    g = replace(g, bronnen=g.bronnen[g.bronnen.bron != "beschikkingen"])
+    samenvatting = _samenvatting(rapport(tmp_path, g))
+    zinnen = re.findall(r'<p class="geen-draden">(.*?)</p>', samenvatting, flags=re.S)
+    assert len(zinnen) == 1 and "er zijn geen cijfers van de gemeente geladen" in zinnen[0]
+    assert "<ol" not in samenvatting
+    assert re.findall(r'<span class="tegel-label">([^<,]+)', samenvatting) == ["Aantal inwoners", "Aandeel 65-plussers"]
+
+
+def test_first_screen_with_gemeente_data_but_no_rode_draad_points_to_the_signalen(tmp_path):
+    signaal = {**GELDZORGEN, "status": "signaal om te toetsen"}
+    samenvatting = _samenvatting(rapport(tmp_path, replace(gegevens(), rode_draden=[signaal])))
+    assert "geen thema komt uit twee of meer bronnen tegelijk naar voren" in samenvatting
+    assert '1 <a href="#signalen">signalen om te toetsen</a>' in samenvatting
 
 
 # ---------------------------------------------------------------------------------------------------------- map
@@ -339,14 +411,63 @@ def test_in_het_kort_sets_the_wijk_beside_the_median_of_its_similar_wijken(tmp_p
     assert _kort_rij(html, "Aantal inwoners")[4] == "."
 
 
-@pytest.mark.parametrize(("significant", "klasse"), [(True, "hoger"), (False, None), (None, None)])
+@pytest.mark.parametrize(("significant", "klasse"), [(True, "hoger"), (False, None), (None, "niet-getoetst")])
 def test_in_het_kort_colours_a_difference_only_when_pub_says_it_is_significant(tmp_path, significant, klasse):
     g = gegevens(significant={(WIJK, "aandeel_65_plus", 2024): significant})
     html = sectie(rapport(tmp_path, g), "in-het-kort")
     rij = next(r for r in html.split("<tr>") if "Aandeel 65-plussers" in r).split("</tr>")[0]
-    assert re.findall(r'class="getal (hoger|lager)"', html) == ([klasse] if klasse else [])
+    assert re.findall(r'class="getal (hoger|lager|niet-getoetst)"', rij) == ([klasse] if klasse else [])
     assert ("▲" in rij) == (klasse == "hoger")
+    # an index without a test is never plain: it says so, where a tested one does not
+    assert ("niet getoetst</span>" in rij) == (significant is None)
     assert "Alleen verschillen die groter zijn dan toeval" in html
+
+
+def _met_interval(g: PubGegevens, code: str, onder: float, boven: float) -> PubGegevens:
+    w = g.waarden.copy()
+    if "interval_onder" not in w.columns:
+        w["interval_onder"], w["interval_boven"] = None, None
+    rij = (w.gebied_code == code) & (w.indicator == "aandeel_65_plus") & (w.jaar == 2024)
+    w.loc[rij, ["interval_onder", "interval_boven"]] = [onder, boven]
+    return replace(g, waarden=w)
+
+
+def test_every_index_in_het_kort_and_the_buurten_table_is_tested_or_says_niet_getoetst(tmp_path):
+    # the wijk has an interval above the gemeente's 10,5%; Lombok has none (not tested); Oog in Al's value is
+    # hidden, so it has no index
+    g = _met_interval(gegevens(significant={(WIJK, "aandeel_65_plus", 2024): True}), WIJK, 12.1, 15.9)
+    html = rapport(tmp_path, g)
+    for sectie_id in ("in-het-kort", "buurten"):
+        tabel = sectie(html, sectie_id)
+        indexcellen = []
+        for rij in tabel.split("<tbody>")[1].split("<tr>")[1:]:
+            cellen = re.findall(r'<td class="getal ?([^"]*)"( title="[^"]*")?>(.*?)</td>', rij, flags=re.S)
+            if sectie_id == "in-het-kort":
+                indexcellen.append(cellen[3])  # Jaar, Wijk, Gemeente, Index
+            else:
+                indexcellen += [c for c in cellen if "index" in c[2]]
+        indexcellen = [c for c in indexcellen if re.sub(r"<[^>]+>", "", c[2]).strip()]
+        assert [c[0] for c in indexcellen] == (["hoger"] if sectie_id == "in-het-kort" else ["niet-getoetst"])
+        for klasse, titel, inhoud in indexcellen:
+            if klasse == "niet-getoetst":
+                assert "niet getoetst</span>" in inhoud
+            else:
+                assert klasse in ("hoger", "lager", "") and "getoetst:" in titel and "niet getoetst" not in inhoud
+        # the legend names both methods and the "niet getoetst" mark
+        assert "Wilson-interval voor percentages" in tabel and "Poisson (Byar)-interval" in tabel
+        assert '<span class="vak niet-getoetst"></span>' in tabel
+    kort = _kort_rij(html, "Aandeel 65-plussers")
+    assert kort[3] == "133 ▲"
+    assert 'title="getoetst: hoger dan de gemeente, groter dan toeval kan verklaren; 95%-marge 12,1% tot 15,9% (Wilson)"' in html
+    lombok = next(r for r in sectie(html, "buurten").split("<tr>") if "Lombok" in r)
+    assert "index 86" in lombok and "niet getoetst</span>" in lombok
+
+
+def test_the_interval_method_follows_the_unit_as_in_the_sql_macro():
+    from wijkprofiel.publish.toets import methode
+
+    assert [methode(e) for e in ("%", "per 1 000 inwoners", "aantal", "x 1 000 euro", None)] == [
+        "Wilson", "Poisson (Byar)", None, None, None]
 
 
 @pytest.mark.parametrize(

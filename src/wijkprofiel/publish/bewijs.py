@@ -7,7 +7,7 @@ cites is a published one, because the facts are computed from published values o
 
 from __future__ import annotations
 
-from wijkprofiel.publish.opmaak import getal
+from wijkprofiel.publish.opmaak import getal, onbreekbaar
 
 #: How a sentence names a partner of raw.signalen (an unknown partner key is one of 'andere partners').
 PARTNERS = {
@@ -70,3 +70,49 @@ def bewijszinnen(rode_draad: dict) -> list[str]:
     """The sentences of one row of pub.rode_draden, in its order (the sources that point at the theme first)."""
     zinnen = (bewijszin(feit, rode_draad["thema_label"], rode_draad["jaar"]) for feit in rode_draad["bewijs"] or [])
     return [zin for zin in zinnen if zin is not None]
+
+
+#: A figure points at the theme from this sterkte on (docs/rode-draden.md §4, step 2).
+WIJST_OP_THEMA = 0.15
+#: A theme's sterkte in words, from the highest lower bound down. A rode draad needs at least 0.5 (two sources
+#: together); one source counts at most 1, so 2.5 means about three sources far above the gemeente.
+STERKTE_WOORDEN = [(2.5, "zeer sterk"), (1.5, "sterk"), (0.75, "matig"), (float("-inf"), "zwak, net boven de drempel")]
+
+
+def sterkte_in_woorden(sterkte: float) -> str:
+    return next(woord for ondergrens, woord in STERKTE_WOORDEN if sterkte >= ondergrens)
+
+
+def kernbewijs(rode_draad: dict, aantal: int = 3) -> list[str]:
+    """The `aantal` strongest published figures that point at the theme, each as a short phrase for the first
+    screen ("Aandeel casussen 71,4% (gemeente 36,5%)"); the full sentences stay with the rode draad itself."""
+    feiten = sorted(
+        (f for f in rode_draad["bewijs"] or [] if f["waarde"] is not None and (f["sterkte"] or 0) >= WIJST_OP_THEMA),
+        key=lambda f: -f["sterkte"],
+    )
+    # The gemeente's own rate and CBS's of the same thing (Wmo-cliënten per 1 000 inwoners) read as one figure
+    # said twice on one line: keep the stronger.
+    uniek: dict[str, str] = {}
+    for f in feiten:
+        uniek.setdefault(_naam(f), _kort(f, rode_draad["jaar"]))
+    return list(uniek.values())[:aantal]
+
+
+def _naam(feit: dict) -> str:
+    """What a short phrase calls the figure; the gemeente's own figures lose the "(gemeente)" of their label,
+    which beside "(gemeente 7,2)" would read as the gemeente's average."""
+    if feit["bewijsbron"] == "signalen":
+        return "signalen"
+    vast = {"casuistiek": "Casussen van het wijkteam", "enquete": "Enquête"}
+    return vast.get(feit["bewijsbron"], onbreekbaar(feit["label"].replace(" (gemeente)", "")))
+
+
+def _kort(feit: dict, peiljaar: int) -> str:
+    jaar = "" if feit["jaar"] == peiljaar else f" in {feit['jaar']}"
+    if feit["bewijsbron"] == "signalen":
+        wie = ", ".join(partnernamen(feit.get("partners"))) or "partners"
+        gemiddeld = "" if feit["verwacht_aantal"] is None else f" (gemiddelde wijk {getal(feit['verwacht_aantal'])})"
+        return f"{getal(feit['waarde'])} signalen van {wie}{jaar}{gemiddeld}"
+    eenheid = "%" if feit["eenheid"] == "%" else ""
+    gemeente = "" if feit["gemeente_waarde"] is None else f" (gemeente {getal(feit['gemeente_waarde'], 1)}{eenheid})"
+    return f"{_naam(feit)} {getal(feit['waarde'], 1)}{eenheid}{jaar}{gemeente}"

@@ -31,6 +31,7 @@ class PubGegevens:
     _redenen: dict = field(default_factory=dict, repr=False)
     _index_gemeente: dict | None = field(default=None, repr=False)
     _significant: dict | None = field(default=None, repr=False)
+    _interval: dict = field(default_factory=dict, repr=False)
     _indeling: dict = field(default_factory=dict, repr=False)
     _jaren_per_indicator: dict = field(default_factory=dict, repr=False)
     _info: dict = field(default_factory=dict, repr=False)
@@ -60,6 +61,11 @@ class PubGegevens:
             self._index_gemeente = {k: _getal_of_none(v) for k, v in zip(sleutels, w.index_gemeente)}
         if "significant" in w.columns:
             self._significant = {k: (None if pd.isna(v) else bool(v)) for k, v in zip(sleutels, w.significant)}
+        if "interval_onder" in w.columns and "interval_boven" in w.columns:
+            self._interval = {
+                k: (float(o), float(b))
+                for k, o, b in zip(sleutels, w.interval_onder, w.interval_boven) if not (pd.isna(o) or pd.isna(b))
+            }
 
     def gemeenten(self) -> list[str]:
         rows = self.waarden[(self.waarden.gebied_niveau == "gemeente") & (self.waarden.jaar == self.jaar)]
@@ -102,6 +108,10 @@ class PubGegevens:
         if self._significant is None:
             return None
         return self._significant.get((code, indicator, jaar or self.jaar))
+
+    def interval(self, code: str, indicator: str, jaar: int | None = None) -> tuple[float, float] | None:
+        """The 95% uncertainty interval (lower, upper) that `significant` was tested with; None without one."""
+        return self._interval.get((code, indicator, jaar or self.jaar))
 
     def indeling_gewijzigd(self, code: str, jaar: int) -> bool:
         """True when CBS flags a changed boundary for this area in this year (ind_wbi other than 1)."""

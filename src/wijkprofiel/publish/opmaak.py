@@ -35,6 +35,11 @@ def waarde(value: float | None, eenheid: str | None) -> str:
     return text
 
 
+def onbreekbaar(text: str) -> str:
+    """Keep a number such as "per 1 000 inwoners" on one line: a narrow screen must not break "1" from "000"."""
+    return re.sub(r"(?<=\d) (?=\d{3}\b)", "\u00a0", text)
+
+
 def datum(value: date | datetime | None) -> str:
     """date(2025, 3, 12) → '12 maart 2025'."""
     if value is None:

@@ -18,7 +18,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from wijkprofiel.publish import bespreektafel, opmaak
 from wijkprofiel.publish.assets import leaflet_css, leaflet_js
-from wijkprofiel.publish.bewijs import bewijszinnen
+from wijkprofiel.publish.bewijs import bewijszinnen, kernbewijs, sterkte_in_woorden
 from wijkprofiel.publish.downloads import schrijf_downloads
 from wijkprofiel.publish.gegevens import PubGegevens, is_verhouding
 from wijkprofiel.publish.kaart import (
@@ -30,6 +30,7 @@ from wijkprofiel.publish.kaart import (
     voor_het_web,
     wijk_kaart,
 )
+from wijkprofiel.publish.toets import METHODE_PER, METHODE_PERCENTAGE, toets
 from wijkprofiel.publish.trends import Reeks, trend_svg
 from wijkprofiel.reference.areas import gemeente_van, wijk_van
 
@@ -50,6 +51,20 @@ KERNCIJFERS = [
     "jongeren_jeugdzorg_pct",
     "corporatiewoningen_pct",
 ]
+#: Candidates for the key figures on the first screen, in this order; the first SLEUTELCIJFERS_AANTAL with a
+#: published wijk value are shown (care and income figures may not be published for a small wijk).
+SLEUTELCIJFERS = [
+    "inwoners",
+    "aandeel_65_plus",
+    "huishoudens_laag_inkomen_pct",
+    "bijstand_per_1000_inwoners",
+    "wmo_clienten_per_1000",
+    "jongeren_jeugdzorg_pct",
+    "aandeel_eenpersoonshuishoudens",
+]
+SLEUTELCIJFERS_AANTAL = 5
+#: Sources of the rode draden besides CBS: without any of them loaded a wijk cannot have a rode draad.
+GEMEENTEBRONNEN = ["casuistiek", "signalen", "enquete", "beschikkingen"]
 #: Layers of the wijk map; the report's chosen indicator comes first.
 KAARTLAGEN = ["aandeel_65_plus", "aandeel_eenpersoonshuishoudens", "aandeel_0_14", "bijstand_per_1000_inwoners"]
 #: Trend charts: the wijk beside the gemeente over the available years (counts without the gemeente line).
@@ -91,6 +106,8 @@ _env = Environment(loader=PackageLoader("wijkprofiel.publish", "templates"), aut
 _env.filters["getal"] = opmaak.getal
 _env.filters["datum"] = opmaak.datum
 _env.filters["tijdstip"] = opmaak.tijdstip
+_env.filters["onbreekbaar"] = opmaak.onbreekbaar
+_env.globals.update(methode_percentage=METHODE_PERCENTAGE, methode_per=METHODE_PER)
 
 
 @lru_cache(maxsize=64)
@@ -123,8 +140,9 @@ def _kerncijfers(gegevens: PubGegevens, wijk: str, gemeente: str, vergelijkbare:
                 "gemeente": opmaak.waarde(g, eenheid),
                 # a median of fewer than three wijken would be one wijk's figure under another name
                 "vergelijkbaar": opmaak.waarde(median(soortgelijk) if len(soortgelijk) >= 3 else None, eenheid),
+                "indicator": indicator,
                 "index": "" if (index := gegevens.index(wijk, indicator, jaar)) is None else opmaak.getal(index),
-                "index_klasse": _verschil_klasse(gegevens.significant(wijk, indicator, jaar), w, g),
+                "toets": toets(gegevens, wijk, indicator, jaar),
                 "vorig": opmaak.waarde(gegevens.waarde(wijk, indicator, vorig), eenheid) if vorig else "",
                 "vorig_jaar": vorig,
             }
@@ -132,21 +150,38 @@ def _kerncijfers(gegevens: PubGegevens, wijk: str, gemeente: str, vergelijkbare:
     return rows
 
 
-def _verschil_klasse(significant: bool | None, wijk: float | None, gemeente: float | None) -> str:
-    """Colour a difference from the gemeente only when pub says it is significant; otherwise nothing."""
-    if not significant or wijk is None or gemeente is None or wijk == gemeente:
-        return ""
-    return "hoger" if wijk > gemeente else "lager"
-
-
 def _buurttabel(gegevens: PubGegevens, wijk: str) -> tuple[list[str], list[dict]]:
+    """Per buurt its values of BUURT_KOLOMMEN; a share or rate also with its index and how that is marked."""
     kolommen = [c for c in BUURT_KOLOMMEN if c in gegevens.indicatoren]
     koppen = [gegevens.indicator_info(c)[0] for c in kolommen]
     rows = []
     for buurt in gegevens.gebieden("buurt", ouder=wijk):
-        cells = [opmaak.waarde(gegevens.waarde(buurt, c), gegevens.indicator_info(c)[1]) for c in kolommen]
+        cells = []
+        for c in kolommen:
+            index = gegevens.index(buurt, c)
+            cells.append(
+                {
+                    "waarde": opmaak.waarde(gegevens.waarde(buurt, c), gegevens.indicator_info(c)[1]),
+                    "index": "" if index is None else opmaak.getal(index),
+                    "toets": toets(gegevens, buurt, c),
+                }
+            )
         rows.append({"code": buurt, "naam": gegevens.naam(buurt), "cellen": cells})
     return koppen, rows
+
+
+def _samenvatting(rode_draden: list[dict], signalen: list[dict], kerncijfers: list[dict], bronnen: list[dict]) -> dict:
+    """The first screen: each rode draad in one line (theme, strength in words, its strongest figures) and the
+    first key figures with a published wijk value; without gemeente sources, which of them are missing."""
+    geladen = {b["sleutel"] for b in bronnen}
+    per_indicator = {k["indicator"]: k for k in kerncijfers if k["wijk"] != opmaak.VERBORGEN}
+    return {
+        "draden": rode_draden,
+        "signalen": len(signalen),
+        "gemeentebronnen": any(b in geladen for b in GEMEENTEBRONNEN),
+        "ontbrekend": [BRONNAMEN[b] for b in GEMEENTEBRONNEN if b not in geladen],
+        "cijfers": [per_indicator[i] for i in SLEUTELCIJFERS if i in per_indicator][:SLEUTELCIJFERS_AANTAL],
+    }
 
 
 def _beschikkingen(gegevens: PubGegevens, wijk: str, gemeente: str) -> dict | None:
@@ -228,6 +263,8 @@ def _rode_draden(gegevens: PubGegevens, wijk: str) -> dict[str, list[dict]]:
             "bronnen_tekst": [BEWIJSBRONNEN.get(b, b) for b in r["bronnen"] or []],
             "kansen": [k for k in r["kansen"] or []],
             "bewijs": bewijszinnen(r),
+            "kernbewijs": kernbewijs(r),
+            "sterkte_woorden": sterkte_in_woorden(r["sterkte"]),
         }
         uit["rode_draden" if r["status"] == "rode draad" else "signalen"].append(thema)
     return uit
@@ -319,6 +356,20 @@ def _actualiteit(bronnen: list[dict]) -> list[dict]:
     return regels
 
 
+def _bronmeldingen(bronnen: list[dict]) -> list[str]:
+    """Per stale source or one read from a saved copy, a short phrase for the one warning line at the top."""
+    meldingen = []
+    for b in bronnen:
+        naam = b["bron"] + (f" {b['jaar']}" if b["jaar"] else "")
+        if b["snapshot"]:
+            meldingen.append(f"{naam} kon niet vers worden opgehaald; de cijfers komen uit de laatst bewaarde kopie "
+                             f"van {b['peildatum']}")
+        elif b["verouderd"]:
+            tabel = f" ({b['tabel']})" if b["tabel"] else ""
+            meldingen.append(f"{naam}{tabel} is verouderd: voor het laatst opgehaald op {b['peildatum']}")
+    return meldingen
+
+
 def _kaart_gebieden(gegevens: PubGegevens, codes: list[str], lagen: list[KaartLaag]) -> gpd.GeoDataFrame:
     """Per buurt its name and, per layer, value, index and whether it is hidden (the map's tooltips show them)."""
     frame = gegevens.grenzen[gegevens.grenzen.gebied_code.isin(codes)][["gebied_code", "gebied_naam", "geometry"]].copy()
@@ -387,6 +438,7 @@ def _algemeen(gegevens: PubGegevens, gemeente: str) -> dict:
         "gemaakt_op": date.today(),
         "bronnen": (bronnen := _bronnen(gegevens, gemeente)),
         "actualiteit": _actualiteit(bronnen),
+        "bronmeldingen": _bronmeldingen(bronnen),
         "tabellen": gegevens.tabel_ids(),
         "leaflet_css": leaflet_css(),
         "leaflet_js": leaflet_js(),
@@ -422,19 +474,23 @@ def schrijf_wijkrapport(
     koppen, buurtrijen = _buurttabel(gegevens, wijk)
     vergelijkbaar = _vergelijkbare_wijken(gegevens, wijk)
     downloads = schrijf_downloads(gegevens, wijk, out_dir)
+    algemeen = _algemeen(gegevens, gemeente)
+    kerncijfers = _kerncijfers(gegevens, wijk, gemeente, [w["code"] for w in (vergelijkbaar or {}).get("gemeente", [])])
+    draden = _rode_draden(gegevens, wijk)
     html = _env.get_template("wijk.html.j2").render(
-        **_algemeen(gegevens, gemeente),
+        **algemeen,
         wijk_code=wijk,
         wijk_naam=gegevens.naam(wijk),
         kaart=kaart,
         lagen=lagen,
         aantal_buurten=len(buurt_codes),
-        kerncijfers=_kerncijfers(gegevens, wijk, gemeente, [w["code"] for w in (vergelijkbaar or {}).get("gemeente", [])]),
+        kerncijfers=kerncijfers,
+        samenvatting=_samenvatting(draden["rode_draden"], draden["signalen"], kerncijfers, algemeen["bronnen"]),
         buurt_koppen=koppen,
         buurten=buurtrijen,
         beschikkingen=_beschikkingen(gegevens, wijk, gemeente),
         kansen=kansen,
-        **_rode_draden(gegevens, wijk),
+        **draden,
         vorige_bespreking=_vorige_bespreking(gegevens, wijk),
         vergelijkbaar=vergelijkbaar,
         significantie_bekend=gegevens.heeft_significantie,
