@@ -7,7 +7,7 @@ of input (the `wijkprofiel` command that reads it) and the expected outcome:
 - `rows = [rows_in, loaded, quarantined]` and `reasons`: the load's counts in its --json report and in meta.loads
   add up, raw holds the loaded records and meta.quarantine the others, with exactly these distinct reasons.
 In every case no unexpected exception reaches the user ("run with --debug" is the sign of one), and none of
-the corpus's BSNs is stored in any text column of the database.
+the corpus's BSNs is stored in any text column of what a load writes (raw and meta).
 """
 
 from __future__ import annotations
