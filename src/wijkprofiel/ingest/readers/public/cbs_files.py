@@ -104,8 +104,7 @@ def _lees_tabel(path: Path) -> tuple[list[str], list[dict], str | None]:
         try:
             frame = pd.read_excel(path, dtype=object, sheet_name=0)
         except Exception as exc:  # openpyxl raises many kinds; the user needs one line
-            raise SourceError(f"{path.name}: starts as an Excel workbook (a ZIP file) but cannot be read as one "
-                              f"({type(exc).__name__}: {exc})") from exc
+            raise SourceError(f"{path.name}: cannot read as Excel: {exc}") from exc
         frame.columns = [str(c) for c in frame.columns]
         return list(frame.columns), frame.to_dict("records"), None
     text = _decodeer(path)
