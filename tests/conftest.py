@@ -1,8 +1,11 @@
-"""Shared fixtures: the bundled real CBS data, a built demo database, and one Prefect test harness per session."""
+"""Shared fixtures: the bundled real CBS data, a built demo database, one Prefect test harness per session, and
+the command line run in this process (`cli`)."""
 
 from __future__ import annotations
 
 import os
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -90,6 +93,37 @@ def demo_volledig(tmp_path_factory) -> Path:
             ingest_bron(db, soort, pad, sleutel=DEMO_SLEUTEL)
     build_marts(db)
     return db
+
+
+@dataclass
+class Uitvoer:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def cli(monkeypatch, capsys, tmp_path):
+    """`wijkprofiel ARGS` through wijkprofiel.cli.main() in this process (its exit code, stdout and stderr):
+    the same entry point as the console script, without a new Python per call."""
+    from wijkprofiel.cli import main
+
+    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.chdir(tmp_path)
+
+    def run(*args: object) -> Uitvoer:
+        monkeypatch.setattr(sys, "argv", ["wijkprofiel", *map(str, args)])
+        capsys.readouterr()
+        try:
+            main()
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        out, err = capsys.readouterr()
+        return Uitvoer(code, out, err)
+
+    return run
 
 
 @pytest.fixture(scope="module")

@@ -17,8 +17,6 @@ import csv
 import io
 import json
 import shutil
-import sys
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -778,37 +776,6 @@ def test_besprekingen_uit_bestand(tmp_path, db):
 
 
 # ------------------------------------------------------------------------------------------------ CLI
-
-
-@dataclass
-class Uitvoer:
-    returncode: int
-    stdout: str
-    stderr: str
-
-
-@pytest.fixture
-def cli(monkeypatch, capsys, tmp_path):
-    """`wijkprofiel ARGS` through wijkprofiel.cli.main() in this process (its exit code, stdout and stderr):
-    the same entry point as the console script, without a new Python per call."""
-    from wijkprofiel.cli import main
-
-    monkeypatch.setenv("COLUMNS", "200")
-    monkeypatch.setenv("NO_COLOR", "1")
-    monkeypatch.chdir(tmp_path)
-
-    def run(*args: object) -> Uitvoer:
-        monkeypatch.setattr(sys, "argv", ["wijkprofiel", *map(str, args)])
-        capsys.readouterr()
-        try:
-            main()
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-        out, err = capsys.readouterr()
-        return Uitvoer(code, out, err)
-
-    return run
 
 
 def _tabelrijen(stdout: str) -> list[list[str]]:

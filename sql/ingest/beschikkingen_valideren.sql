@@ -133,10 +133,14 @@ gecontroleerd_rijen as (
     select
         *,
         date_sub('year', geboortedatum, ingangsdatum) as leeftijd,
+        -- A real date can still be a typing error (2099 for 2009, 1850 for 1985): no beschikking of these wetten
+        -- starts before 1950 or more than ten years ahead. (A far einddatum such as 31-12-2099 means open-ended.)
+        ingangsdatum is null or ingangsdatum between date '1950-01-01' and current_date + interval 10 year as ingang_plausibel,
         bsn_probleem is null
         and wet is not null
         and code_bekend
         and ingangsdatum is not null
+        and ingang_plausibel
         and (einde_ruw is null or einddatum is not null)
         and (einddatum is null or einddatum >= ingangsdatum)
         and (geboorte_ruw is null or (geboortedatum is not null and geboortedatum <= current_date))
@@ -174,6 +178,8 @@ select
         case when ingang_ruw is null then {'kolom': 'ingangsdatum', 'reden': 'ingangsdatum is empty', 'waarde': null} end,
         case when ingang_ruw is not null and ingangsdatum is null
              then {'kolom': 'ingangsdatum', 'reden': 'ingangsdatum is not a real date (expected dd-mm-jjjj, jjjj-mm-dd or an Excel date)', 'waarde': wp_veilig(ingang_ruw)} end,
+        case when not ingang_plausibel
+             then {'kolom': 'ingangsdatum', 'reden': 'ingangsdatum lies before 1950 or more than 10 years ahead', 'waarde': wp_vorm(strftime(ingangsdatum, '%d-%m-%Y'))} end,
         case when einde_ruw is not null and einddatum is null
              then {'kolom': 'einddatum', 'reden': 'einddatum is not a real date (expected dd-mm-jjjj, jjjj-mm-dd or an Excel date)', 'waarde': wp_veilig(einde_ruw)} end,
         case when einddatum < ingangsdatum

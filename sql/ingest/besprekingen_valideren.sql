@@ -1,6 +1,7 @@
 -- Validate bespreektafel outcomes typed in from the paper form (view invoer); see ingest/private.py. verklaring,
 -- actie, eigenaar and a thema that maps to no theme are free text, kept masked (table vrije_tekst); wanneer is
--- kept as written: it is meant to hold a date (of the action, not of a person).
+-- kept as written but for a BSN (wp_maskeer_bsn, also in vrije_tekst): it is meant to hold a date (of the action,
+-- not of a person).
 
 create or replace view gecontroleerd as
 with rijen as (
@@ -16,7 +17,7 @@ with rijen as (
         nullif(trim(vk.tekst), '') as verklaring,
         nullif(trim(ac.tekst), '') as actie,
         nullif(trim(eg.tekst), '') as eigenaar,
-        nullif(trim(i.wanneer), '') as wanneer
+        nullif(trim(wn.tekst), '') as wanneer
     from invoer i
     left join thema_spellingen t on t.spelling = wp_sleutel(i.thema)
     left join herkend_spellingen h on h.spelling = wp_sleutel(i.herkend)
@@ -24,6 +25,7 @@ with rijen as (
     left join vrije_tekst vk on vk.kolom = 'verklaring' and vk.ruw = i.verklaring
     left join vrije_tekst ac on ac.kolom = 'actie' and ac.ruw = i.actie
     left join vrije_tekst eg on eg.kolom = 'eigenaar' and eg.ruw = i.eigenaar
+    left join vrije_tekst wn on wn.kolom = 'wanneer' and wn.ruw = i.wanneer
 ),
 
 in_orde as (

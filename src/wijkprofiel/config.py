@@ -204,9 +204,14 @@ def load_config(pad: str | Path | None = None) -> Config:
     if not pad.is_file():
         raise WijkprofielError(f"{pad}: configuration file not found (copy wijkprofiel.example.toml to start)")
     try:
-        data = tomllib.loads(pad.read_text(encoding="utf-8"))
+        # utf-8-sig: Windows editors may start the file with a byte-order mark, which TOML does not allow
+        data = tomllib.loads(pad.read_text(encoding="utf-8-sig"))
     except tomllib.TOMLDecodeError as exc:
         raise WijkprofielError(f"{pad}: not valid TOML ({exc})") from None
+    except UnicodeDecodeError as exc:
+        raise WijkprofielError(
+            f"{pad}: not UTF-8 text (byte {exc.start}); a TOML file is UTF-8: save it as UTF-8 and try again"
+        ) from None
     # Relative paths in the file are relative to the file, so a deployment can run from any folder.
     _maak_absoluut(data, pad.resolve().parent)
     try:

@@ -8,6 +8,7 @@ intermediate.cbs_waarden decides which value counts (a known value beats an unkn
 from __future__ import annotations
 
 import logging
+import math
 from datetime import datetime
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from wijkprofiel.ingest.loads import LoadResult, previous_load, quarantine, regi
 from wijkprofiel.ingest.readers.public import BRON_RIJ, GEBIED_KOLOMMEN, CbsRelease
 from wijkprofiel.ingest.readers.public.cbs_files import read_cbs_file
 from wijkprofiel.reference import areas as codes
-from wijkprofiel.reference.catalogue import kwb_tabel_id
+from wijkprofiel.reference.catalogue import cbs_variabelen, kwb_tabel_id
 
 log = logging.getLogger(__name__)
 
@@ -58,15 +59,18 @@ def load_release(db_path: str | Path, release: CbsRelease, gemeente: str, *, sha
                  toelichting: str = "", opgehaald_op: datetime | None = None) -> LoadResult:
     """`toelichting` goes first in meta.loads.toelichting (a stale fallback starts it with 'verouderd:')."""
     rijen = release.rijen
+    if rijen.empty:
+        raise SourceError(f"{Path(release.bron).name}: a header but no data rows; nothing loaded")
     # A national file serves every gemeente: other gemeenten's rows (and NL00) are not this load's input.
     # Records without any area code cannot belong elsewhere, so they are this load's to quarantine.
-    in_gemeente = rijen["gebied_code"].map(lambda c: c is None or codes.hoort_bij_gemeente(c, gemeente))
+    in_gemeente = rijen["gebied_code"].map(lambda c: c is None or codes.hoort_bij_gemeente(c, gemeente)).astype(bool)
     rows = rijen[in_gemeente]
     if not rows["gebied_code"].notna().any():
         raise SourceError(f"{Path(release.bron).name}: no areas of {gemeente} in this file")
-    geldig = rows["gebied_code"].map(codes.is_geldige_code)
-    bad = rows[~geldig]
-    good = rows[geldig]
+    redenen = _quarantaine_redenen(rows)
+    goed = pd.Series([reden is None for reden in redenen], index=rows.index, dtype=bool)
+    bad = rows[~goed]
+    good = rows[goed]
 
     con = connect(db_path)
     try:
@@ -96,10 +100,8 @@ def load_release(db_path: str | Path, release: CbsRelease, gemeente: str, *, sha
             load_id,
             release.bron,
             [
-                {"rij": int(rij), "kolom": "gebied_code",
-                 "reden": "empty area code" if code is None else "not a valid CBS area code (GM + 4, WK + 6 or BU + 8 characters)",
-                 "waarde_gemaskeerd": code}
-                for rij, code in zip(bad[BRON_RIJ], bad["gebied_code"])
+                {"rij": int(rij), "kolom": "gebied_code", "reden": reden, "waarde_gemaskeerd": code}
+                for rij, code, reden in zip(rows[BRON_RIJ], rows["gebied_code"], redenen) if reden is not None
             ],
         )
         long = _long_format(good, release, load_id)
@@ -111,6 +113,43 @@ def load_release(db_path: str | Path, release: CbsRelease, gemeente: str, *, sha
         con.close()
     log.info("%s: %d areas of %s loaded, %d quarantined", release.bron, len(good), gemeente, len(bad))
     return LoadResult(BRON, release.bron, len(rows), len(good), len(bad), load_id=load_id)
+
+
+#: Values a CBS figure cannot have, per unit: no count is negative or above the population of the Netherlands.
+_MOGELIJK = {"aantal": (0, 20_000_000), "%": (0, 100)}
+
+
+def _quarantaine_redenen(rows: pd.DataFrame) -> list[str | None]:
+    """Per record, why it cannot be loaded (None: it can). A second record of an area would silently replace the
+    first in every figure, so the first is loaded and a later one quarantined. A value no figure can have (a
+    negative count, a percentage above 100) means the record is corrupt, not one wrong number."""
+    grenzen = {v.indicator: _MOGELIJK[v.eenheid] for v in cbs_variabelen() if v.eenheid in _MOGELIJK and v.indicator in rows}
+    waarden = {ind: rows[ind].tolist() for ind in grenzen}
+    eerste: set[str] = set()
+    redenen: list[str | None] = []
+    for i, code in enumerate(rows["gebied_code"]):
+        onmogelijk = [ind for ind, (laag, hoog) in grenzen.items() if not laag <= _getal(waarden[ind][i], laag) <= hoog]
+        if code is None:
+            redenen.append("empty area code")
+        elif not codes.is_geldige_code(code):
+            redenen.append("not a valid CBS area code (GM + 4, WK + 6 or BU + 8 characters)")
+        elif code in eerste:
+            redenen.append("the area occurs in an earlier row of this file; only the first is loaded")
+        elif onmogelijk:
+            redenen.append(f"impossible value (a negative count, or above 20 million or 100%) in {', '.join(onmogelijk)}")
+        else:
+            eerste.add(code)
+            redenen.append(None)
+    return redenen
+
+
+def _getal(waarde: str | None, anders: float) -> float:
+    """A CBS value as a number; `anders` for an empty, secret ('.', 'x') or otherwise non-numeric value."""
+    try:
+        getal = float(str(waarde).replace(",", "."))
+    except ValueError:
+        return anders
+    return getal if math.isfinite(getal) else anders
 
 
 def _long_format(rows: pd.DataFrame, release: CbsRelease, load_id: int) -> pd.DataFrame:

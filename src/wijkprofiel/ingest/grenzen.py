@@ -10,7 +10,7 @@ import geopandas as gpd
 import pandas as pd
 
 from wijkprofiel.db import connect, init_database
-from wijkprofiel.ingest.loads import LoadResult, previous_load, register_load, sha256_file, sha256_text
+from wijkprofiel.ingest.loads import LoadResult, previous_load, quarantine, register_load, sha256_file, sha256_text
 from wijkprofiel.ingest.readers.public import pdok
 from wijkprofiel.reference import areas as codes
 
@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 
 BRON = "grenzen"
 RD_NEW = 28992
+GEEN_VLAK = "no polygon geometry (missing, empty, or only lines or points)"
 
 
 def ingest_grenzen_file(
@@ -57,6 +58,12 @@ def load_grenzen(
     toelichting: str = "", opgehaald_op: datetime | None = None,
 ) -> LoadResult:
     frame = frame.to_crs(RD_NEW) if frame.crs is not None and frame.crs.to_epsg() != RD_NEW else frame
+    zonder_vlak = frame.geometry.isna()
+    te_quarantainen = [
+        {"rij": int(rij), "kolom": "geometry", "reden": GEEN_VLAK, "waarde_gemaskeerd": code}
+        for rij, code in zip(frame.loc[zonder_vlak, "bron_rij"], frame.loc[zonder_vlak, "gebied_code"])
+    ]
+    frame = frame[~zonder_vlak]
     rows = pd.DataFrame(
         {
             "jaar": jaar,
@@ -76,8 +83,10 @@ def load_grenzen(
         load_id = register_load(
             con, bron=BRON, bestand=bestand, sha256=sha256, via=via, gemeente=gemeente, jaar=jaar,
             tabel_id="/".join(sorted(set(rows["niveau"]))) or None,
-            rows_in=len(rows), loaded=len(rows), quarantined=0, toelichting=toelichting, opgehaald_op=opgehaald_op,
+            rows_in=len(rows) + len(te_quarantainen), loaded=len(rows), quarantined=len(te_quarantainen),
+            toelichting=toelichting, opgehaald_op=opgehaald_op,
         )
+        quarantine(con, load_id, bestand, te_quarantainen)
         rows.insert(0, "load_id", load_id)
         con.register("grenzen_rows", rows)
         con.execute("insert into raw.cbs_grenzen by name select * from grenzen_rows")
@@ -85,5 +94,5 @@ def load_grenzen(
         con.execute("commit")
     finally:
         con.close()
-    log.info("%s: %d boundaries of %s %d loaded", bestand, len(rows), gemeente, jaar)
-    return LoadResult(BRON, bestand, len(rows), len(rows), 0, load_id=load_id)
+    log.info("%s: %d boundaries of %s %d loaded, %d quarantined", bestand, len(rows), gemeente, jaar, len(te_quarantainen))
+    return LoadResult(BRON, bestand, len(rows) + len(te_quarantainen), len(rows), len(te_quarantainen), load_id=load_id)

@@ -9,6 +9,7 @@ Both map onto the stable keys of the catalogue; the layout is recognised from th
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -29,15 +30,20 @@ def read_cbs_file(path: str | Path, jaar: int, tabel_id: str | None = None) -> C
     path = Path(path)
     if not path.is_file():
         raise SourceError(f"{path}: file not found")
-    header, records = _lees_tabel(path)
+    header, records, rafelig = _lees_tabel(path)
     tabel_id = tabel_id or _tabel_id_uit_naam(path) or kwb_tabel_id(jaar)
     if any(h.strip().lower() in _CODE_KOLOMMEN_RELEASE for h in header):
-        return _release_layout(header, records, path, jaar, tabel_id)
-    if any(h.strip().lower().endswith("codering (code)") for h in header):
-        return _statline_layout(header, records, path, jaar, tabel_id)
-    raise SourceError(
-        f"{path.name}: not a CBS wijken-en-buurten file: no gwb_code_10 column and no 'Codering (code)' column"
-    )
+        layout = _release_layout
+    elif any(h.strip().lower().endswith("codering (code)") for h in header):
+        layout = _statline_layout
+    else:
+        raise SourceError(
+            f"{path.name}: not a CBS wijken-en-buurten file: no gwb_code_10 column and no 'Codering (code)' column"
+        )
+    if rafelig:
+        # Its values would be read under the wrong indicators: a CBS file is never ragged, this one was edited.
+        raise SourceError(f"{path.name}: {rafelig}; nothing loaded")
+    return layout(header, records, path, jaar, tabel_id)
 
 
 def _tabel_id_uit_naam(path: Path) -> str | None:
@@ -89,8 +95,9 @@ def _statline_layout(header, records, path, jaar, tabel_id) -> CbsRelease:
     )
 
 
-def _lees_tabel(path: Path) -> tuple[list[str], list[dict]]:
-    """Header and records of an xlsx or csv file; the kind is recognised from the content."""
+def _lees_tabel(path: Path) -> tuple[list[str], list[dict], str | None]:
+    """Header and records of an xlsx or csv file (the kind is recognised from the content), and for a CSV line
+    with fewer or more fields than the header, which line that is."""
     with path.open("rb") as fh:
         magic = fh.read(4)
     if magic.startswith(b"PK"):
@@ -99,18 +106,32 @@ def _lees_tabel(path: Path) -> tuple[list[str], list[dict]]:
         except Exception as exc:  # openpyxl raises many kinds; the user needs one line
             raise SourceError(f"{path.name}: cannot read as Excel: {exc}") from exc
         frame.columns = [str(c) for c in frame.columns]
-        return list(frame.columns), frame.to_dict("records")
+        return list(frame.columns), frame.to_dict("records"), None
     text = _decodeer(path)
     first_line = text.splitlines()[0] if text else ""
-    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    if not reader.fieldnames:
-        raise SourceError(f"{path.name}: empty file")
-    return list(reader.fieldnames), list(reader)
+    # ';' (CBS), ',' or a tab (Excel's "Unicode text"): whichever the header line has most of
+    delimiter = max((";", ",", "\t"), key=first_line.count)
+    # newline=None reads CR-only (old Mac, some Excel exports) and CRLF lines alike
+    reader = csv.reader(io.StringIO(text, newline=None), delimiter=delimiter)
+    try:
+        header = next(reader, None)
+        if not header:
+            raise SourceError(f"{path.name}: empty file")
+        records, rafelig = [], None
+        for cells in reader:
+            if rafelig is None and len(cells) != len(header) and any(c.strip() for c in cells):
+                wat = "fewer" if len(cells) < len(header) else "more"
+                rafelig = f"line {reader.line_num} has {wat} fields than the header's {len(header)}"
+            records.append(dict(zip(header, cells)))
+        return header, records, rafelig
+    except csv.Error as exc:  # e.g. a field over the csv module's limit: one line, not a traceback
+        raise SourceError(f"{path.name}: cannot be read as CSV (line {reader.line_num}: {exc})") from exc
 
 
 def _decodeer(path: Path) -> str:
     raw = path.read_bytes()
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return raw.decode("utf-16")
     if b"\x00" in raw[:4096]:
         raise SourceError(f"{path.name}: binary file, not a CSV")
     for encoding in ("utf-8-sig", "cp1252"):

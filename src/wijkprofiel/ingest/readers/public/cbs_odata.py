@@ -204,7 +204,8 @@ def _bouw_release(
     for rij in data:
         code = normalise_code(rij.get(GEBIED_DIMENSIE))
         # The server filters on the gemeente already; checking again keeps a too-wide answer out of reports.
-        if not hoort_bij_gemeente(code, gemeente):
+        # A row without an area code is kept: the load quarantines it with its reason instead of losing it.
+        if code is not None and not hoort_bij_gemeente(code, gemeente):
             continue
         records.append({**rij, _NAAM_VELD: namen.get(code)})
     if not records:

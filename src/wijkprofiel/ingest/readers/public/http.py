@@ -212,5 +212,8 @@ def snapshot_bestanden(folder: Path) -> list[tuple[str, Any]]:
     out = []
     for path in sorted(folder.glob("[0-9][0-9][0-9]-*.json")):
         naam = path.stem.split("-", 1)[1]
-        out.append((naam, json.loads(path.read_text(encoding="utf-8"))))
+        try:
+            out.append((naam, json.loads(path.read_text(encoding="utf-8"))))
+        except (UnicodeDecodeError, ValueError) as exc:  # a cut-off or HTML answer saved by hand or an old version
+            raise SourceError(f"snapshot file {path}: not valid JSON ({exc})") from exc
     return out

@@ -1,7 +1,8 @@
 """Area boundaries (buurten, wijken, gemeenten) from a file or from PDOK's WFS.
 
 Every function here returns the same frame: `gebied_code`, `gebied_naam`, `niveau`, `geometry`, in
-EPSG:28992 (RD New). RD New is what CBS and PDOK publish in, it is metric (areas and buffers in m and m²
+EPSG:28992 (RD New), and `bron_rij`, the feature's number in the source (a feature whose geometry is no polygon
+keeps its row with geometry None, for the load to quarantine). RD New is what CBS and PDOK publish in, it is metric (areas and buffers in m and m²
 without a projection step) and it keeps Dutch boundaries exact; web maps reproject to WGS84 at render
 time, never in storage. Sources in another CRS are reprojected on read.
 
@@ -58,7 +59,7 @@ from wijkprofiel.reference.areas import (
 log = logging.getLogger(__name__)
 
 RD_NEW = 28992
-KOLOMMEN = ["gebied_code", "gebied_naam", "niveau", "geometry"]
+KOLOMMEN = ["gebied_code", "gebied_naam", "niveau", "geometry", "bron_rij"]
 NIVEAUS = ("buurt", "wijk", "gemeente")
 PDOK_WFS = "https://service.pdok.nl/cbs/wijkenbuurten"
 SNAPSHOT_BRON = "pdok_wfs"
@@ -311,6 +312,7 @@ def _bouw_frame(
             "gebied_code": [normalise_code(v) for v in ruw[code_kolom]],
             "gebied_naam": [_tekst(v) for v in ruw[naam_kolom]] if naam_kolom is not None else None,
             "water": [_tekst(v) for v in ruw[lower["water"]]] if "water" in lower else None,
+            "bron_rij": range(1, len(ruw) + 1),
         },
         geometry=ruw.geometry.values,
         crs=ruw.crs,
@@ -339,11 +341,8 @@ def _bouw_frame(
 
     frame = _naar_rd(frame, bron)
     frame = _zonder_waterdelen(frame).copy()  # a copy: the selections above are views under pandas 2
+    # A feature without a polygon stays, geometry None: the load quarantines it rather than losing it.
     frame["geometry"] = [_vlakken(g) for g in frame.geometry]
-    leeg = frame.geometry.isna()
-    if leeg.any():
-        log.warning("%s: no polygon geometry for %s; left out", bron, ", ".join(frame.loc[leeg, "gebied_code"]))
-        frame = frame[~leeg]
     dubbel = sorted(set(frame.loc[frame["gebied_code"].duplicated(), "gebied_code"]))
     if dubbel:
         raise SourceError(f"{bron}: {len(dubbel)} code(s) occur more than once, e.g. {dubbel[0]}")
