@@ -1,8 +1,13 @@
 -- Validate kansen (view invoer): facilities and initiatives with their themes and where they are. They are
 -- public, not person-level. A kans is placed by its buurtcode or postcode here; one with only coordinates
--- is placed by the boundaries in staging.kansen. naam, soort and the tags are free text, kept masked (table
--- vrije_tekst, ingest/private.py); adres and contact are not masked: they are how to reach a facility, meant to
--- be published, and a phone number or e-mail address there is the facility's.
+-- is placed by the boundaries in staging.kansen. naam, soort, the tags, adres and contact are free text, kept
+-- masked (table vrije_tekst, ingest/private.py): adres is the street and number, the postcode column places the
+-- kans. contact is how to reach a facility, meant to be published: a phone number or e-mail address there is the
+-- facility's, so a contact in which wp_maskeer finds nothing but those is kept as written; one that also holds a
+-- number, an address or a date (a BSN or a birth date typed in) is masked as a whole.
+
+update vrije_tekst set tekst = ruw
+where kolom = 'contact' and not regexp_matches(tekst, '\[(nummer|adres|datum)\]');
 
 create or replace table d_themacel as
 with tags as (
@@ -25,18 +30,20 @@ with rijen as (
         nullif(trim(nm.tekst), '') as naam,
         nullif(trim(sr.tekst), '') as soort,
         coalesce(c.themas, []) as themas,
-        nullif(trim(i.adres), '') as adres,
+        nullif(trim(ad.tekst), '') as adres,
         p.postcode, p.postcode_ruw, h.huisnummer,
         try_cast(replace(trim(i.lat), ',', '.') as double) as lat,
         try_cast(replace(trim(i.lon), ',', '.') as double) as lon,
         nullif(trim(i.lat), '') as lat_ruw,
         nullif(trim(i.lon), '') as lon_ruw,
-        nullif(trim(i.contact), '') as contact,
+        nullif(trim(ct.tekst), '') as contact,
         wp_buurtcode(i.buurtcode) as buurtcode_ruw
     from invoer i
     left join d_themacel c on c.cel = i.themas
     left join vrije_tekst nm on nm.kolom = 'naam' and nm.ruw = i.naam
     left join vrije_tekst sr on sr.kolom = 'soort' and sr.ruw = i.soort
+    left join vrije_tekst ad on ad.kolom = 'adres' and ad.ruw = i.adres
+    left join vrije_tekst ct on ct.kolom = 'contact' and ct.ruw = i.contact
     left join d_postcode p on p.ruw = coalesce(i.postcode, '')
     left join d_huisnummer h on h.ruw = coalesce(i.huisnummer, '')
 ),

@@ -42,6 +42,12 @@ regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regex
 
 create or replace macro wp_maskeer(x) as wp_maskeer_eens(wp_maskeer_eens(x));
 
+-- A bespreking's 'wanneer' (by when) is meant to hold the date of an action: a value that is wholly a date from a
+-- year before the meeting on is kept as written; anything else is free text, masked by wp_maskeer, so a birth
+-- date typed there (always long before the meeting) is never kept.
+create or replace macro wp_maskeer_termijn(x, vergaderdatum) as case
+    when wp_datum(x) >= vergaderdatum - interval 1 year then x else wp_maskeer(x) end;
+
 -- A value from a column that is not personal, for a quarantine message: as it is, unless it looks like a BSN,
 -- a postcode or a date, or wp_maskeer finds personal data in it (a line with a missing field puts personal
 -- values in other columns); then its shape.

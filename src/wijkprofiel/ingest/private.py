@@ -37,7 +37,13 @@ from wijkprofiel.ingest.koppeltabel import heeft_koppeltabel, ingest_koppeltabel
 from wijkprofiel.ingest.loads import LoadResult, controleer_sleutel, previous_load, register_load
 from wijkprofiel.ingest.profiles import Profiel, laad_profiel
 from wijkprofiel.ingest.pseudonymise import KeyProvider
-from wijkprofiel.ingest.readers.private.export import TE_GROOT, Invoer, lees_invoer, prive_verbinding
+from wijkprofiel.ingest.readers.private.export import (
+    TE_GROOT,
+    Invoer,
+    lees_invoer,
+    prive_verbinding,
+    ruim_achtergelaten_kopieen_op,
+)
 from wijkprofiel.paths import sql_dir
 
 log = logging.getLogger(__name__)
@@ -95,6 +101,7 @@ def laad_export(
     """Load one file of a private source; see the module docstring for the steps. `sleutel` (a key or a key
     provider) is asked for only when the source pseudonymises."""
     pad = Path(pad)
+    ruim_achtergelaten_kopieen_op()  # a plaintext copy a killed load of an earlier version left behind
     key = pseudoniem.laad_sleutel(sleutel) if soort.pseudonimiseren else None
     sleutel_afdruk = pseudoniem.sleutel_vingerafdruk(key) if key is not None else None
     if sleutel_afdruk:

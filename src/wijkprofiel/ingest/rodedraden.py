@@ -104,7 +104,7 @@ def _soort(naam: str, taxonomie: Taxonomie) -> Bronsoort:
             naam="kansen",
             velden=("naam", "soort", "themas", "adres", "postcode", "huisnummer", "buurtcode", "lat", "lon", "contact"),
             valideren="kansen_valideren.sql",
-            vrije_tekst=("naam", "soort", "themas"),
+            vrije_tekst=("naam", "soort", "themas", "adres", "contact"),
             standaard_profiel="kansen",
             voorbereiden=partial(_casuistiek_voorbereiden, taxonomie=taxonomie),
             na_schrijven=partial(_onbekende_tags, taxonomie=taxonomie, themas="unnest(themas)"),
@@ -179,9 +179,11 @@ def bespreking_toevoegen(
         init_database(con)
         create_sql_functions(con)
         # the same masking of free text as a loaded form (sql/ingest/besprekingen_valideren.sql)
-        getypt = (verklaring, actie, eigenaar)
-        verklaring, actie, eigenaar = con.execute("select wp_maskeer(?), wp_maskeer(?), wp_maskeer(?)", list(getypt)).fetchone()
-        masked = sum(a != b for a, b in zip(getypt, (verklaring, actie, eigenaar)))
+        getypt = (verklaring, actie, eigenaar, wanneer)
+        verklaring, actie, eigenaar, wanneer = con.execute(
+            "select wp_maskeer(?), wp_maskeer(?), wp_maskeer(?), wp_maskeer_termijn(?, ?)", [*getypt, datum]
+        ).fetchone()
+        masked = sum(a != b for a, b in zip(getypt, (verklaring, actie, eigenaar, wanneer)))
         con.execute("begin transaction")
         load_id = register_load(
             con, bron="besprekingen", bestand="wijkprofiel bespreking add", sha256=sha256_text(repr(regel)), via="invoer",

@@ -16,6 +16,8 @@ import codecs
 import csv
 import logging
 import os
+import re
+import shutil
 import tempfile
 import threading
 from contextlib import contextmanager
@@ -68,6 +70,40 @@ def prive_verbinding() -> duckdb.DuckDBPyConnection:
     con.execute("set temp_directory = ''")
     con.execute("set enable_progress_bar = false")
     return con
+
+
+#: A transcoded copy an earlier version left in the temporary folder when its load was killed: a file
+#: (tempfile.NamedTemporaryFile(prefix="wijkprofiel-", suffix=".csv")) or, without /dev/fd, a private folder
+#: (tempfile.TemporaryDirectory(prefix="wijkprofiel-")) holding export.csv. tempfile's 8 random characters make
+#: the name; nothing else is ever matched (a user's own /tmp/wijkprofiel-demo stays).
+_ACHTERGELATEN_KOPIE = re.compile(r"wijkprofiel-[a-z0-9_]{8}(\.csv)?")
+
+
+def ruim_achtergelaten_kopieen_op() -> int:
+    """Remove this user's transcoded export copies left in the temporary folder by a killed load (of this or an
+    earlier version); every private load starts with this. Returns how many were removed. A copy in use by a
+    load that runs at the same moment exists only where there is no /dev/fd (Windows), which refuses to delete
+    an open file: that one stays, and the next load removes it."""
+    weg = 0
+    eigen = getattr(os, "getuid", lambda: None)()
+    for pad in Path(tempfile.gettempdir()).glob("wijkprofiel-*"):
+        try:
+            if not _ACHTERGELATEN_KOPIE.fullmatch(pad.name) or pad.is_symlink():
+                continue
+            if eigen is not None and pad.stat().st_uid != eigen:
+                continue
+            if pad.is_file() and pad.suffix == ".csv":
+                pad.unlink()
+            elif pad.is_dir() and pad.suffix == "" and {p.name for p in pad.iterdir()} <= {"export.csv"}:
+                shutil.rmtree(pad)
+            else:
+                continue
+            weg += 1
+        except OSError:
+            continue  # in use (Windows) or gone meanwhile
+    if weg:
+        log.info("removed %d transcoded export copies a killed load left in %s", weg, tempfile.gettempdir())
+    return weg
 
 
 def herken_soort(pad: Path) -> str:
