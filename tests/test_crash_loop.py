@@ -149,8 +149,10 @@ def rapporten_staat(map_: Path) -> list[str]:
 
 
 def platte_tekst(mappen: list[Path], nummers: list[str]) -> list[str]:
-    """Files under `mappen` holding one of `nummers` (a BSN of the export being loaded), as UTF-8 or UTF-16."""
-    patroon = re.compile(b"|".join([n.encode() for n in nummers] + [n.encode("utf-16-le") for n in nummers]))
+    """Files under `mappen` holding one of `nummers` (a BSN of the export being loaded) as a number of its own
+    (not the digits of a coordinate in a report), as UTF-8 or UTF-16."""
+    los = b"(?<![0-9.,])(" + b"|".join(n.encode() for n in nummers) + b")(?![0-9])"
+    patroon = re.compile(los + b"|" + b"|".join(n.encode("utf-16-le") for n in nummers))
     return [str(p) for m in mappen for p in m.rglob("*") if p.is_file() and patroon.search(p.read_bytes())]
 
 

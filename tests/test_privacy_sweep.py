@@ -233,10 +233,15 @@ def achtergelaten_kopieen(tmpdir: Path) -> list[Path]:
     inhoud = "BSN;Wet;Product\r\n" + "".join(f"{b};Wmo;Begeleiding\r\n" for b in BSNS)
     kopie = tmpdir / "wijkprofiel-k3x9a_2b.csv"
     kopie.write_text(inhoud, encoding="utf-8")
+    kopie.chmod(0o600)  # as tempfile makes it
     map_ = tmpdir / "wijkprofiel-8f2kq0zt"
     map_.mkdir(mode=0o700)
     (map_ / "export.csv").write_text(inhoud, encoding="utf-8")
     return [kopie, map_]
+
+
+#: A file of the user's own with a name like a left copy (but the permissions of a saved file): it stays.
+EIGEN_BESTAND = "wijkprofiel-maart024.csv"
 
 
 @dataclass
@@ -269,6 +274,8 @@ def sweep(prefect_harness, tmp_path_factory) -> Sweep:
     rodedraden = synth_rodedraden(GEMEENTE, basis / "synthetisch", casussen=300)
     exports = vergiftigde_exports(basis / "gif")
     achtergelaten = achtergelaten_kopieen(tmpdir)
+    (tmpdir / EIGEN_BESTAND).write_text("niet van wijkprofiel\n", encoding="utf-8")
+    (tmpdir / EIGEN_BESTAND).chmod(0o644)
     # an outcome typed in at the bespreektafel (`wijkprofiel bespreking add`), with a birth date for wanneer
     bespreking_toevoegen(db, wijkcode=WK, datum=date(2024, 6, 11), thema="eenzaamheid", herkend="deels",
                          verklaring=gif(90), actie=gif(91), eigenaar=gif(92), wanneer="17/2/2011")
@@ -345,5 +352,6 @@ def test_geen_kopie_in_de_tijdelijke_map_tijdens_en_na_de_run(sweep):
     na = Scan()
     na.map_(sweep.tmpdir)
     assert na.verslag("temporary folder after the run") == []
-    # what an earlier version left behind is removed by the next load
+    # what an earlier version left behind is removed by the next load, and nothing else
     assert [p.name for p in sweep.achtergelaten if p.exists()] == []
+    assert (sweep.tmpdir / EIGEN_BESTAND).read_text(encoding="utf-8") == "niet van wijkprofiel\n"

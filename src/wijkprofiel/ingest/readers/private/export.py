@@ -18,6 +18,7 @@ import logging
 import os
 import re
 import shutil
+import stat
 import tempfile
 import threading
 from contextlib import contextmanager
@@ -75,7 +76,8 @@ def prive_verbinding() -> duckdb.DuckDBPyConnection:
 #: A transcoded copy an earlier version left in the temporary folder when its load was killed: a file
 #: (tempfile.NamedTemporaryFile(prefix="wijkprofiel-", suffix=".csv")) or, without /dev/fd, a private folder
 #: (tempfile.TemporaryDirectory(prefix="wijkprofiel-")) holding export.csv. tempfile's 8 random characters make
-#: the name; nothing else is ever matched (a user's own /tmp/wijkprofiel-demo stays).
+#: the name, and tempfile makes them readable by their owner only (0600 and 0700 on POSIX); nothing else is
+#: removed (a user's own /tmp/wijkprofiel-demo, or an export saved there as wijkprofiel-maart024.csv, stays).
 _ACHTERGELATEN_KOPIE = re.compile(r"wijkprofiel-[a-z0-9_]{8}(\.csv)?")
 
 
@@ -90,8 +92,10 @@ def ruim_achtergelaten_kopieen_op() -> int:
         try:
             if not _ACHTERGELATEN_KOPIE.fullmatch(pad.name) or pad.is_symlink():
                 continue
-            if eigen is not None and pad.stat().st_uid != eigen:
-                continue
+            if eigen is not None:  # POSIX: this user's, and made by tempfile (a saved file has other permissions)
+                st = pad.stat()
+                if st.st_uid != eigen or stat.S_IMODE(st.st_mode) not in (0o600, 0o700):
+                    continue
             if pad.is_file() and pad.suffix == ".csv":
                 pad.unlink()
             elif pad.is_dir() and pad.suffix == "" and {p.name for p in pad.iterdir()} <= {"export.csv"}:
