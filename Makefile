@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test install clean bench
+.PHONY: demo test test-slow install clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc
+
+# The crash loop: 20 kill -9 during ingest, build and publish (about a quarter of an hour; the seed is printed).
+test-slow: $(STAMP)
+	$(BIN)/python -m pytest -q -s -m slow tests/test_crash_loop.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_ingest.py

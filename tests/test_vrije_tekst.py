@@ -168,24 +168,35 @@ def test_enquete_kansen_en_besprekingen(tmp_path):
     enquete = schrijf(tmp_path, "enquete.csv", ["wijkcode", "vraag", "thema", "percentage", "n"], [
         [WK, f"Kent u {EMAIL}?", "eenzaamheid", "12.5", "80"]])
     kansen = schrijf(tmp_path, "kansen.csv", ["naam", "soort", "themas", "buurtcode", "contact"], [
-        [f"Buurthuis, vraag naar Jan ({TELEFOON})", "buurthuis", "eenzaamheid", BU, "info@buurthuis.example"]])
+        [f"Buurthuis, vraag naar Jan ({TELEFOON})", "buurthuis", "eenzaamheid", BU, "info@buurthuis.example"],
+        ["Inloop", "inloop", "eenzaamheid", BU, f"Jan, bsn {BSN}, {TELEFOON}"]])
     besprekingen = schrijf(tmp_path, "bespreking.csv", ["wijkcode", "datum", "thema", "herkend", "verklaring", "actie",
                                                          "eigenaar", "wanneer"], [
-        [WK, "2024-06-10", "eenzaamheid", "ja", f"Vooral bij {ADRES}", f"Bellen met {TELEFOON}", f"Jan, {EMAIL}", "2024-09-01"]])
+        [WK, "2024-06-10", "eenzaamheid", "ja", f"Vooral bij {ADRES}", f"Bellen met {TELEFOON}", f"Jan, {EMAIL}", "2024-09-01"],
+        [WK, "2024-06-10", "geldzorgen", "ja", None, None, None, DATUM]])
     assert ingest_bron(db, "enquete", enquete).masked == 1
-    assert ingest_bron(db, "kansen", kansen).masked == 1
-    assert ingest_bron(db, "besprekingen", besprekingen).masked == 3
+    assert ingest_bron(db, "kansen", kansen).masked == 2
+    assert ingest_bron(db, "besprekingen", besprekingen).masked == 4
     load_id = bespreking_toevoegen(db, wijkcode=WK, datum=date(2024, 6, 11), thema="eenzaamheid", herkend="deels",
                                    verklaring=f"BSN {BSN} genoemd", actie="Huisbezoek", wanneer="2024-10-01")
     assert masked(db, load_id) == 1
+    load_id = bespreking_toevoegen(db, wijkcode=WK, datum=date(2024, 6, 12), thema="eenzaamheid", herkend="ja",
+                                   wanneer=DATUM)  # a birth date where the action's date belongs
+    assert masked(db, load_id) == 1
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("select vraag from raw.signalen").fetchall() == [("Kent u [e-mail]?",)]
-        # a kans's contact is how to reach a facility, meant to be published: it is not masked
-        assert con.execute("select naam, contact from raw.kansen").fetchall() == [
-            ("Buurthuis, vraag naar Jan ([telefoon])", "info@buurthuis.example")]
-        assert con.execute("select verklaring, actie, eigenaar, wanneer from raw.besprekingen order by datum").fetchall() == [
+        # a kans's contact is how to reach a facility, meant to be published: kept when it holds nothing but a
+        # phone number or an e-mail address, masked when it also holds a number (a BSN), an address or a date
+        assert con.execute("select naam, contact from raw.kansen order by bron_rij").fetchall() == [
+            ("Buurthuis, vraag naar Jan ([telefoon])", "info@buurthuis.example"),
+            ("Inloop", "Jan, bsn [nummer], [telefoon]"),
+        ]
+        # wanneer: the date of the action is kept, a birth date is not
+        assert con.execute("select verklaring, actie, eigenaar, wanneer from raw.besprekingen order by datum, thema").fetchall() == [
             ("Vooral bij [adres]", "Bellen met [telefoon]", "Jan, [e-mail]", "2024-09-01"),
+            (None, None, None, "[datum]"),
             ("BSN [nummer] genoemd", "Huisbezoek", None, "2024-10-01"),
+            (None, None, None, "[datum]"),
         ]
     assert gevonden(db) == []
 

@@ -1,7 +1,14 @@
 -- Validate bespreektafel outcomes typed in from the paper form (view invoer); see ingest/private.py. verklaring,
 -- actie, eigenaar and a thema that maps to no theme are free text, kept masked (table vrije_tekst); wanneer is
--- kept as written but for a BSN (wp_maskeer_bsn, also in vrije_tekst): it is meant to hold a date (of the action,
--- not of a person).
+-- meant to hold the date of the action: a date from a year before the meeting on is kept as written, anything
+-- else is masked (wp_maskeer_termijn), so a birth date typed there is not.
+
+-- wanneer is masked per record (the rule needs the meeting's date); its values join the count of masked values
+insert into vrije_tekst
+select 'wanneer' as kolom, wanneer::varchar as ruw, wp_maskeer_termijn(wanneer::varchar, wp_datum(datum)) as tekst,
+       count(*) as n
+from invoer where wanneer is not null
+group by all;
 
 create or replace view gecontroleerd as
 with rijen as (
@@ -17,7 +24,7 @@ with rijen as (
         nullif(trim(vk.tekst), '') as verklaring,
         nullif(trim(ac.tekst), '') as actie,
         nullif(trim(eg.tekst), '') as eigenaar,
-        nullif(trim(wn.tekst), '') as wanneer
+        nullif(trim(wp_maskeer_termijn(i.wanneer::varchar, wp_datum(i.datum))), '') as wanneer
     from invoer i
     left join thema_spellingen t on t.spelling = wp_sleutel(i.thema)
     left join herkend_spellingen h on h.spelling = wp_sleutel(i.herkend)
@@ -25,7 +32,6 @@ with rijen as (
     left join vrije_tekst vk on vk.kolom = 'verklaring' and vk.ruw = i.verklaring
     left join vrije_tekst ac on ac.kolom = 'actie' and ac.ruw = i.actie
     left join vrije_tekst eg on eg.kolom = 'eigenaar' and eg.ruw = i.eigenaar
-    left join vrije_tekst wn on wn.kolom = 'wanneer' and wn.ruw = i.wanneer
 ),
 
 in_orde as (

@@ -1,9 +1,13 @@
 -- Validate kansen (view invoer): facilities and initiatives with their themes and where they are. They are
 -- public, not person-level. A kans is placed by its buurtcode or postcode here; one with only coordinates
--- is placed by the boundaries in staging.kansen. naam, soort and the tags are free text, kept masked (table
--- vrije_tekst, ingest/private.py); adres and contact are how to reach a facility, meant to be published, and a
--- phone number or e-mail address there is the facility's: only a BSN typed into them is masked (wp_maskeer_bsn, in
--- table vrije_tekst).
+-- is placed by the boundaries in staging.kansen. naam, soort, the tags, adres and contact are free text, kept
+-- masked (table vrije_tekst, ingest/private.py): adres is the street and number, the postcode column places the
+-- kans. contact is how to reach a facility, meant to be published: a phone number or e-mail address there is the
+-- facility's, so a contact in which wp_maskeer finds nothing but those is kept as written; one that also holds a
+-- number, an address or a date (a BSN or a birth date typed in) is masked as a whole.
+
+update vrije_tekst set tekst = ruw
+where kolom = 'contact' and not regexp_matches(tekst, '\[(nummer|adres|datum)\]');
 
 create or replace table d_themacel as
 with tags as (

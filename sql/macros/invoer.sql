@@ -42,15 +42,11 @@ regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regex
 
 create or replace macro wp_maskeer(x) as wp_maskeer_eens(wp_maskeer_eens(x));
 
--- Only a BSN, in a column meant to hold a phone number, an e-mail address, an address or a date that is kept as
--- written (a kans's contact and adres, a bespreking's wanneer): nine digits in a row, or as 123 456 789 or
--- 123.456.789, become [nummer]. A Dutch phone number has ten digits (or 06 12345678: eight after the prefix) and a
--- date at most eight, so those stay. Twice, as wp_maskeer.
-create or replace macro wp_maskeer_bsn_eens(x) as
-regexp_replace(x, '(^|[^0-9])([0-9]{9}|[0-9]{3} [0-9]{3} [0-9]{3}|[0-9]{3}\.[0-9]{3}\.[0-9]{3})([^0-9]|$)',
-               '\1[nummer]\3', 'g');
-
-create or replace macro wp_maskeer_bsn(x) as wp_maskeer_bsn_eens(wp_maskeer_bsn_eens(x));
+-- A bespreking's 'wanneer' (by when) is meant to hold the date of an action: a value that is wholly a date from a
+-- year before the meeting on is kept as written; anything else is free text, masked by wp_maskeer, so a birth
+-- date typed there (always long before the meeting) is never kept.
+create or replace macro wp_maskeer_termijn(x, vergaderdatum) as case
+    when wp_datum(x) >= vergaderdatum - interval 1 year then x else wp_maskeer(x) end;
 
 -- A value from a column that is not personal, for a quarantine message: as it is, unless it looks like a BSN,
 -- a postcode or a date, or wp_maskeer finds personal data in it (a line with a missing field puts personal

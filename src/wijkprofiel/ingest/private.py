@@ -37,7 +37,13 @@ from wijkprofiel.ingest.koppeltabel import heeft_koppeltabel, ingest_koppeltabel
 from wijkprofiel.ingest.loads import LoadResult, controleer_sleutel, previous_load, register_load
 from wijkprofiel.ingest.profiles import Profiel, laad_profiel
 from wijkprofiel.ingest.pseudonymise import KeyProvider
-from wijkprofiel.ingest.readers.private.export import TE_GROOT, Invoer, lees_invoer, prive_verbinding
+from wijkprofiel.ingest.readers.private.export import (
+    TE_GROOT,
+    Invoer,
+    lees_invoer,
+    prive_verbinding,
+    ruim_achtergelaten_kopieen_op,
+)
 from wijkprofiel.paths import sql_dir
 
 log = logging.getLogger(__name__)
@@ -59,7 +65,6 @@ class Bronsoort:
     rijen_per_record: bool = False              # one record may give several rows (a case with several tags)
     tekstvelden: tuple[str, ...] = ()           # identifiers with about one value per record: read as text, not coded
     vrije_tekst: tuple[str, ...] = ()           # fields whose text is kept: masked first (table vrije_tekst)
-    bsn_tekst: tuple[str, ...] = ()             # kept as written (a phone number, a date) but for a BSN: in vrije_tekst too
     voorbereiden: Callable[[duckdb.DuckDBPyConnection, Profiel], None] | None = None  # lookup tables
     na_schrijven: Callable[[duckdb.DuckDBPyConnection, int, str], None] | None = None  # inside the transaction
 
@@ -96,6 +101,7 @@ def laad_export(
     """Load one file of a private source; see the module docstring for the steps. `sleutel` (a key or a key
     provider) is asked for only when the source pseudonymises."""
     pad = Path(pad)
+    ruim_achtergelaten_kopieen_op()  # a plaintext copy a killed load of an earlier version left behind
     key = pseudoniem.laad_sleutel(sleutel) if soort.pseudonimiseren else None
     sleutel_afdruk = pseudoniem.sleutel_vingerafdruk(key) if key is not None else None
     if sleutel_afdruk:
@@ -119,7 +125,7 @@ def laad_export(
         if key is not None:
             mem.execute(f"create or replace macro wp_hmac(x) as {pseudoniem.hmac_sql(key, 'x')}")
         create_sql_functions(mem)
-        maskeer_vrije_tekst(mem, invoer.tabel, soort.vrije_tekst, soort.bsn_tekst)
+        maskeer_vrije_tekst(mem, invoer.tabel, soort.vrije_tekst)
         scripts = (["adres.sql"] if "postcode" in soort.velden else []) + [soort.valideren]
         for naam in scripts:
             script = (sql_dir() / "ingest" / naam).read_text(encoding="utf-8").replace("$hmac(", "wp_hmac(")
@@ -305,21 +311,18 @@ def _schrijf(mem, db_path, soort: Bronsoort, invoer: Invoer, bron: str, periode:
     )
 
 
-def maskeer_vrije_tekst(mem, tabel: str, velden: tuple[str, ...], bsn_velden: tuple[str, ...] = ()) -> None:
+def maskeer_vrije_tekst(mem, tabel: str, velden: tuple[str, ...]) -> None:
     """Table vrije_tekst(kolom, ruw, tekst, n): each distinct value of the free-text `velden` of `tabel`, as read
-    (ruw) and with personal data masked (tekst, by wp_maskeer in sql/macros/invoer.sql; in `bsn_velden` only a
-    BSN, by wp_maskeer_bsn), and how many records have it. The validation SQL stores tekst, never ruw; the load
-    counts the values that changed. Exports repeat their texts, so the regular expressions run once per
-    distinct value, not per record."""
-    if not velden + bsn_velden:
+    (ruw) and with personal data masked (tekst, by wp_maskeer in sql/macros/invoer.sql), and how many records
+    have it. The validation SQL stores tekst, never ruw; the load counts the values that changed. Exports repeat
+    their texts, so the regular expressions run once per distinct value, not per record."""
+    if not velden:
         mem.execute("create or replace table vrije_tekst (kolom varchar, ruw varchar, tekst varchar, n bigint)")
         return
-    kolommen = ", ".join(velden + bsn_velden)
-    alleen_bsn = ", ".join(f"'{v}'" for v in bsn_velden) or "null"
+    kolommen = ", ".join(velden)
     mem.execute(
         f"""create or replace table vrije_tekst as
-            select kolom, ruw, case when kolom in ({alleen_bsn}) then wp_maskeer_bsn(ruw) else wp_maskeer(ruw) end as tekst,
-                   count(*) as n
+            select kolom, ruw, wp_maskeer(ruw) as tekst, count(*) as n
             from (unpivot (select {kolommen} from {tabel}) on {kolommen} into name kolom value ruw)
             group by kolom, ruw"""
     )

@@ -104,8 +104,7 @@ def _soort(naam: str, taxonomie: Taxonomie) -> Bronsoort:
             naam="kansen",
             velden=("naam", "soort", "themas", "adres", "postcode", "huisnummer", "buurtcode", "lat", "lon", "contact"),
             valideren="kansen_valideren.sql",
-            vrije_tekst=("naam", "soort", "themas"),
-            bsn_tekst=("adres", "contact"),
+            vrije_tekst=("naam", "soort", "themas", "adres", "contact"),
             standaard_profiel="kansen",
             voorbereiden=partial(_casuistiek_voorbereiden, taxonomie=taxonomie),
             na_schrijven=partial(_onbekende_tags, taxonomie=taxonomie, themas="unnest(themas)"),
@@ -116,7 +115,6 @@ def _soort(naam: str, taxonomie: Taxonomie) -> Bronsoort:
             velden=("wijkcode", "datum", "thema", "herkend", "verklaring", "actie", "eigenaar", "wanneer"),
             valideren="besprekingen_valideren.sql",
             vrije_tekst=("thema", "verklaring", "actie", "eigenaar"),
-            bsn_tekst=("wanneer",),
             standaard_profiel="besprekingen",
             voorbereiden=partial(_besprekingen_voorbereiden, taxonomie=taxonomie),
             na_schrijven=partial(_onbekende_tags, taxonomie=taxonomie),
@@ -183,7 +181,7 @@ def bespreking_toevoegen(
         # the same masking of free text as a loaded form (sql/ingest/besprekingen_valideren.sql)
         getypt = (verklaring, actie, eigenaar, wanneer)
         verklaring, actie, eigenaar, wanneer = con.execute(
-            "select wp_maskeer(?), wp_maskeer(?), wp_maskeer(?), wp_maskeer_bsn(?)", list(getypt)
+            "select wp_maskeer(?), wp_maskeer(?), wp_maskeer(?), wp_maskeer_termijn(?, ?)", [*getypt, datum]
         ).fetchone()
         masked = sum(a != b for a, b in zip(getypt, (verklaring, actie, eigenaar, wanneer)))
         con.execute("begin transaction")

@@ -16,6 +16,9 @@ import codecs
 import csv
 import logging
 import os
+import re
+import shutil
+import stat
 import tempfile
 import threading
 from contextlib import contextmanager
@@ -68,6 +71,43 @@ def prive_verbinding() -> duckdb.DuckDBPyConnection:
     con.execute("set temp_directory = ''")
     con.execute("set enable_progress_bar = false")
     return con
+
+
+#: A transcoded copy an earlier version left in the temporary folder when its load was killed: a file
+#: (tempfile.NamedTemporaryFile(prefix="wijkprofiel-", suffix=".csv")) or, without /dev/fd, a private folder
+#: (tempfile.TemporaryDirectory(prefix="wijkprofiel-")) holding export.csv. tempfile's 8 random characters make
+#: the name, and tempfile makes them readable by their owner only (0600 and 0700 on POSIX); nothing else is
+#: removed (a user's own /tmp/wijkprofiel-demo, or an export saved there as wijkprofiel-maart024.csv, stays).
+_ACHTERGELATEN_KOPIE = re.compile(r"wijkprofiel-[a-z0-9_]{8}(\.csv)?")
+
+
+def ruim_achtergelaten_kopieen_op() -> int:
+    """Remove this user's transcoded export copies left in the temporary folder by a killed load (of this or an
+    earlier version); every private load starts with this. Returns how many were removed. A copy in use by a
+    load that runs at the same moment exists only where there is no /dev/fd (Windows), which refuses to delete
+    an open file: that one stays, and the next load removes it."""
+    weg = 0
+    eigen = getattr(os, "getuid", lambda: None)()
+    for pad in Path(tempfile.gettempdir()).glob("wijkprofiel-*"):
+        try:
+            if not _ACHTERGELATEN_KOPIE.fullmatch(pad.name) or pad.is_symlink():
+                continue
+            if eigen is not None:  # POSIX: this user's, and made by tempfile (a saved file has other permissions)
+                st = pad.stat()
+                if st.st_uid != eigen or stat.S_IMODE(st.st_mode) not in (0o600, 0o700):
+                    continue
+            if pad.is_file() and pad.suffix == ".csv":
+                pad.unlink()
+            elif pad.is_dir() and pad.suffix == "" and {p.name for p in pad.iterdir()} <= {"export.csv"}:
+                shutil.rmtree(pad)
+            else:
+                continue
+            weg += 1
+        except OSError:
+            continue  # in use (Windows) or gone meanwhile
+    if weg:
+        log.info("removed %d transcoded export copies a killed load left in %s", weg, tempfile.gettempdir())
+    return weg
 
 
 def herken_soort(pad: Path) -> str:
