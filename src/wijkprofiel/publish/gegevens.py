@@ -188,8 +188,9 @@ def is_verhouding(eenheid: str) -> bool:
 
 
 def _klein(label: str) -> str:
-    """A label inside a sentence: 'Aandeel eenpersoonshuishoudens' → 'aandeel eenpersoonshuishoudens' (not WOZ)."""
-    return label[:1].lower() + label[1:] if label[1:2].islower() else label
+    """A label inside a sentence: 'Aandeel eenpersoonshuishoudens' → 'aandeel ...'; 'Wmo-cliënten' and 'WOZ' stay."""
+    eerste = label.split(" ")[0]
+    return label[:1].lower() + label[1:] if eerste[1:].islower() and "-" not in eerste else label
 
 
 def _getal_of_none(v) -> float | None:
