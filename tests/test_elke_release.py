@@ -25,7 +25,7 @@ from wijkprofiel.ingest.readers.public.pdok import read_grenzen_file
 from wijkprofiel.ingest.rodedraden import ingest_bron
 from wijkprofiel.publish import publish_reports
 from wijkprofiel.reference.areas import is_geldige_code, uit_koppeltabel
-from wijkprofiel.reference.catalogue import KAART_VOLGORDE, indicator
+from wijkprofiel.reference.catalogue import indicator
 from wijkprofiel.transform.build import build_marts
 
 UTRECHT_WIJKEN = [f"WK0344{n:02d}" for n in range(1, 11)]
@@ -59,6 +59,7 @@ def _namen(db: Path, codes: list[str]) -> dict[str, str]:
 def test_kaartvolgorde_noemt_cbs_indicatoren_van_de_catalogus_en_begint_bij_de_standaard():
     from wijkprofiel.config import Config
     from wijkprofiel.publish import STANDAARD_INDICATOR
+    from wijkprofiel.reference.catalogue import KAART_VOLGORDE
 
     assert KAART_VOLGORDE[0] == STANDAARD_INDICATOR == Config(gemeenten=["GM0344"]).indicator
     assert len(set(KAART_VOLGORDE)) == len(KAART_VOLGORDE)
