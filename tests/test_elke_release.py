@@ -211,14 +211,20 @@ def test_geldige_codes_hebben_vier_cijfers_voor_de_gemeente():
 
 def test_koppeltabel_met_voorvoegsels_en_alfanumerieke_codes(tmp_path):
     pad = tmp_path / "pc6.csv"
-    pad.write_text("PC6;Buurt2023;Wijk2023;Gemeente2023\n1011AB;BU0363AA01;WK0363AA;GM0363\n1011AC;0363AB02;0363AB;363\n")
+    pad.write_text(
+        "PC6;Buurt2023;Wijk2023;Gemeente2023\n1011AB;BU0363AA01;WK0363AA;GM0363\n1011AC;0363AB02;0363AB;363\n"
+        "1011AD;;0363AB;363\n"  # no buurt: quarantined, not loaded as BU00000000
+    )
     db = tmp_path / "wp.duckdb"
 
-    ingest_koppeltabel(db, pad)
+    result = ingest_koppeltabel(db, pad)
 
     with duckdb.connect(str(db), read_only=True) as con:
         rijen = con.execute("select pc6, buurtcode, wijkcode, gemeentecode from raw.cbs_koppeltabel order by pc6").fetchall()
+        quarantaine = con.execute("select kolom, waarde_gemaskeerd from meta.quarantine").fetchall()
     assert rijen == [("1011AB", "BU0363AA01", "WK0363AA", "GM0363"), ("1011AC", "BU0363AB02", "WK0363AB", "GM0363")]
+    assert (result.rows_in, result.loaded, result.quarantined) == (3, 2, 1)
+    assert quarantaine == [("buurtcode", None)]
 
 
 def test_alfanumerieke_wijkcodes_van_ingest_tot_gepubliceerde_links(tmp_path):

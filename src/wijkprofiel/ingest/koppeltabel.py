@@ -80,7 +80,10 @@ def ingest_koppeltabel(db_path: str | Path, pad: str | Path, gemeente: str | Non
             params,
         )
         rows_in = con.execute("select count(*) from _koppel").fetchone()[0]
-        goed = "regexp_full_match(pc6, '[1-9][0-9]{3}[A-Z]{2}')"
+        pc6_goed = "coalesce(regexp_full_match(pc6, '[1-9][0-9]{3}[A-Z]{2}'), false)"
+        codes_goed = ("wp_geldige_buurtcode(buurtcode) and wp_geldige_wijkcode(wijkcode) "
+                      "and regexp_full_match(coalesce(gemeentecode, ''), 'GM[0-9]{4}')")
+        goed = f"{pc6_goed} and {codes_goed}"
         loaded = con.execute(f"select count(*) from _koppel where {goed}").fetchone()[0]
         con.execute("begin transaction")
         load_id = register_load(
@@ -90,8 +93,11 @@ def ingest_koppeltabel(db_path: str | Path, pad: str | Path, gemeente: str | Non
         )
         con.execute(
             f"""insert into meta.quarantine
-                select ?, ?, null, 'pc6', 'not a postcode of the form 1234AB', pc6 from _koppel where not {goed}""",
-            [load_id, str(pad)],
+                select ?, ?, null, 'pc6', 'not a postcode of the form 1234AB', pc6 from _koppel where not {pc6_goed}
+                union all
+                select ?, ?, null, 'buurtcode', 'not a CBS buurt, wijk or gemeente code (e.g. 3440111, 0363AA01)', buurtcode
+                from _koppel where {pc6_goed} and not ({codes_goed})""",
+            [load_id, str(pad), load_id, str(pad)],
         )
         con.execute(
             f"""insert into raw.cbs_koppeltabel

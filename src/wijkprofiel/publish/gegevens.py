@@ -139,7 +139,9 @@ class PubGegevens:
                 self._kaart[gemeente, gewenst] = (gewenst, None)
             else:
                 kandidaten = [i for i in (*KAART_VOLGORDE, *sorted(self.indicatoren)) if i in self.indicatoren]
-                gekozen = next((i for i in kandidaten if gepubliceerd(i)), gewenst if gewenst in self.indicatoren else kandidaten[0])
+                # nothing published at all (every figure secret): keep what was asked if it exists, for grey maps
+                terugval = gewenst if gewenst in self.indicatoren else kandidaten[0]
+                gekozen = next((i for i in kandidaten if gepubliceerd(i)), terugval)
                 melding = None if gekozen == gewenst else self._kaart_melding(gekozen, gewenst)
                 self._kaart[gemeente, gewenst] = (gekozen, melding)
         return self._kaart[gemeente, gewenst]
