@@ -21,7 +21,6 @@ from wijkprofiel.db import connect, create_sql_functions
 from wijkprofiel.ingest.cbs import ingest_cbs_file
 from wijkprofiel.ingest.grenzen import ingest_grenzen_file
 from wijkprofiel.ingest.koppeltabel import ingest_koppeltabel
-from wijkprofiel.ingest.readers.public.pdok import read_grenzen_file
 from wijkprofiel.ingest.rodedraden import ingest_bron
 from wijkprofiel.publish import publish_reports
 from wijkprofiel.reference.areas import is_geldige_code, uit_koppeltabel
@@ -160,23 +159,6 @@ def test_release_zonder_namen_neemt_de_gemeente_uit_gm_naam_en_de_wijken_uit_de_
     db = _bouw(tmp_path / "wp.duckdb", [(KWB_2023_LATER, 2023)], [WIJKEN_2024])
 
     assert _namen(db, ["GM0344", "WK034401"]) == {"GM0344": "Utrecht", "WK034401": "Wijk 01 West"}
-
-
-def test_grensbestand_neemt_de_naam_die_bij_de_code_hoort(tmp_path):
-    """A buurt row of PDOK or the wijk- en buurtkaart also names its gemeente: that is not the buurt's name."""
-    import json
-
-    geo = json.loads(BUURTEN_2024.read_text(encoding="utf-8"))
-    for f in geo["features"][:3]:
-        p = f["properties"]
-        f["properties"] = {"statcode": p["statcode"], "gemeentecode": "GM0344", "gemeentenaam": "Utrecht"}
-    geo["features"] = geo["features"][:3]
-    pad = tmp_path / "buurten.geojson"
-    pad.write_text(json.dumps(geo), encoding="utf-8")
-
-    frame = read_grenzen_file(pad)
-
-    assert list(frame.gebied_naam) == list(frame.gebied_code)  # no name of its own: the code, never 'Utrecht'
 
 
 # ---------------------------------------------------------------------------------------- alphanumeric codes

@@ -53,8 +53,7 @@ SNAPSHOT_BRON = "pdok_wfs"
 
 # Candidate columns in order of preference. `statcode` is CBS's generic name (gebiedsindelingen,
 # WijkBuurtkaart exports); PDOK's layers carry their own code plus those of the enclosing areas, so the
-# most specific one must win (a buurt row also has wijkcode and gemeentecode). The name is read from the
-# column paired with the code's (statcode → statnaam, buurtcode → buurtnaam, ...).
+# most specific one must win (a buurt row also has wijkcode and gemeentecode).
 _CODE_KOLOMMEN = ("statcode", "buurtcode", "wijkcode", "gemeentecode")
 _NAAM_KOLOMMEN = ("statnaam", "buurtnaam", "wijknaam", "gemeentenaam")
 _PREFIX_PER_NIVEAU = {v: k for k, v in NIVEAU_PER_PREFIX.items()}
@@ -244,15 +243,13 @@ def _bouw_frame(
     if ruw.empty:
         raise SourceError(f"{bron}: contains no features")
     lower = {str(c).strip().lower(): c for c in ruw.columns if c != ruw.geometry.name}
-    code_sleutel = next((c for c in _CODE_KOLOMMEN if c in lower), None)
-    if code_sleutel is None:
+    code_kolom = next((lower[c] for c in _CODE_KOLOMMEN if c in lower), None)
+    if code_kolom is None:
         raise SourceError(
             f"{bron}: no code column (expected one of {', '.join(_CODE_KOLOMMEN)}); "
             f"columns are {', '.join(map(str, lower.values())) or 'none'}"
         )
-    # The name that belongs to the code: a buurt row of PDOK or the wijk- en buurtkaart also carries wijknaam and
-    # gemeentenaam, which name its wijk and gemeente, not the buurt.
-    code_kolom, naam_kolom = lower[code_sleutel], lower.get(_NAAM_KOLOMMEN[_CODE_KOLOMMEN.index(code_sleutel)])
+    naam_kolom = next((lower[c] for c in _NAAM_KOLOMMEN if c in lower), None)
 
     frame = gpd.GeoDataFrame(
         {
