@@ -68,12 +68,15 @@ def test_table_id_comes_from_the_year_when_the_file_name_has_none(path, jaar, ta
     assert release.bron == str(path)
 
 
-def test_later_release_without_regio_reads_with_names_unknown_and_lists_the_missing_columns():
+def test_later_release_without_regio_names_the_gemeente_from_gm_naam_and_lists_the_missing_columns():
     release = read_cbs_file(KWB_2023_LATER, 2023)
 
     assert len(_xlsx_frame(KWB_2023_LATER).columns) == 43
     assert len(release.rijen) == UTRECHT_GEBIEDEN
-    assert release.rijen["gebied_naam"].isna().all()
+    # gm_naam names the gemeente on every row: it is the gemeente's own name, never a wijk's or buurt's
+    namen = dict(zip(release.rijen["gebied_code"], release.rijen["gebied_naam"]))
+    assert namen["GM0344"] == "Utrecht"
+    assert all(naam is None for code, naam in namen.items() if code != "GM0344")
     assert release.rijen["ind_wbi"].isna().all()
     assert "inwoners_65_plus" in release.ontbrekend
     assert "inwoners_65_plus" not in release.indicatoren

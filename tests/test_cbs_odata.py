@@ -445,3 +445,15 @@ def test_failed_fetch_keeps_the_previous_snapshot(feed, client, tmp_path):
 def test_no_snapshot_is_a_source_error(tmp_path):
     with pytest.raises(SourceError, match=r"no snapshot of cbs_odata 85984NED-GM0344"):
         read_kwb_snapshot(TABEL, GEMEENTE, JAAR, snapshot_dir=tmp_path)
+
+
+def test_a_table_without_the_age_columns_loads_without_their_indicators(feed, client, tmp_path):
+    """A table without k_65JaarOfOuder (as later releases lack the age columns) is no error: the indicator is
+    listed as missing, and the report falls back to another map indicator (tests/test_elke_release.py)."""
+    feed.tabel.properties = [p for p in feed.tabel.properties if not p["Key"].startswith("k_65JaarOfOuder")]
+
+    release = _fetch(feed, client, tmp_path)
+
+    assert len(release.rijen) == 122
+    assert "inwoners_65_plus" in release.ontbrekend and "inwoners_65_plus" not in release.indicatoren
+    assert _rij(release, GEMEENTE)["inwoners"] == "374238"

@@ -442,7 +442,7 @@ def build_cmd(
 def publish_cmd(
     db: Path = DbOpt,
     out: Path = typer.Option(Path("out/rapporten"), "--out", help="Folder for the reports (replaced as a whole)."),
-    indicator: str = typer.Option("aandeel_65_plus", "--indicator", help="Indicator key that colours the maps."),
+    indicator: str = typer.Option("aandeel_65_plus", "--indicator", help="Indicator key that colours the maps (when the data lacks it: the next of docs/indicatoren.md's map order)."),
     jaar: Optional[int] = typer.Option(None, "--jaar", help="Peiljaar (default: the latest year with figures)."),
     achtergrond: bool = typer.Option(
         False, "--achtergrond",

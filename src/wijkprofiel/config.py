@@ -22,6 +22,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from wijkprofiel.errors import WijkprofielError
 from wijkprofiel.ingest.profiles import laad_profiel
 from wijkprofiel.reference.areas import gemeentecode
+from wijkprofiel.reference.catalogue import KAART_VOLGORDE
 
 ENV_CONFIG = "WIJKPROFIEL_CONFIG"
 DEFAULT_CONFIG = Path("wijkprofiel.toml")
@@ -118,7 +119,9 @@ class Config(BaseSettings):
     drempels: Drempels = Field(default_factory=Drempels)
     #: Name of a Prefect Secret block holding the pseudonymisation key (else env WIJKPROFIEL_PSEUDO_KEY).
     pseudo_key_block: str | None = None
-    indicator: str = "aandeel_65_plus"
+    #: The map's indicator. One the loaded release lacks (or a key that does not exist) is a warning, not an
+    #: error: the maps then show the first of KAART_VOLGORDE the release has, and the reports say so.
+    indicator: str = KAART_VOLGORDE[0]
     #: A background map in the reports where PDOK can be reached (the page then asks PDOK for tiles); off, a
     #: report makes no request at all.
     achtergrondkaart: bool = False

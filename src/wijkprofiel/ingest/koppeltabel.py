@@ -1,7 +1,8 @@
 """The CBS postcode → buurt table ("Buurt, wijk en gemeente <jaar> voor postcode huisnummer").
 
 Two layouts are read: `PC6;Huisnummer;Buurt<jaar>;Wijk<jaar>;Gemeente<jaar>` and the PC6-only variant
-without Huisnummer. Codes come as bare numbers (3440111) and are prefixed and zero-padded (BU03440111).
+without Huisnummer. Codes come as bare numbers (3440111) or bare alphanumeric codes (0363AA01) and are prefixed
+and zero-padded (BU03440111, BU0363AA01) by the SQL macros wp_buurtcode, wp_wijkcode and wp_gemeentecode.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import logging
 import re
 from pathlib import Path
 
-from wijkprofiel.db import connect, init_database
+from wijkprofiel.db import connect, create_sql_functions, init_database
 from wijkprofiel.errors import SourceError
 from wijkprofiel.ingest.loads import LoadResult, previous_load, register_load, sha256_file
 from wijkprofiel.ingest.readers.private.export import _decodeer_sample
@@ -55,6 +56,7 @@ def ingest_koppeltabel(db_path: str | Path, pad: str | Path, gemeente: str | Non
     con = connect(db_path)
     try:
         init_database(con)
+        create_sql_functions(con)
         digest = sha256_file(pad)
         earlier = previous_load(con, BRON, digest, gemeente, jaar)
         if earlier is not None:
@@ -69,16 +71,19 @@ def ingest_koppeltabel(db_path: str | Path, pad: str | Path, gemeente: str | Non
                     select
                         upper(replace(trim("{kolom['pc6']}"), ' ', '')) as pc6,
                         {huisnummer} as huisnummer,
-                        'BU' || lpad(trim("{kolom['buurt']}"), 8, '0') as buurtcode,
-                        'WK' || lpad(trim("{kolom['wijk']}"), 6, '0') as wijkcode,
-                        'GM' || lpad(trim("{kolom['gemeente']}"), 4, '0') as gemeentecode
+                        wp_buurtcode("{kolom['buurt']}") as buurtcode,
+                        wp_wijkcode("{kolom['wijk']}") as wijkcode,
+                        wp_gemeentecode("{kolom['gemeente']}") as gemeentecode
                     from bron
                 )
                 select * from genormaliseerd {filter_sql}""",
             params,
         )
         rows_in = con.execute("select count(*) from _koppel").fetchone()[0]
-        goed = "regexp_full_match(pc6, '[1-9][0-9]{3}[A-Z]{2}')"
+        pc6_goed = "coalesce(regexp_full_match(pc6, '[1-9][0-9]{3}[A-Z]{2}'), false)"
+        codes_goed = ("wp_geldige_buurtcode(buurtcode) and wp_geldige_wijkcode(wijkcode) "
+                      "and regexp_full_match(coalesce(gemeentecode, ''), 'GM[0-9]{4}')")
+        goed = f"{pc6_goed} and {codes_goed}"
         loaded = con.execute(f"select count(*) from _koppel where {goed}").fetchone()[0]
         con.execute("begin transaction")
         load_id = register_load(
@@ -88,8 +93,11 @@ def ingest_koppeltabel(db_path: str | Path, pad: str | Path, gemeente: str | Non
         )
         con.execute(
             f"""insert into meta.quarantine
-                select ?, ?, null, 'pc6', 'not a postcode of the form 1234AB', pc6 from _koppel where not {goed}""",
-            [load_id, str(pad)],
+                select ?, ?, null, 'pc6', 'not a postcode of the form 1234AB', pc6 from _koppel where not {pc6_goed}
+                union all
+                select ?, ?, null, 'buurtcode', 'not a CBS buurt, wijk or gemeente code (e.g. 3440111, 0363AA01)', buurtcode
+                from _koppel where {pc6_goed} and not ({codes_goed})""",
+            [load_id, str(pad), load_id, str(pad)],
         )
         con.execute(
             f"""insert into raw.cbs_koppeltabel

@@ -160,8 +160,8 @@ def bespreking_toevoegen(
     from wijkprofiel.reference.areas import is_geldige_code, uit_koppeltabel
 
     wijkcode = wijkcode.strip().upper()
-    if wijkcode.isdigit():
-        wijkcode = uit_koppeltabel(wijkcode, "WK")  # as the koppeltabel writes it: 34403 → WK034403
+    if not wijkcode.startswith("WK"):
+        wijkcode = uit_koppeltabel(wijkcode, "WK")  # as the koppeltabel writes it: 34403 → WK034403, 363AA → WK0363AA
     if not (is_geldige_code(wijkcode) and wijkcode.startswith("WK")):
         raise WijkprofielError(f"not a CBS wijkcode: {wijkcode!r} (expected e.g. WK034403)")
     if herkend not in HERKEND:

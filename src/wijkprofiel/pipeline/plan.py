@@ -154,11 +154,12 @@ def faal_bij_fouten(uitkomsten: dict) -> None:
 
 def samengevoegd(gelukt: dict) -> dict:
     """Every gemeente's published reports in one dict (wijkcodes are unique across gemeenten)."""
-    uit = {"rapporten": {}, "mislukt": {}, "index": []}
+    uit = {"rapporten": {}, "mislukt": {}, "index": [], "kaart_meldingen": {}}
     for u in gelukt.values():
         p = u["published"]
         uit["rapporten"].update(p["rapporten"])
         uit["mislukt"].update(p["mislukt"])
+        uit["kaart_meldingen"].update(p.get("kaart_meldingen", {}))
         uit["index"] += p["index"]
     return uit
 

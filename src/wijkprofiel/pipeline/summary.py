@@ -44,6 +44,7 @@ def run_samenvatting(db_path: str | Path, gemeente: str, loads: list[LoadResult]
     mislukt = published.get("mislukt", {})
     lines += ["", "## Rapporten", "", f"- gepubliceerd: {len(rapporten)}", f"- mislukt: {len(mislukt)}"]
     lines += [f"  - {wijk}: {_cel(reden)}" for wijk, reden in sorted(mislukt.items())]
+    lines += [f"- kaart: {_cel(melding)}" for melding in published.get("kaart_meldingen", {}).values()]
     lines += [f"- index: {p}" for p in published.get("index", [])]
     if rapporten:
         lines += ["", "## Volledigheid van de rapporten", ""] + _volledigheid(db_path, gemeente, sorted(rapporten))

@@ -115,6 +115,7 @@ def publish_reports(
         "index": [str(p) for p in result.index],
         "rapporten": {k: str(v) for k, v in result.rapporten.items()},
         "mislukt": result.mislukt,
+        "kaart_meldingen": result.kaart_meldingen,
     }
 
 

@@ -19,10 +19,12 @@ from pathlib import Path
 from wijkprofiel.db import connect
 from wijkprofiel.publish.gegevens import PubGegevens, lees_pub
 from wijkprofiel.publish.rapport import schrijf_index, schrijf_wijkrapport
+from wijkprofiel.reference.catalogue import KAART_VOLGORDE
 
 log = logging.getLogger(__name__)
 
-STANDAARD_INDICATOR = "aandeel_65_plus"
+#: The map's indicator unless configured; a release without it gets the next of KAART_VOLGORDE that it has.
+STANDAARD_INDICATOR = KAART_VOLGORDE[0]
 
 
 @dataclass
@@ -31,6 +33,8 @@ class PublishResult:
     index: list[Path] = field(default_factory=list)
     rapporten: dict[str, Path] = field(default_factory=dict)
     mislukt: dict[str, str] = field(default_factory=dict)
+    #: gemeente → the Dutch note when its maps show another indicator than asked (missing in the release)
+    kaart_meldingen: dict[str, str] = field(default_factory=dict)
 
 
 def publish_reports(
@@ -50,6 +54,10 @@ def publish_reports(
     result = PublishResult(out_dir=out_dir)
     try:
         for gemeente in gegevens.gemeenten():
+            kaart_indicator, melding = gegevens.kaartindicator(gemeente, indicator)
+            if melding:
+                log.warning("%s: the maps show %s instead of %s: %s", gemeente, kaart_indicator, indicator, melding)
+                result.kaart_meldingen[gemeente] = melding
             for wijk in gegevens.wijken(gemeente):
                 try:
                     path = schrijf_wijkrapport(gegevens, wijk, staging, indicator=indicator, achtergrond=achtergrond)

@@ -10,6 +10,7 @@ import shapely
 
 from wijkprofiel.errors import WijkprofielError
 from wijkprofiel.reference.areas import gemeente_van
+from wijkprofiel.reference.catalogue import KAART_VOLGORDE, indicator as catalogus_indicator
 
 RD_NEW = 28992
 
@@ -35,6 +36,7 @@ class PubGegevens:
     _indeling: dict = field(default_factory=dict, repr=False)
     _jaren_per_indicator: dict = field(default_factory=dict, repr=False)
     _info: dict = field(default_factory=dict, repr=False)
+    _kaart: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         # Reports look values up thousands of times: index them once instead of filtering the frame each time.
@@ -130,6 +132,40 @@ class PubGegevens:
             raise WijkprofielError(f"unknown indicator {indicator!r}; see pub.indicator_waarden for the keys")
         return info
 
+    def kaartindicator(self, gemeente: str, gewenst: str) -> tuple[str, str | None]:
+        """The indicator that colours the gemeente's maps, and a Dutch note when it is not `gewenst`.
+
+        `gewenst` when a wijk of the gemeente has a published value for it in the peiljaar; else the first of
+        the catalogue's KAART_VOLGORDE (then any other indicator) that has one. A release without the age
+        columns thus gets a map of another share, never a failed publish.
+        """
+        if (gemeente, gewenst) not in self._kaart:
+            wijken = self.wijken(gemeente)
+
+            def gepubliceerd(i: str) -> bool:
+                return any(self.waarde(w, i) is not None for w in wijken)
+
+            if gepubliceerd(gewenst):
+                self._kaart[gemeente, gewenst] = (gewenst, None)
+            else:
+                kandidaten = [i for i in (*KAART_VOLGORDE, *sorted(self.indicatoren)) if i in self.indicatoren]
+                # nothing published at all (every figure secret): keep what was asked if it exists, for grey maps
+                terugval = gewenst if gewenst in self.indicatoren else kandidaten[0]
+                gekozen = next((i for i in kandidaten if gepubliceerd(i)), terugval)
+                melding = None if gekozen == gewenst else self._kaart_melding(gekozen, gewenst)
+                self._kaart[gemeente, gewenst] = (gekozen, melding)
+        return self._kaart[gemeente, gewenst]
+
+    def _kaart_melding(self, gekozen: str, gewenst: str) -> str:
+        toont = f"Kaart toont {_klein(self.indicator_info(gekozen)[0])}"
+        if gewenst in self.indicatoren:
+            return f"{toont}; voor {_klein(self.indicator_info(gewenst)[0])} zijn over {self.jaar} geen cijfers gepubliceerd."
+        bekend = catalogus_indicator(gewenst)
+        if bekend is None:
+            return f"{toont}; de gekozen indicator {gewenst!r} bestaat niet."
+        waar = "deze CBS-release" if bekend.bron == "cbs" else "de geladen gegevens"
+        return f"{toont}; {_klein(bekend.label)} ontbreekt in {waar}."
+
     def laatste_jaar(self, indicator: str, *, bekend: bool = False) -> int | None:
         """The latest year with figures for this indicator (with bekend: with at least one published value)."""
         rows = self.waarden[self.waarden.indicator == indicator]
@@ -161,6 +197,12 @@ class PubGegevens:
 def is_verhouding(eenheid: str) -> bool:
     """An index against the gemeente only means something for shares, rates and averages, not counts."""
     return eenheid not in ("aantal", "code", "")
+
+
+def _klein(label: str) -> str:
+    """A label inside a sentence: 'Aandeel eenpersoonshuishoudens' → 'aandeel ...'; 'Wmo-cliënten' and 'WOZ' stay."""
+    eerste = label.split(" ")[0]
+    return label[:1].lower() + label[1:] if eerste[1:].islower() and "-" not in eerste else label
 
 
 def _getal_of_none(v) -> float | None:

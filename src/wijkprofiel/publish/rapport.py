@@ -450,8 +450,10 @@ def schrijf_wijkrapport(
     achtergrond: bool = False,
 ) -> Path:
     """Write {wijk}.html and its downloads into out_dir. themalagen: extra map layers as (name, indicator);
-    by default one per rode draad of the wijk. achtergrond: a background map where it can be reached."""
+    by default one per rode draad of the wijk. achtergrond: a background map where it can be reached. The map
+    shows `indicator` or, when the release lacks it, the fallback of PubGegevens.kaartindicator (and says so)."""
     gemeente = gemeente_van(wijk)
+    indicator, kaart_melding = gegevens.kaartindicator(gemeente, indicator)
     lagen = _kaartlagen(gegevens, gemeente, indicator, list(themalagen) or _themalagen(gegevens, wijk))
     buurt_codes = gegevens.gebieden("buurt", ouder=wijk)
     buurten = _kaart_gebieden(gegevens, buurt_codes, lagen)
@@ -482,6 +484,7 @@ def schrijf_wijkrapport(
         wijk_code=wijk,
         wijk_naam=gegevens.naam(wijk),
         kaart=kaart,
+        kaart_melding=kaart_melding,
         lagen=lagen,
         aantal_buurten=len(buurt_codes),
         kerncijfers=kerncijfers,
@@ -510,6 +513,7 @@ def schrijf_index(
     gegevens: PubGegevens, gemeente: str, out_dir: Path, *, indicator: str, mislukt: dict[str, str], achtergrond: bool = False
 ) -> Path:
     wijk_codes = gegevens.wijken(gemeente)
+    indicator, kaart_melding = gegevens.kaartindicator(gemeente, indicator)
     laag = _kaartlaag(gegevens, indicator, gemeente, niveau="wijk")
     kaart = None
     buurten = gegevens.grenzen[(gegevens.grenzen.gebied_niveau == "buurt") & (gegevens.grenzen.gemeente_code == gemeente)]
@@ -533,7 +537,7 @@ def schrijf_index(
         for c in wijk_codes
     ]
     html = _env.get_template("index.html.j2").render(
-        **_algemeen(gegevens, gemeente), kaart=kaart, laag=laag, wijken=rows
+        **_algemeen(gegevens, gemeente), kaart=kaart, kaart_melding=kaart_melding, laag=laag, wijken=rows
     )
     path = out_dir / "index.html"
     path.write_text(met_csp(html, achtergrond=achtergrond), encoding="utf-8")

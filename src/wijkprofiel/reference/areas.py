@@ -12,7 +12,8 @@ from wijkprofiel.errors import WijkprofielError
 
 NIVEAU_PER_PREFIX = {"GM": "gemeente", "WK": "wijk", "BU": "buurt"}
 _LENGTE = {"GM": 4, "WK": 6, "BU": 8}
-_CODE = re.compile(r"^(GM|WK|BU)[0-9A-Z]+$")
+#: The gemeente's 4 digits, then the wijk's 2 and the buurt's 2 characters: digits, or capitals (WK0363AA).
+_CODE = re.compile(r"^(GM[0-9]{4}|WK[0-9]{4}[0-9A-Z]{2}|BU[0-9]{4}[0-9A-Z]{4})$")
 
 
 def normalise_code(value: object) -> str | None:
@@ -80,4 +81,4 @@ def uit_koppeltabel(value: object, soort: str) -> str | None:
 
 
 def is_geldige_code(code: str | None) -> bool:
-    return bool(code) and bool(_CODE.match(code)) and len(code) == 2 + _LENGTE[code[:2]]
+    return bool(code) and bool(_CODE.match(code))

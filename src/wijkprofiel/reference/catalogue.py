@@ -72,6 +72,24 @@ def _fout(rij: int, indicator: str, wat: str) -> WijkprofielError:
 #: In an indicator key, marks a family: one indicator per theme ({thema} the key, {label} the theme's name).
 FAMILIE = "{thema}"
 
+#: The map's indicator when the configured one (default: the first) is not in the loaded CBS release or has no
+#: published value for the peiljaar: the first of these that has one (docs/indicatoren.md, "De kaart").
+#: Shares first, as they compare wijken of any size; counts last. Later releases drop the age columns, and
+#: early releases lack the income and care columns, so the list mixes both kinds.
+KAART_VOLGORDE = (
+    "aandeel_65_plus",
+    "aandeel_eenpersoonshuishoudens",
+    "huishoudens_laag_inkomen_pct",
+    "wmo_clienten_per_1000",
+    "bijstand_per_1000_inwoners",
+    "aandeel_0_14",
+    "jongeren_jeugdzorg_pct",
+    "gemiddeld_inkomen_per_inwoner",
+    "corporatiewoningen_pct",
+    "bevolkingsdichtheid",
+    "inwoners",
+)
+
 
 @cache
 def indicatoren() -> tuple[Indicator, ...]:

@@ -57,16 +57,22 @@ def maak_release(
     tabel_id: str,
     jaar: int,
     bron: str,
+    naam_per_niveau: dict[str, str] | None = None,
 ) -> CbsRelease:
-    """Build a CbsRelease from source records and a {source column → variable} mapping."""
+    """Build a CbsRelease from source records and a {source column → variable} mapping. An area's name comes
+    from `naam_kolom`, else from the column `naam_per_niveau` names for its code prefix (GM, WK or BU)."""
     rows = []
     for rij, rec in enumerate(records, start=1):
         if not any(cel_tekst(v) for v in rec.values()):
             continue  # a blank line is no record
+        code = normalise_code(rec.get(code_kolom))
+        naam = cel_tekst(rec.get(naam_kolom)) if naam_kolom else None
+        if naam is None and code and (naam_per_niveau or {}).get(code[:2]):
+            naam = cel_tekst(rec.get(naam_per_niveau[code[:2]]))
         row = {
             BRON_RIJ: rij,
-            "gebied_code": normalise_code(rec.get(code_kolom)),
-            "gebied_naam": cel_tekst(rec.get(naam_kolom)) if naam_kolom else None,
+            "gebied_code": code,
+            "gebied_naam": naam,
             "ind_wbi": cel_tekst(rec.get(wbi_kolom)) if wbi_kolom else None,
         }
         for kolom, var in kolommen.items():

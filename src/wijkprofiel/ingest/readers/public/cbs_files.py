@@ -22,6 +22,9 @@ from wijkprofiel.ingest.readers.public import CbsRelease, maak_release
 from wijkprofiel.reference.catalogue import kwb_tabel_id, variabele_voor_kort, variabele_voor_statline
 
 _CODE_KOLOMMEN_RELEASE = ("gwb_code_10", "gwb_code", "gwb_code_8")
+#: Without `regio` (a later or republished release), the names per level: CBS's `gm_naam` names the gemeente on
+#: every row, so it only names the gemeente's own row; `wk_naam` and `bu_naam` where a file carries them.
+_NAAM_KOLOMMEN_RELEASE = {"GM": "gm_naam", "WK": "wk_naam", "BU": "bu_naam"}
 _TABEL_IN_NAAM = re.compile(r"(\d{5}NED)", re.IGNORECASE)
 
 
@@ -68,6 +71,7 @@ def _release_layout(header, records, path, jaar, tabel_id) -> CbsRelease:
         tabel_id=tabel_id,
         jaar=jaar,
         bron=str(path),
+        naam_per_niveau={p: lower[k] for p, k in _NAAM_KOLOMMEN_RELEASE.items() if k in lower},
     )
 
 
