@@ -18,7 +18,14 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from wijkprofiel.publish import bespreektafel, opmaak
 from wijkprofiel.publish.assets import leaflet_css, leaflet_js
-from wijkprofiel.publish.bewijs import RODE_DRAAD, ROLLEN, bewijs_per_rol, kernbewijs, sterkte_in_woorden, sterkte_uitleg
+from wijkprofiel.publish.bewijs import (
+    RODE_DRAAD,
+    ROLLEN,
+    bewijs_per_rol,
+    kernbewijs,
+    sterkte_in_woorden,
+    sterkte_uitleg,
+)
 from wijkprofiel.publish.downloads import schrijf_downloads
 from wijkprofiel.publish.gegevens import PubGegevens, is_verhouding
 from wijkprofiel.publish.kaart import (
