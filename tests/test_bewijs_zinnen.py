@@ -8,13 +8,21 @@ from __future__ import annotations
 
 import pytest
 
-from wijkprofiel.publish.bewijs import bewijszin, bewijszinnen, partnernamen, sterkte_in_woorden
+from wijkprofiel.publish.bewijs import (
+    bewijs_per_rol,
+    bewijszin,
+    bewijszinnen,
+    partnernamen,
+    sterkte_in_woorden,
+    sterkte_uitleg,
+)
 
 
 def feit(bewijsbron: str, **velden) -> dict:
     leeg = dict.fromkeys(("indicator", "label", "eenheid", "waarde", "gemeente_waarde", "aantal", "noemer_aantal",
                           "vorige_waarde", "verwacht_aantal", "sterkte"))  # fmt: skip
-    return {**leeg, "bewijsbron": bewijsbron, "jaar": 2024, "partners": [], **velden}
+    return {**leeg, "bewijsbron": bewijsbron, "jaar": 2024, "partners": [], "rol": "wijst", "ook_bij": [],
+            "overgeslagen_jaar": None, "overgeslagen_reden": None, **velden}
 
 
 def test_partners_each_once_sorted_by_name_and_unknown_ones_together():
@@ -80,9 +88,72 @@ def test_a_rode_draad_says_its_evidence_in_order_and_leaves_out_silent_facts():
 
 
 @pytest.mark.parametrize(
-    ("sterkte", "woorden"),
-    [(0.5, "zwak, net boven de drempel"), (0.74, "zwak, net boven de drempel"), (0.75, "matig"), (1.49, "matig"),
-     (1.5, "sterk"), (2.5, "zeer sterk"), (5.0, "zeer sterk")],
+    ("sterkte", "net_boven_drempel", "woorden"),
+    [(0.5, True, "zwak, net boven de drempel"), (0.74, False, "zwak"), (0.75, False, "matig"),
+     (1.2, True, "matig, net boven de drempel"), (1.49, False, "matig"), (1.5, False, "sterk"), (2.5, False, "zeer sterk"),
+     (5.0, False, "zeer sterk"), (0.3, None, "zwak")],
 )  # fmt: skip
-def test_the_strength_of_a_rode_draad_in_words(sterkte, woorden):
-    assert sterkte_in_woorden(sterkte) == woorden
+def test_the_strength_of_a_rode_draad_in_words_and_borderline_as_pub_marks_it(sterkte, net_boven_drempel, woorden):
+    assert sterkte_in_woorden({"sterkte": sterkte, "net_boven_drempel": net_boven_drempel}) == woorden
+
+
+@pytest.mark.parametrize(
+    ("sterkte", "bronnen", "uitleg"),
+    [(3.41, ["signalen", "enquete", "voorzieningen", "casuistiek", "cbs_context"],
+      "vijf onafhankelijke bronnen, sterk boven het gemeentelijk gemiddelde"),
+     (1.47, ["signalen", "voorzieningen", "cbs_context"], "drie onafhankelijke bronnen, duidelijk boven het gemeentelijk gemiddelde"),
+     (0.73, ["casuistiek", "cbs_context", "signalen"], "drie onafhankelijke bronnen, iets boven het gemeentelijk gemiddelde"),
+     (0.21, ["casuistiek"], "één bron, iets boven het gemeentelijk gemiddelde")],
+)  # fmt: skip
+def test_the_strength_explained_by_its_sources_and_how_far_above_the_gemeente_they_are(sterkte, bronnen, uitleg):
+    assert sterkte_uitleg({"sterkte": sterkte, "bronnen": bronnen}) == uitleg
+
+
+@pytest.mark.parametrize(
+    ("reden", "gezegd"),
+    [("minder dan 8", "minder dan 8"), ("onbekend of geheim (CBS)", "geen CBS-cijfer"),
+     ("secundair onderdrukt (anders terug te rekenen)", "verborgen, anders terug te rekenen"),
+     ("geen cijfer", "geen cijfer"), ("een nieuwe reden", "een nieuwe reden")],
+)  # fmt: skip
+def test_a_fallback_year_says_why(reden, gezegd):
+    casuistiek = feit("casuistiek", waarde=7.1, aantal=10.0, noemer_aantal=140.0, gemeente_waarde=4.7, jaar=2023,
+                      overgeslagen_jaar=2024, overgeslagen_reden=reden)
+    assert bewijszin(casuistiek, "Dementie", 2024) == (
+        f"Wijkteam (2024: {gezegd}, daarom 2023): 10 van de 140 casussen in 2023 (7,1%) gaan over dementie; "
+        "in de gemeente 4,7%.")
+    bijstand = feit("voorzieningen", label="Personen met bijstand per 1 000 inwoners", eenheid="per 1 000 inwoners",
+                    waarde=76.8, gemeente_waarde=28.3, jaar=2023, overgeslagen_jaar=2024, overgeslagen_reden=reden)
+    assert bewijszin(bijstand, "Geldzorgen en schulden", 2024) == (
+        f"Personen met bijstand per 1 000 inwoners: 76,8 tegen 28,3 in de gemeente (2024: {gezegd}, daarom 2023).")
+    signalen = feit("signalen", waarde=20.0, partners=["huisarts"], jaar=2023, overgeslagen_jaar=2024,
+                    overgeslagen_reden=reden)
+    assert bewijszin(signalen, "Eenzaamheid", 2024).startswith(f"Signalen (2024: {gezegd}, daarom 2023): huisarts")
+    enquete = feit("enquete", waarde=30.0, jaar=2023, overgeslagen_jaar=2024, overgeslagen_reden=reden)
+    assert bewijszin(enquete, "Eenzaamheid", 2024).startswith(f"Enquête (2024: {gezegd}, daarom 2023): 30,0%")
+
+
+def test_evidence_apart_from_what_does_not_deviate_points_away_or_is_hidden_and_shared_figures_say_so():
+    rode_draad = {"thema_label": "Eenzaamheid", "jaar": 2024, "bewijs": [
+        feit("casuistiek", waarde=30.0),
+        feit("cbs_context", label="Aandeel 65-plussers", eenheid="%", waarde=25.0, gemeente_waarde=15.0,
+             ook_bij=["zelfstandig_wonen", "dementie"]),
+        feit("enquete", waarde=20.0, gemeente_waarde=20.0, rol="wijkt_niet_af", ook_bij=["dementie"]),
+        feit("signalen", waarde=10.0, partners=["huisarts"], rol="andere_kant"),
+        feit("voorzieningen", label="Wmo-cliënten per 1 000", eenheid="per 1 000", waarde=60.0, gemeente_waarde=40.0,
+             rol="bron_wijst_niet"),
+        feit("casuistiek", jaar=2024, rol="verborgen"),
+    ]}  # fmt: skip
+    labels = {"dementie": "Dementie", "zelfstandig_wonen": "Zelfstandig wonen"}
+    assert bewijs_per_rol(rode_draad, labels) == {
+        "wijst": ["Wijkteam: 30,0% van de casussen in 2024 gaan over eenzaamheid.",
+                  # sorted by name; only evidence says where else it counts
+                  "Aandeel 65-plussers: 25,0% tegen 15,0% in de gemeente (2024). Telt ook mee bij: dementie, "
+                  "zelfstandig wonen."],
+        "wijkt_niet_af": ["Enquête: 20,0% van de respondenten noemt eenzaamheid; in de gemeente 20,0%."],
+        "andere_kant": ["Signalen: huisarts meldde 10 keer eenzaamheid in 2024."],
+        "bron_wijst_niet": ["Wmo-cliënten per 1 000: 60,0 tegen 40,0 in de gemeente (2024)."],
+        "verborgen": ["Wijkteam: het aantal casussen over eenzaamheid in 2024 is te klein om te tonen."],
+    }
+    # without evidence of a kind the rol is left out, and bewijszinnen keeps pub's order across all of them
+    assert list(bewijs_per_rol({**rode_draad, "bewijs": rode_draad["bewijs"][:2]}, labels)) == ["wijst"]
+    assert len(bewijszinnen(rode_draad, labels)) == 6

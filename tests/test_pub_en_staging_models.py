@@ -417,7 +417,8 @@ def test_pub_rode_draden_exacte_rijen_uit_gepubliceerde_cijfers(con):
     }
     assert list(s.values()) == [0.431, 0.182, 0.223, 0.288, 0.265]
     assert kolommen(con, "pub.rode_draden") == [
-        "gemeente_code", "wijkcode", "wijknaam", "jaar", "thema", "thema_label", "rang", "sterkte", "status", "bronnen",
+        "gemeente_code", "wijkcode", "wijknaam", "jaar", "thema", "thema_label", "rang", "sterkte", "status",
+        "net_boven_drempel", "bronnen",
         "bewijs", "indicatoren", "herkennen", "verklaren", "kansen", "vorige_bespreking_datum", "vorige_herkend",
         "vorige_verklaring", "vorige_actie", "vorige_eigenaar", "vorige_wanneer",
     ]  # fmt: skip
@@ -425,7 +426,8 @@ def test_pub_rode_draden_exacte_rijen_uit_gepubliceerde_cijfers(con):
     assert [tuple(r.values()) for r in rode_draden_in_woorden(con)] == [
         # two independent sources point at geldzorgen and together pass 0.5: a rode draad
         (GM, WK1, "Wijk 01 West", 2024, "geldzorgen", "Geldzorgen en schulden", 1,
-         round(s["casuistiek WK1 geldzorgen"] + s["signalen WK1 geldzorgen"], 2), "rode draad", ["casuistiek", "signalen"],
+         round(s["casuistiek WK1 geldzorgen"] + s["signalen WK1 geldzorgen"], 2), "rode draad",
+         True, ["casuistiek", "signalen"],  # 0.61: below 0.75, net boven de drempel
          ["Wijkteam: 30 van de 40 casussen in 2024 (75,0%) gaan over geldzorgen en schulden; in de gemeente 40,0%.",
           "Signalen: woningcorporatie meldde 20 keer geldzorgen en schulden in 2024; een gemiddelde wijk in de gemeente: 15."],
          ["casuistiek_geldzorgen_pct", "signalen_geldzorgen"], *vragen["geldzorgen"],
@@ -433,13 +435,13 @@ def test_pub_rode_draden_exacte_rijen_uit_gepubliceerde_cijfers(con):
          date(2024, 6, 1), "deels", "Veel huurachterstanden", "Vroegsignalering", "woningcorporatie", "Q3"),  # the latest
         # one source: a signal to check; the ggz's publishable note is not part of it
         (GM, WK1, "Wijk 01 West", 2024, "psychische_problemen", "Psychische problemen", 2, round(s["genoemd"], 2),
-         "signaal om te toetsen", ["signalen"],
+         "signaal om te toetsen", False, ["signalen"],
          ["Signalen: ggz noemt psychische problemen in 2024 (zonder aantal, of een aantal te klein om te tonen)."],
          ["signalen_psychische_problemen"], *vragen["psychische_problemen"], [], None, None, None, None, None, None),
         # three sources, strongest first; the huisarts's 3 signals are below 8: named, never counted
         (GM, WK2, "Wijk 02 Noordwest", 2024, "eenzaamheid", "Eenzaamheid", 1,
          round(s["enquete WK2 eenzaamheid"] + s["casuistiek WK2 eenzaamheid"] + s["genoemd"], 2), "rode draad",
-         ["enquete", "casuistiek", "signalen"],
+         False, ["enquete", "casuistiek", "signalen"],
          ["Enquête: 30,0% van de respondenten noemt eenzaamheid; in de gemeente 20,0%.",
           "Wijkteam: 50 van de 60 casussen in 2024 (83,3%) gaan over eenzaamheid; in de gemeente 60,0%.",
           "Signalen: huisarts noemt eenzaamheid in 2024 (zonder aantal, of een aantal te klein om te tonen)."],

@@ -7,6 +7,7 @@ import csv
 import re
 from dataclasses import replace
 from datetime import datetime, timedelta
+from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -19,9 +20,10 @@ import typer.main
 from wijkprofiel.cli import app
 from wijkprofiel.ingest.rodedraden import HERKEND
 from wijkprofiel.publish.bespreektafel import FORMULIER
+from wijkprofiel.publish.bewijs import RODE_DRAAD
 from wijkprofiel.publish.downloads import KOLOMMEN, schrijf_downloads
 from wijkprofiel.publish.gegevens import RD_NEW, PubGegevens
-from wijkprofiel.publish.rapport import schrijf_wijkrapport
+from wijkprofiel.publish.rapport import schrijf_index, schrijf_wijkrapport
 from wijkprofiel.publish.trends import Reeks, trend_svg
 
 WIJK, ANDERE_WIJK, GEMEENTE = "WK034401", "WK034402", "GM0344"
@@ -275,11 +277,12 @@ def test_header_has_no_warning_and_no_source_table_when_every_source_is_fresh(tm
 # ------------------------------------------------------------------------------------------------ first screen
 
 
-def _rode_draad(thema: str, label: str, sterkte: float, bewijs: list[dict], status: str = "rode draad") -> dict:
+def _rode_draad(thema: str, label: str, sterkte: float, bewijs: list[dict], status: str = "rode draad",
+                net_boven_drempel: bool = False) -> dict:
     return {
         "gemeente_code": GEMEENTE, "wijkcode": WIJK, "wijknaam": "Wijk 01 West", "jaar": 2024, "thema": thema,
-        "thema_label": label, "rang": 1, "sterkte": sterkte, "status": status,
-        "bronnen": sorted({f["bewijsbron"] for f in bewijs}), "bewijs": bewijs, "indicatoren": [],
+        "thema_label": label, "rang": 1, "sterkte": sterkte, "status": status, "net_boven_drempel": net_boven_drempel,
+        "bronnen": sorted({f["bewijsbron"] for f in bewijs if f["rol"] == "wijst"}), "bewijs": bewijs, "indicatoren": [],
         "herkennen": "Herkent u dit?", "verklaren": "Hoe komt dat?", "kansen": [],
         "vorige_bespreking_datum": None, "vorige_herkend": None, "vorige_verklaring": None, "vorige_actie": None,
         "vorige_eigenaar": None, "vorige_wanneer": None,
@@ -287,9 +290,12 @@ def _rode_draad(thema: str, label: str, sterkte: float, bewijs: list[dict], stat
 
 
 def _feit(bron: str, label: str, waarde, gemeente, sterkte: float, eenheid: str = "%", jaar: int = 2024, **extra) -> dict:
+    # the rol as pub.rode_draden gives it for a figure of a source that points at the theme
+    rol = "wijst" if sterkte >= 0.15 else "wijkt_niet_af" if sterkte > -0.15 else "andere_kant"
     return {"bewijsbron": bron, "indicator": label.lower().replace(" ", "_"), "label": label, "eenheid": eenheid,
             "jaar": jaar, "waarde": waarde, "gemeente_waarde": gemeente, "aantal": None, "noemer_aantal": None,
-            "vorige_waarde": None, "verwacht_aantal": None, "partners": [], "sterkte": sterkte, **extra}  # fmt: skip
+            "vorige_waarde": None, "verwacht_aantal": None, "partners": [], "sterkte": sterkte, "rol": rol,
+            "ook_bij": [], "overgeslagen_jaar": None, "overgeslagen_reden": None, **extra}  # fmt: skip
 
 
 GELDZORGEN = _rode_draad("geldzorgen", "Geldzorgen en schulden", 2.7, [
@@ -307,13 +313,14 @@ def _samenvatting(html: str) -> str:
 
 def test_first_screen_gives_each_rode_draad_one_line_with_strength_in_words_and_its_strongest_figures(tmp_path):
     zwak = _rode_draad("dementie", "Dementie", 0.6, [_feit("casuistiek", "Aandeel casussen over dementie", 7.1, 4.7, 0.3),
-                                                     _feit("cbs_context", "Aandeel 65-plussers", 13.9, 10.8, 0.3)])
+                                                     _feit("cbs_context", "Aandeel 65-plussers", 13.9, 10.8, 0.3)],
+                       net_boven_drempel=True)
     g = replace(gegevens(), rode_draden=[GELDZORGEN, zwak])
     regels = re.findall(r"<li>(.*?)</li>", _samenvatting(rapport(tmp_path, g)).split("</ol>")[0], flags=re.S)
     tekst = [" ".join(re.sub(r"<[^>]+>", "", r).split()) for r in regels]
     assert len(tekst) == 2
     # the three strongest figures, strongest first; the gemeente's own Wmo rate and CBS's are one figure, said once
-    assert tekst[0] == ("Geldzorgen en schulden zeer sterk, 4 bronnen: 155 signalen van woningcorporatie (gemiddelde wijk 46)"
+    assert tekst[0] == ("Geldzorgen en schulden zeer sterk, 3 bronnen: 155 signalen van woningcorporatie (gemiddelde wijk 46)"
                         " · Wmo-cliënten per 1 000 inwoners 106,8 (gemeente 53,8)"
                         " · Casussen van het wijkteam 71,4% (gemeente 36,5%)")
     assert tekst[1].startswith("Dementie zwak, net boven de drempel, 2 bronnen: ")
@@ -336,6 +343,69 @@ def test_first_screen_with_gemeente_data_but_no_rode_draad_points_to_the_signale
     samenvatting = _samenvatting(rapport(tmp_path, replace(gegevens(), rode_draden=[signaal])))
     assert "geen thema komt uit twee of meer bronnen tegelijk naar voren" in samenvatting
     assert '1 <a href="#signalen">signalen om te toetsen</a>' in samenvatting
+
+
+def _lijsten(html: str) -> dict[str, list[str]]:
+    """Per heading of a rode draad's evidence (h4), the text of its list items."""
+    uit = {}
+    for kop, lijst in re.findall(r"<h4[^>]*>(.*?)</h4>\s*<ul[^>]*>(.*?)</ul>", html, flags=re.S):
+        uit[kop] = [" ".join(re.sub(r"<[^>]+>", "", li).split()) for li in re.findall(r"<li>(.*?)</li>", lijst, flags=re.S)]
+    return uit
+
+
+def test_a_rode_draad_lists_as_evidence_only_what_points_at_it_and_the_rest_apart(tmp_path):
+    bijstand = _feit("voorzieningen", "Personen met bijstand per 1 000 inwoners", 76.8, 28.3, 0.99, "per 1 000 inwoners",
+                     jaar=2023, overgeslagen_jaar=2024, overgeslagen_reden="onbekend of geheim (CBS)",
+                     ook_bij=["werk_en_inkomen"])
+    lager = _feit("cbs_context", "Huishoudens onder het sociaal minimum", 8.0, 12.0, -0.4)
+    g = replace(gegevens(), rode_draden=[{**GELDZORGEN, "bewijs": [*GELDZORGEN["bewijs"], bijstand, lager]}],
+                thema_labels={"werk_en_inkomen": "Werk en inkomen"})
+    draad = sectie(rapport(tmp_path, g), "rode-draden")
+    lijsten = _lijsten(draad)
+    assert list(lijsten) == ["Wijst op dit thema", "Wijkt niet af van de gemeente",
+                             "Wijst de andere kant op (geen bewijs voor dit thema)"]
+    assert len(lijsten["Wijst op dit thema"]) == 5  # casuïstiek, two Wmo rates, signalen, bijstand
+    # a figure that counts for another theme too says so, and a fallback year says why
+    assert ("Personen met bijstand per 1 000 inwoners: 76,8 tegen 28,3 in de gemeente (2024: geen CBS-cijfer, daarom "
+            "2023). Telt ook mee bij: werk en inkomen.") in lijsten["Wijst op dit thema"]
+    assert lijsten["Wijkt niet af van de gemeente"] == [
+        "Huishoudens met een laag inkomen: 59,5% tegen 45,8% in de gemeente (2024)."]
+    assert lijsten["Wijst de andere kant op (geen bewijs voor dit thema)"] == [
+        "Huishoudens onder het sociaal minimum: 8,0% tegen 12,0% in de gemeente (2024)."]
+    # the strength in words: how many sources, how far above the gemeente
+    sterkte = " ".join(re.search(r'<p class="sterkte-uitleg">(.*?)</p>', draad, flags=re.S)[1].split())
+    assert re.sub(r"<[^>]+>", "", sterkte) == (
+        "Zeer sterk (sterkte 2,70): drie onafhankelijke bronnen, sterk boven het gemeentelijk gemiddelde.")
+
+
+def test_a_signaal_shows_only_its_evidence(tmp_path):
+    signaal = _rode_draad("eenzaamheid", "Eenzaamheid", 0.68, [
+        _feit("enquete", "Enquête", 13.6, 11.9, 0.08),
+        _feit("voorzieningen", "Wmo-cliënten per 1 000 inwoners (gemeente)", 106.8, 53.8, 0.68, "per 1 000 inwoners"),
+    ], status="signaal om te toetsen")  # fmt: skip
+    tabel = sectie(rapport(tmp_path, replace(gegevens(), rode_draden=[signaal])), "signalen")
+    assert "Wmo-cliënten per 1 000 inwoners (gemeente): 106,8" in tabel and "Enquête" not in tabel
+
+
+def test_one_definition_of_rode_draad_in_the_section_and_the_colofon_and_no_link_to_docs(tmp_path):
+    html = rapport(tmp_path, replace(gegevens(), rode_draden=[GELDZORGEN]))
+    definitie = escape(RODE_DRAAD)
+    draden, colofon = sectie(html, "rode-draden"), html[html.index('<footer id="colofon">') :]
+    assert definitie in draden and definitie in colofon
+    assert html.count(definitie) == 2
+    # the method is in the report itself, and the colofon's link to it stays inside the file
+    assert '<details class="methode" id="rode-draden-methode">' in draden
+    assert 'href="#rode-draden-methode"' in colofon
+    # the index has no rode draden section: its colofon carries the method itself
+    out = tmp_path / "index"
+    out.mkdir()
+    index = schrijf_index(gegevens(), GEMEENTE, out, indicator="aandeel_65_plus", mislukt={}).read_text(encoding="utf-8")
+    assert definitie in index and '<details class="methode" id="colofon-methode">' in index
+    assert 'href="#rode-draden-methode"' not in index
+    for pagina in (html, index):
+        links = re.findall(r'href="([^"]*)"', pagina)
+        assert links and not [a for a in links if "docs/" in a or a.endswith(".md")]
+        assert "docs/" not in re.sub(r"<script.*?</script>", "", pagina, flags=re.S)
 
 
 # ---------------------------------------------------------------------------------------------------------- map

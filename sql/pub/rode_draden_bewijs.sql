@@ -29,7 +29,7 @@
 -- the wijk's value is published; when there is none, its latest row (hidden) says so.
 with gepubliceerd as (
     select w.gebied_code, w.gebied_niveau, w.gebied_naam, w.ouder_code, w.gemeente_code, w.jaar,
-           w.indicator, w.label, w.eenheid, o.waarde, c.teller, c.noemer, c.richting
+           w.indicator, w.label, w.eenheid, o.waarde, o.reden, c.teller, c.noemer, c.richting
     from marts.indicator_waarden w
     join pub.openbaarmaking o using (gebied_code, jaar, indicator)
     left join raw.indicator_catalogus c using (indicator)
@@ -75,7 +75,7 @@ items as (
 
 -- The wijk's figure: the latest year up to the peiljaar with a published value, else its latest row.
 wijkwaarden as (
-    select w.wijkcode, w.gemeente_code, w.peiljaar, i.thema, i.bewijsbron, g.*  exclude (gebied_code, gemeente_code, gebied_niveau, ouder_code)
+    select w.wijkcode, w.gemeente_code, w.peiljaar, i.thema, i.bewijsbron, g.*  exclude (gebied_code, gemeente_code, gebied_niveau, ouder_code, reden)
     from wijken w
     join items i on true
     join gepubliceerd g on g.gebied_code = w.wijkcode and g.indicator = i.indicator and g.jaar <= w.peiljaar
@@ -106,6 +106,9 @@ met_vergelijking as (
         noemer.waarde as noemer_aantal,
         vorig.waarde as vorige_waarde,
         vorig_gem.waarde as vorige_gemeente_waarde,
+        -- a figure from before the peiljaar says why the peiljaar's is not used ("2024: minder dan 8, daarom 2023")
+        case when ww.jaar < ww.peiljaar and ww.waarde is not null then ww.peiljaar end as overgeslagen_jaar,
+        case when ww.jaar < ww.peiljaar and ww.waarde is not null then coalesce(nu.reden, 'geen cijfer') end as overgeslagen_reden,
         (select count(distinct gebied_code) from gepubliceerd x
           where x.gemeente_code = ww.gemeente_code and x.gebied_niveau = 'wijk' and x.jaar = ww.jaar) as wijken_in_gemeente,
         -- the partners' keys, sorted, so the evidence is the same in every build
@@ -123,6 +126,8 @@ met_vergelijking as (
       on vorig.gebied_code = ww.wijkcode and vorig.indicator = ww.indicator and vorig.jaar = ww.jaar - 1
     left join gepubliceerd vorig_gem
       on vorig_gem.gebied_code = ww.gemeente_code and vorig_gem.indicator = ww.indicator and vorig_gem.jaar = ww.jaar - 1
+    left join gepubliceerd nu
+      on nu.gebied_code = ww.wijkcode and nu.indicator = ww.indicator and nu.jaar = ww.peiljaar
 ),
 
 verwacht as (
@@ -149,7 +154,8 @@ sterkte as (
 
 select
     gemeente_code, wijkcode, peiljaar, thema, bewijsbron, indicator, label, eenheid, jaar, waarde, gemeente_waarde,
-    aantal, noemer_aantal, vorige_waarde, partners, waargenomen, verwacht_aantal, round(sterkte, 3) as sterkte
+    aantal, noemer_aantal, vorige_waarde, partners, waargenomen, verwacht_aantal, round(sterkte, 3) as sterkte,
+    overgeslagen_jaar, overgeslagen_reden
 from sterkte
 where not (bewijsbron in ('signalen', 'enquete') and waarde is null and len(partners) = 0);
 
@@ -171,4 +177,6 @@ comment on column pub.rode_draden_bewijs.eenheid is 'The indicator''s unit: %, p
 comment on column pub.rode_draden_bewijs.aantal is 'The wijk''s published count behind a rate or share (its teller), same year.';
 comment on column pub.rode_draden_bewijs.noemer_aantal is 'The wijk''s published count of the rate''s base (its noemer), same year, when the noemer is one indicator.';
 comment on column pub.rode_draden_bewijs.vorige_waarde is 'The wijk''s published value of the year before.';
+comment on column pub.rode_draden_bewijs.overgeslagen_jaar is 'When the figure is from before the peiljaar: the peiljaar, whose wijk value is not published (else NULL).';
+comment on column pub.rode_draden_bewijs.overgeslagen_reden is 'Why the peiljaar''s wijk value is not used: the reason of pub.openbaarmaking (''minder dan 8'', ''onbekend of geheim (CBS)'', ...), or ''geen cijfer'' when there is no value for that year at all.';
 comment on column pub.rode_draden_bewijs.partners is 'For signals: the partners that named the theme in the peiljaar (keys of raw.signalen.partner, sorted).';

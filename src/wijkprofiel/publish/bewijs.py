@@ -26,12 +26,35 @@ def partnernamen(partners: list[str] | None) -> list[str]:
     return sorted({PARTNERS.get(p, "andere partners") for p in partners or []})
 
 
+#: How a sentence says why the peiljaar's figure is not used (the reasons of pub.openbaarmaking); another reason
+#: is said as it is.
+REDENEN = {
+    "minder dan 8": "minder dan 8",
+    "secundair onderdrukt (anders terug te rekenen)": "verborgen, anders terug te rekenen",
+    "onbekend of geheim (CBS)": "geen CBS-cijfer",
+    "gebied met minder dan 50 inwoners": "minder dan 50 inwoners",
+    "noemer onbekend": "noemer onbekend",
+    "noemer verborgen (secundair onderdrukt (anders terug te rekenen))": "noemer verborgen",
+    "geen cijfer": "geen cijfer",
+}
+
+
+def terugval(feit: dict) -> str:
+    """Why a figure is from an earlier year than the peiljaar ("2024: minder dan 8, daarom 2023"); "" when it is not."""
+    if feit.get("overgeslagen_jaar") is None:
+        return ""
+    reden = feit.get("overgeslagen_reden") or "geen cijfer"
+    return f"{feit['overgeslagen_jaar']}: {REDENEN.get(reden, reden)}, daarom {feit['jaar']}"
+
+
 def bewijszin(feit: dict, thema_label: str, peiljaar: int) -> str | None:
     """The sentence for one piece of evidence (a struct of pub.rode_draden.bewijs); None when it says nothing."""
     bron, jaar, waarde, gemeente = feit["bewijsbron"], feit["jaar"], feit["waarde"], feit["gemeente_waarde"]
     thema = thema_label.lower()
     partners = partnernamen(feit.get("partners"))
     in_de_gemeente = "" if gemeente is None else f"; in de gemeente {getal(gemeente, 1)}%"
+    # an earlier year than the peiljaar says why, right after who says it
+    waarom = f" ({terugval(feit)})" if terugval(feit) else ""
 
     if bron == "casuistiek":
         if waarde is None:
@@ -42,7 +65,7 @@ def bewijszin(feit: dict, thema_label: str, peiljaar: int) -> str | None:
             van_de = "" if feit["noemer_aantal"] is None else f" van de {getal(feit['noemer_aantal'])}"
             casussen = f"{getal(feit['aantal'])}{van_de} casussen in {jaar} ({getal(waarde, 1)}%)"
         vorig = "" if feit["vorige_waarde"] is None else f" In {jaar - 1} was dat {getal(feit['vorige_waarde'], 1)}%."
-        return f"Wijkteam: {casussen} gaan over {thema}{in_de_gemeente}.{vorig}"
+        return f"Wijkteam{waarom}: {casussen} gaan over {thema}{in_de_gemeente}.{vorig}"
 
     if bron == "signalen":
         if waarde is None:
@@ -55,39 +78,97 @@ def bewijszin(feit: dict, thema_label: str, peiljaar: int) -> str | None:
         melden = "meldde" if len(partners) == 1 else "meldden samen"
         gemiddeld = "" if feit["verwacht_aantal"] is None else (
             f"; een gemiddelde wijk in de gemeente: {getal(feit['verwacht_aantal'])}")
-        return f"Signalen: {wie} {melden} {getal(waarde)} keer {thema} in {jaar}{gemiddeld}."
+        return f"Signalen{waarom}: {wie} {melden} {getal(waarde)} keer {thema} in {jaar}{gemiddeld}."
 
     if waarde is None:  # an unknown survey or context figure says nothing at the table
         return None
     if bron == "enquete":
-        return f"Enquête: {getal(waarde, 1)}% van de respondenten noemt {thema}{in_de_gemeente}."
+        return f"Enquête{waarom}: {getal(waarde, 1)}% van de respondenten noemt {thema}{in_de_gemeente}."
     eenheid = "%" if feit["eenheid"] == "%" else ""
     tegen = "" if gemeente is None else f" tegen {getal(gemeente, 1)}{eenheid} in de gemeente"
-    return f"{feit['label']}: {getal(waarde, 1)}{eenheid}{tegen} ({jaar})."
+    return f"{feit['label']}: {getal(waarde, 1)}{eenheid}{tegen} ({terugval(feit) or jaar})."
 
 
-def bewijszinnen(rode_draad: dict) -> list[str]:
-    """The sentences of one row of pub.rode_draden, in its order (the sources that point at the theme first)."""
-    zinnen = (bewijszin(feit, rode_draad["thema_label"], rode_draad["jaar"]) for feit in rode_draad["bewijs"] or [])
-    return [zin for zin in zinnen if zin is not None]
+#: What each rol of a cited figure (pub.rode_draden.bewijs) means in the report, in the order it lists them:
+#: only `wijst` is evidence, the rest is listed apart under these headings.
+ROLLEN = {
+    "wijst": "Wijst op dit thema",
+    "wijkt_niet_af": "Wijkt niet af van de gemeente",
+    "andere_kant": "Wijst de andere kant op (geen bewijs voor dit thema)",
+    "bron_wijst_niet": "Wijst op dit thema, maar telt niet mee: de andere cijfers van dezelfde bron wijken niet af",
+    "verborgen": "Te klein om te tonen",
+}
 
 
-#: A figure points at the theme from this sterkte on (docs/rode-draden.md §4, step 2).
-WIJST_OP_THEMA = 0.15
+def bewijszinnen(rode_draad: dict, thema_labels: dict[str, str] | None = None) -> list[str]:
+    """All sentences of one row of pub.rode_draden, in its order (the sources that point at the theme first)."""
+    return [zin for _, zin in _zinnen(rode_draad, thema_labels)]
+
+
+def bewijs_per_rol(rode_draad: dict, thema_labels: dict[str, str] | None = None) -> dict[str, list[str]]:
+    """The sentences of one row of pub.rode_draden by rol, in the order of ROLLEN, only the rollen it has: the
+    evidence (`wijst`) apart from what does not deviate, points the other way or cannot be shown."""
+    per_rol: dict[str, list[str]] = {rol: [] for rol in ROLLEN}
+    for rol, zin in _zinnen(rode_draad, thema_labels):
+        per_rol[rol].append(zin)
+    return {rol: zinnen for rol, zinnen in per_rol.items() if zinnen}
+
+
+def _zinnen(rode_draad: dict, thema_labels: dict[str, str] | None):
+    """(rol, sentence) per fact that says something; a piece of evidence that also counts for another listed theme
+    of the wijk says so, so one figure behind two themes is not read as two confirmations."""
+    labels = thema_labels or {}
+    for feit in rode_draad["bewijs"] or []:
+        zin = bewijszin(feit, rode_draad["thema_label"], rode_draad["jaar"])
+        if zin is None:
+            continue
+        rol = feit["rol"]
+        ook_bij = sorted(labels.get(t, t).lower() for t in feit.get("ook_bij") or [])
+        if rol == "wijst" and ook_bij:
+            zin += f" Telt ook mee bij: {', '.join(ook_bij)}."
+        yield rol, zin
+
+
 #: A theme's sterkte in words, from the highest lower bound down. A rode draad needs at least 0.5 (two sources
 #: together); one source counts at most 1, so 2.5 means about three sources far above the gemeente.
-STERKTE_WOORDEN = [(2.5, "zeer sterk"), (1.5, "sterk"), (0.75, "matig"), (float("-inf"), "zwak, net boven de drempel")]
+STERKTE_WOORDEN = [(2.5, "zeer sterk"), (1.5, "sterk"), (0.75, "matig"), (float("-inf"), "zwak")]
+#: How far the sources are above the gemeente on average (the theme's sterkte over its sources; each source
+#: counts at most 1, and 0.6 is about 1.8 times what the gemeente's rate gives).
+GEMIDDELD_WOORDEN = [(0.6, "sterk boven"), (0.3, "duidelijk boven"), (float("-inf"), "iets boven")]
+#: The words for a rode draad that a small change would take off the list (pub.rode_draden.net_boven_drempel).
+NET_BOVEN_DREMPEL = "net boven de drempel"
+TELWOORDEN = {1: "één bron", 2: "twee onafhankelijke bronnen", 3: "drie onafhankelijke bronnen",
+              4: "vier onafhankelijke bronnen", 5: "vijf onafhankelijke bronnen"}  # fmt: skip
 
 
-def sterkte_in_woorden(sterkte: float) -> str:
-    return next(woord for ondergrens, woord in STERKTE_WOORDEN if sterkte >= ondergrens)
+def sterkte_in_woorden(rode_draad: dict) -> str:
+    """The theme's strength in a word or two ("matig"), with "net boven de drempel" for a rode draad that a small
+    change would take off the list."""
+    woord = next(w for ondergrens, w in STERKTE_WOORDEN if rode_draad["sterkte"] >= ondergrens)
+    return f"{woord}, {NET_BOVEN_DREMPEL}" if rode_draad.get("net_boven_drempel") else woord
+
+
+def sterkte_uitleg(rode_draad: dict) -> str:
+    """What the strength rests on: "drie onafhankelijke bronnen, sterk boven het gemeentelijk gemiddelde"."""
+    aantal = len(rode_draad["bronnen"] or []) or 1
+    bronnen = TELWOORDEN.get(aantal, f"{aantal} onafhankelijke bronnen")
+    boven = next(w for ondergrens, w in GEMIDDELD_WOORDEN if rode_draad["sterkte"] / aantal >= ondergrens)
+    return f"{bronnen}, {boven} het gemeentelijk gemiddelde"
+
+
+#: What a rode draad is: the one definition the rode draden section and the colofon both show.
+RODE_DRAAD = ("een thema waar in de wijk ten minste twee onafhankelijke bronnen op wijzen (de casuïstiek van het "
+              "wijkteam, beschikkingen en uitkeringen, CBS-cijfers over de bewoners, signalen van partners, de "
+              "enquête): elk van die bronnen laat duidelijk meer zien dan bij het gemeentelijk gemiddelde te "
+              "verwachten is, en samen zijn ze sterk genoeg. Een startpunt voor het gesprek aan tafel, geen oordeel "
+              "over de wijk.")
 
 
 def kernbewijs(rode_draad: dict, aantal: int = 3) -> list[str]:
     """The `aantal` strongest published figures that point at the theme, each as a short phrase for the first
     screen ("Aandeel casussen 71,4% (gemeente 36,5%)"); the full sentences stay with the rode draad itself."""
     feiten = sorted(
-        (f for f in rode_draad["bewijs"] or [] if f["waarde"] is not None and (f["sterkte"] or 0) >= WIJST_OP_THEMA),
+        (f for f in rode_draad["bewijs"] or [] if f["waarde"] is not None and f["rol"] == "wijst"),
         key=lambda f: -f["sterkte"],
     )
     # The gemeente's own rate and CBS's of the same thing (Wmo-cliënten per 1 000 inwoners) read as one figure

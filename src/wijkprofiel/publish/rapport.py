@@ -18,7 +18,14 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from wijkprofiel.publish import bespreektafel, opmaak
 from wijkprofiel.publish.assets import leaflet_css, leaflet_js
-from wijkprofiel.publish.bewijs import bewijszinnen, kernbewijs, sterkte_in_woorden
+from wijkprofiel.publish.bewijs import (
+    RODE_DRAAD,
+    ROLLEN,
+    bewijs_per_rol,
+    kernbewijs,
+    sterkte_in_woorden,
+    sterkte_uitleg,
+)
 from wijkprofiel.publish.downloads import schrijf_downloads
 from wijkprofiel.publish.gegevens import PubGegevens, is_verhouding
 from wijkprofiel.publish.kaart import (
@@ -107,7 +114,8 @@ _env.filters["getal"] = opmaak.getal
 _env.filters["datum"] = opmaak.datum
 _env.filters["tijdstip"] = opmaak.tijdstip
 _env.filters["onbreekbaar"] = opmaak.onbreekbaar
-_env.globals.update(methode_percentage=METHODE_PERCENTAGE, methode_per=METHODE_PER)
+_env.globals.update(methode_percentage=METHODE_PERCENTAGE, methode_per=METHODE_PER, rode_draad_definitie=RODE_DRAAD,
+                    bewijsrollen=ROLLEN)
 
 
 @lru_cache(maxsize=64)
@@ -262,9 +270,10 @@ def _rode_draden(gegevens: PubGegevens, wijk: str) -> dict[str, list[dict]]:
             **r,
             "bronnen_tekst": [BEWIJSBRONNEN.get(b, b) for b in r["bronnen"] or []],
             "kansen": [k for k in r["kansen"] or []],
-            "bewijs": bewijszinnen(r),
+            "bewijs": bewijs_per_rol(r, gegevens.thema_labels),
             "kernbewijs": kernbewijs(r),
-            "sterkte_woorden": sterkte_in_woorden(r["sterkte"]),
+            "sterkte_woorden": sterkte_in_woorden(r),
+            "sterkte_uitleg": sterkte_uitleg(r),
         }
         uit["rode_draden" if r["status"] == "rode draad" else "signalen"].append(thema)
     return uit
