@@ -42,6 +42,8 @@ PIXELS = 2000
 DECIMALEN = 5
 KLEUR_EIGEN = PALET[3]
 KLEUR_CBS = PALET[1]
+LEGENDA = [(KLEUR_EIGEN, "met eigen gegevens van de gemeente"), (KLEUR_CBS, "alleen CBS-cijfers"),
+           (VERBORGEN_KLEUR, "geen wijkprofielen")]
 
 
 @dataclass
@@ -178,8 +180,7 @@ def schrijf_landelijke_index(
     html = _env.get_template("landelijk.html.j2").render(
         gemeenten=rijen,
         kaart=kaart,
-        legenda=[(KLEUR_EIGEN, "met eigen gegevens van de gemeente"), (KLEUR_CBS, "alleen CBS-cijfers"),
-                 (VERBORGEN_KLEUR, "geen wijkprofielen")],
+        legenda=[(kleur, tekst) for kleur, tekst in LEGENDA if kleur in kaart["kleuren"]] if kaart else [],
         jaren=jaren,
         aantal_wijken=sum(len(g.wijken) for g in gemeenten.values()),
         aantal_rapporten=sum(r["rapporten"] for r in rijen),
@@ -200,7 +201,7 @@ def schrijf_landelijke_index(
     return pad
 
 
-def _kaart(grenzen: gpd.GeoDataFrame, rijen: list[dict], *, achtergrond: bool) -> dict[str, str]:
+def _kaart(grenzen: gpd.GeoDataFrame, rijen: list[dict], *, achtergrond: bool) -> dict:
     """The gemeenten in one GeoJSON layer, coloured by whether they loaded their own data; a click opens the
     gemeente's index. Simplified as one coverage to about half a pixel of the whole map."""
     minx, miny, maxx, maxy = grenzen.total_bounds
@@ -235,4 +236,4 @@ def _kaart(grenzen: gpd.GeoDataFrame, rijen: list[dict], *, achtergrond: bool) -
             " if (link) { l.on('click', function () { window.location.href = link; }); } }); });"
         )
     )
-    return kaart_onderdelen(kaart)
+    return {**kaart_onderdelen(kaart), "kleuren": set(features.kleur)}  # the legend shows only these
