@@ -21,10 +21,10 @@ from wijkprofiel.ingest import (
     rodedraden as ingest_rodedraden,
 )
 from wijkprofiel.ingest.loads import LoadResult
-from wijkprofiel.publish.landelijk import schrijf_landelijke_index
 from wijkprofiel.pipeline import national as landelijk, refresh as verversen
 from wijkprofiel.pipeline.keys import KeyFromEnvironment
 from wijkprofiel.pipeline.summary import run_samenvatting
+from wijkprofiel.publish.landelijk import schrijf_landelijke_index
 from wijkprofiel.transform import build
 
 #: Prefect retries of an HTTP task once the client's own backoff (1, 2, 4, 8 s) gave up: 30 s, then 60 s.
