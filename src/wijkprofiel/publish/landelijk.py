@@ -87,7 +87,8 @@ def lees_landelijk(databases: list[str | Path]) -> tuple[dict[str, Gemeente], gp
             draden = con.execute(_RODE_DRADEN, [MIN_WIJKEN]).fetchall()
             grenzen.append(
                 con.execute(
-                    "select gebied_code, gebied_naam, jaar, geometrie from pub.gebied_grenzen where gebied_niveau = 'gemeente'"
+                    "select gebied_code, gebied_naam, jaar, geometrie from pub.gebied_grenzen"
+                    " where gebied_niveau = 'gemeente'"
                 ).df()
             )
             tabellen |= {(int(j), t) for j, t in con.execute(
@@ -215,17 +216,22 @@ def _kaart(grenzen: gpd.GeoDataFrame, rijen: list[dict], *, achtergrond: bool) -
     features["rapporten"] = [per_code[c]["rapporten"] for c in web.gebied_code]
     features["link"] = [per_code[c]["link"] or "" for c in web.gebied_code]  # a link, not text for innerHTML
     features["kleur"] = [
-        VERBORGEN_KLEUR if not per_code[c]["link"] else KLEUR_EIGEN if per_code[c]["gemeente"].eigen_gegevens else KLEUR_CBS
+        VERBORGEN_KLEUR if not per_code[c]["link"]
+        else KLEUR_EIGEN if per_code[c]["gemeente"].eigen_gegevens
+        else KLEUR_CBS
         for c in web.gebied_code
     ]
     kaart = nieuwe_kaart(web.total_bounds, achtergrond=achtergrond)
     laag = folium.GeoJson(
         json.loads(features.to_json()),
         name="Gemeenten",
-        style_function=lambda f: {"fillColor": f["properties"]["kleur"], "color": "#252525", "weight": 1, "fillOpacity": 0.8},
+        style_function=lambda f: {
+            "fillColor": f["properties"]["kleur"], "color": "#252525", "weight": 1, "fillOpacity": 0.8,
+        },
         highlight_function=lambda f: {"weight": 3},
         tooltip=folium.GeoJsonTooltip(
-            ["naam", "code", "wijken", "rapporten"], aliases=["Gemeente", "Code", "Wijken", "Wijkrapporten"], sticky=True
+            ["naam", "code", "wijken", "rapporten"], aliases=["Gemeente", "Code", "Wijken", "Wijkrapporten"],
+            sticky=True,
         ),
     )
     laag.add_to(kaart)
