@@ -100,6 +100,9 @@ def wijkprofiel(
     gelukt = {gm: u for gm, u in uitkomsten.items() if not isinstance(u, BaseException)}
     if landelijk_db and gelukt:
         tasks.landelijke_database({r.gemeente: r.db_path for r in runs if r.gemeente in gelukt}, landelijk_db, len(gelukt))
+    if len(runs) > 1 and gelukt:  # the national front page, from the national database where there is one
+        databases = [landelijk_db] if landelijk_db else [r.db_path for r in runs if r.gemeente in gelukt]
+        tasks.publish_landelijk(databases, out_dir, achtergrond)
     tasks.summarise_run(plan.secties(uitkomsten))
     plan.faal_bij_fouten(uitkomsten)
     return plan.samengevoegd(gelukt)

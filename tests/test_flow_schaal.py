@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import duckdb
@@ -68,6 +69,9 @@ def test_three_gemeenten_run_on_a_dask_localcluster_each_in_its_own_database(pre
     assert [(g, n) for g, n, _ in per_gemeente] == [("GM0344", 10), ("GM9901", 10), ("GM9902", 10)]
     assert len({s for _, _, s in per_gemeente}) == 1
     assert schemas == {"marts", "pub"}
+    # The national front page above the gemeenten's folders, from the national database: a row and a link each.
+    voorpagina = (tmp_path / "rapporten" / "index.html").read_text(encoding="utf-8")
+    assert sorted(re.findall(r'<th scope="row"><a href="([^"]+)">', voorpagina)) == [f"{g}/index.html" for g in GEMEENTEN]
 
 
 def test_several_gemeenten_need_one_database_each(tmp_path: Path):
@@ -89,6 +93,9 @@ def test_one_failing_gemeente_fails_the_run_but_not_the_others(prefect_harness, 
     assert state.is_failed()
     assert "no areas of GM9903 in this file" in state.message
     assert len(list((tmp_path / "rapporten" / "GM0344").glob("WK*.html"))) == 10
+    # The front page, from the databases of the gemeenten that succeeded, lists those.
+    voorpagina = (tmp_path / "rapporten" / "index.html").read_text(encoding="utf-8")
+    assert re.findall(r'<th scope="row">(.*?)</th>', voorpagina) == ['<a href="GM0344/index.html">Utrecht</a>']
     artifact = Artifact.get("wijkprofiel-run").data
     assert "| GM0344 | gelukt | 10 | 0 |" in artifact
     assert "| GM9903 | mislukt: SourceError: kwb-2024-utrecht.xlsx: no areas of GM9903 in this file | 0 | - |" in artifact

@@ -24,9 +24,10 @@ def test_publish_code_noemt_geen_ander_schema_dan_pub():
     assert {s for _, s, _ in gevonden} == {"pub"}, sorted(g for g in gevonden if g[1] != "pub")
 
 
-def test_publish_opent_alleen_lezend_en_leest_alleen_pub(demo_db, tmp_path, monkeypatch):
+def _neem_op(monkeypatch, module) -> tuple[list[dict], list[str]]:
+    """Record the keyword arguments of every `module.connect` and every statement sent through it."""
     verbindingen, statements = [], []
-    echte_connect = publish.connect
+    echte_connect = module.connect
 
     class Opname:
         def __init__(self, con):
@@ -47,9 +48,24 @@ def test_publish_opent_alleen_lezend_en_leest_alleen_pub(demo_db, tmp_path, monk
         verbindingen.append(kwargs)
         return Opname(echte_connect(*args, **kwargs))
 
-    monkeypatch.setattr(publish, "connect", opnemende_connect)
+    monkeypatch.setattr(module, "connect", opnemende_connect)
+    return verbindingen, statements
+
+
+def test_publish_opent_alleen_lezend_en_leest_alleen_pub(demo_db, tmp_path, monkeypatch):
+    verbindingen, statements = _neem_op(monkeypatch, publish)
     resultaat = publish.publish_reports(demo_db, tmp_path / "rapporten")
     assert resultaat.rapporten and not resultaat.mislukt
     assert verbindingen and all(k.get("read_only") is True for k in verbindingen), verbindingen
     tabellen = {(s.lower(), t.lower()) for sql in statements for s, t in TABEL.findall(sql)}
     assert tabellen and {s for s, _ in tabellen} == {"pub"}, sorted(tabellen)
+
+
+def test_de_landelijke_voorpagina_opent_alleen_lezend_en_leest_alleen_pub(demo_db, tmp_path, monkeypatch):
+    from wijkprofiel.publish import landelijk
+
+    verbindingen, statements = _neem_op(monkeypatch, landelijk)
+    assert landelijk.schrijf_landelijke_index([demo_db], tmp_path).is_file()
+    assert verbindingen and all(k.get("read_only") is True for k in verbindingen), verbindingen
+    tabellen = {(s.lower(), t.lower()) for sql in statements for s, t in TABEL.findall(sql)}
+    assert {s for s, _ in tabellen} == {"pub"} and ("pub", "rode_draden") in tabellen, sorted(tabellen)

@@ -440,6 +440,12 @@ def build_cmd(
 
 @app.command("publish")
 def publish_cmd(
+    soort: Optional[str] = typer.Argument(
+        None, metavar="landelijk",
+        help="'landelijk': write only the national front page, --out/index.html, from a national database (--db "
+        "data/landelijk.duckdb) or a gemeente's; each gemeente's reports are in --out/<gemeentecode>, or where "
+        "--out names them with {gemeente}.",
+    ),
     db: Path = DbOpt,
     out: Path = typer.Option(Path("out/rapporten"), "--out", help="Folder for the reports (replaced as a whole)."),
     indicator: str = typer.Option("aandeel_65_plus", "--indicator", help="Indicator key that colours the maps (when the data lacks it: the next of docs/indicatoren.md's map order)."),
@@ -450,8 +456,17 @@ def publish_cmd(
         "without this option a report makes no request at all).",
     ),
 ) -> None:
-    """Write one HTML report per wijk and an index.html, from the pub schema only."""
+    """Write one HTML report per wijk and an index.html, from the pub schema only; `publish landelijk` writes the
+    national front page above several gemeenten's reports."""
     from wijkprofiel.publish import publish_reports
+
+    if soort is not None:
+        if soort != "landelijk":
+            raise WijkprofielError(f"publish {soort}: unknown; use `wijkprofiel publish landelijk` or no argument")
+        from wijkprofiel.publish.landelijk import schrijf_landelijke_index
+
+        print(schrijf_landelijke_index([db], str(out), achtergrond=achtergrond))
+        return
 
     result = publish_reports(db, out, indicator=indicator, jaar=jaar, achtergrond=achtergrond)
     for path in result.index:

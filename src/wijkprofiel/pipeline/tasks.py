@@ -24,6 +24,7 @@ from wijkprofiel.ingest.loads import LoadResult
 from wijkprofiel.pipeline import national as landelijk, refresh as verversen
 from wijkprofiel.pipeline.keys import KeyFromEnvironment
 from wijkprofiel.pipeline.summary import run_samenvatting
+from wijkprofiel.publish.landelijk import schrijf_landelijke_index
 from wijkprofiel.transform import build
 
 #: Prefect retries of an HTTP task once the client's own backoff (1, 2, 4, 8 s) gave up: 30 s, then 60 s.
@@ -137,3 +138,10 @@ def summarise_run(secties: list[str], key: str = "wijkprofiel-run") -> str:
 def landelijke_database(db_paths: dict[str, str], doel: str, aantal: int = 0) -> str:
     """Every gemeente's marts and pub tables in one read-only file, replaced as a whole."""
     return str(landelijk.bouw_landelijk(db_paths, doel))
+
+
+@task(name="publiceer landelijke voorpagina")
+def publish_landelijk(databases: list[str], rapporten: str, achtergrond: bool = False) -> str:
+    """index.html above the gemeenten's report folders (`rapporten` holds {gemeente}), from the national
+    database or from each gemeente's own."""
+    return str(schrijf_landelijke_index(databases, rapporten, achtergrond=achtergrond))

@@ -77,10 +77,10 @@ def klassegrenzen(values: list[float], klassen: int = 5) -> list[float]:
     return sorted(set(breaks))
 
 
-def voor_het_web(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def voor_het_web(frame: gpd.GeoDataFrame, tolerantie: float = TOLERANTIE_M) -> gpd.GeoDataFrame:
     """Simplify as a coverage in RD (metres), then transform to WGS84."""
     frame = frame.copy()
-    frame["geometry"] = shapely.coverage_simplify(frame.geometry.values, TOLERANTIE_M)
+    frame["geometry"] = shapely.coverage_simplify(frame.geometry.values, max(tolerantie, TOLERANTIE_M))
     frame = frame.set_geometry("geometry")
     return frame.to_crs(WEB)
 
