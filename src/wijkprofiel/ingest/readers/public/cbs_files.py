@@ -29,8 +29,8 @@ def read_cbs_file(path: str | Path, jaar: int, tabel_id: str | None = None) -> C
     path = Path(path)
     if not path.is_file():
         raise SourceError(f"{path}: file not found")
-    header, records = _lees_tabel(path)
-    tabel_id = tabel_id or _tabel_id_uit_naam(path) or kwb_tabel_id(jaar)
+    header, records = lees_tabel(path)
+    tabel_id = tabel_id or tabel_id_voor(path, jaar)
     if any(h.strip().lower() in _CODE_KOLOMMEN_RELEASE for h in header):
         return _release_layout(header, records, path, jaar, tabel_id)
     if any(h.strip().lower().endswith("codering (code)") for h in header):
@@ -40,9 +40,10 @@ def read_cbs_file(path: str | Path, jaar: int, tabel_id: str | None = None) -> C
     )
 
 
-def _tabel_id_uit_naam(path: Path) -> str | None:
-    match = _TABEL_IN_NAAM.search(path.name)
-    return match.group(1).upper() if match else None
+def tabel_id_voor(path: str | Path, jaar: int) -> str:
+    """The CBS table a file holds: the id in its name (85984NED), else the year's Kerncijfers table."""
+    match = _TABEL_IN_NAAM.search(Path(path).name)
+    return match.group(1).upper() if match else kwb_tabel_id(jaar)
 
 
 def _release_layout(header, records, path, jaar, tabel_id) -> CbsRelease:
@@ -89,7 +90,7 @@ def _statline_layout(header, records, path, jaar, tabel_id) -> CbsRelease:
     )
 
 
-def _lees_tabel(path: Path) -> tuple[list[str], list[dict]]:
+def lees_tabel(path: Path) -> tuple[list[str], list[dict]]:
     """Header and records of an xlsx or csv file; the kind is recognised from the content."""
     with path.open("rb") as fh:
         magic = fh.read(4)
