@@ -180,7 +180,8 @@ def load_release(db_path: str | Path, release: CbsRelease, gemeente: str, *, sha
     rijen = release.rijen
     # A national file serves every gemeente: other gemeenten's rows (and NL00) are not this load's input.
     # Records without any area code cannot belong elsewhere, so they are this load's to quarantine.
-    in_gemeente = rijen["gebied_code"].map(lambda c: c is None or codes.hoort_bij_gemeente(c, gemeente))
+    # (As bool: an empty object Series would select columns, not rows.)
+    in_gemeente = rijen["gebied_code"].map(lambda c: c is None or codes.hoort_bij_gemeente(c, gemeente)).astype(bool)
     rows = rijen[in_gemeente]
     if not rows["gebied_code"].notna().any():
         raise SourceError(f"{Path(release.bron).name}: no areas of {gemeente} in this file")
