@@ -158,7 +158,7 @@ def test_a_run_of_alle_parses_the_national_file_once_and_equals_the_per_gemeente
 ):
     from flows.wijkprofiel import BronBestand, wijkprofiel
 
-    release = synthetische_release(tmp_path, ["9901", "9902", "9903"])
+    release = synthetische_release(tmp_path, ["9901", "9902"])
     gelezen = _tel_lezen(monkeypatch)
     snapshots = tmp_path / "snapshots"
 
@@ -171,7 +171,7 @@ def test_a_run_of_alle_parses_the_national_file_once_and_equals_the_per_gemeente
     )
 
     assert gelezen == [str(release)]
-    gemeenten = ("0344", "9901", "9902", "9903")
+    gemeenten = ("0344", "9901", "9902")
     assert sorted(published["rapporten"]) == sorted(f"WK{n}{w:02d}" for n in gemeenten for w in range(1, 11))
     assert published["mislukt"] == {}
     # One split, beside the snapshots, named after the file's content.
