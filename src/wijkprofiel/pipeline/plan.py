@@ -8,8 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from wijkprofiel.config import ALLE_ZONDER_BESTANDEN, GEMEENTE_BRONNEN, Config, Export, regio_zonder_gebieden
 from wijkprofiel.errors import WijkprofielError
-from wijkprofiel.publish import STANDAARD_INDICATOR
 from wijkprofiel.ingest.readers.public.gebieden import lees_gebieden
+from wijkprofiel.publish import STANDAARD_INDICATOR
 from wijkprofiel.reference.areas import ALLE, GEMEENTECODE, gemeente_keuze, gemeentecode, is_regiocode
 
 BRONNEN = ("cbs", "gemeente")
