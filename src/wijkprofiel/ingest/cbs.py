@@ -75,14 +75,15 @@ def splits_cbs_bestand(path: str | Path, jaar: int, root: str | Path) -> dict:
             manifest = {"sha256": sha256, "jaar": jaar, "tabel_id": release.tabel_id, "ontbrekend": release.ontbrekend,
                         "kolommen": list(release.rijen.columns), "gemeenten": gemeenten}
             (tijdelijk / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
-            shutil.rmtree(doel, ignore_errors=True)  # an unfinished split of an earlier run
+            if not (doel / MANIFEST).is_file():
+                shutil.rmtree(doel, ignore_errors=True)  # an unfinished split of an earlier run
             tijdelijk.rename(doel)
+            log.info("%s read once for %d gemeenten in %.1f s", path.name, len(gemeenten), time.perf_counter() - begin)
         except OSError:
             if not (doel / MANIFEST).is_file():  # not another run that finished the same split first
                 raise
         finally:
             shutil.rmtree(tijdelijk, ignore_errors=True)
-        log.info("%s read once for %d gemeenten in %.1f s", path.name, len(gemeenten), time.perf_counter() - begin)
     else:
         log.info("%s unchanged since its split; the split is reused", path.name)
     manifest = json.loads((doel / MANIFEST).read_text(encoding="utf-8"))
@@ -90,13 +91,16 @@ def splits_cbs_bestand(path: str | Path, jaar: int, root: str | Path) -> dict:
 
 
 def ruim_delen_op(root: str | Path, houden: list[str]) -> None:
-    """Remove the splits under `root` other than `houden` (files no longer configured, or changed since)."""
+    """Remove the splits under `root` other than `houden` (files no longer configured, or changed since), and
+    unfinished ones a killed run left (older than a day: a younger one may be another run's, still being written)."""
     root = Path(root)
     if not root.is_dir():
         return
     houden = {Path(m).resolve() for m in houden}
     for map_ in root.iterdir():
-        if map_.is_dir() and map_.resolve() not in houden and not map_.name.startswith(".deel-"):
+        if not map_.is_dir() or map_.resolve() in houden:
+            continue
+        if not map_.name.startswith(".deel-") or time.time() - map_.stat().st_mtime > 86400:
             shutil.rmtree(map_, ignore_errors=True)
 
 
