@@ -24,7 +24,7 @@ def ingest_cbs(
     """CBS Kerncijfers and boundaries of one gemeente: local release files, and for `jaren` the CBS OData
     feed and PDOK. With `max_leeftijd_dagen` a younger snapshot is reused and a failed fetch falls back to
     the last snapshot (marked stale); without it `offline` chooses between fetching and the snapshot."""
-    loads = [tasks.ingest_cbs_bestand(db_path, b.pad, gemeente, b.jaar) for b in cbs_bestanden or []]
+    loads = [tasks.ingest_cbs_bestand(db_path, b.pad, gemeente, b.jaar, b.deel) for b in cbs_bestanden or []]
     loads += [tasks.ingest_grenzen_bestand(db_path, b.pad, gemeente, b.jaar, b.niveau) for b in grenzen_bestanden or []]
     for jaar in jaren or []:
         if max_leeftijd_dagen is None:

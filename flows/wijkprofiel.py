@@ -4,6 +4,7 @@ Gemeenten fan out through the flow's task runner (threads by default; `--runner 
 runs them on a Dask cluster through prefect-dask). Each gemeente has its own database file, so gemeenten
 never wait for each other's write lock; inside a gemeente the steps run one after the other (one writer).
 Publishing runs only after a successful build: a failed build leaves the previous reports in place.
+With several gemeenten, each CBS release file is read once and split per gemeente before they fan out.
 """
 
 from prefect import flow, task
@@ -79,8 +80,12 @@ def wijkprofiel(
     pseudo_key_block: str | None = None,
     indicator: str = STANDAARD_INDICATOR,
     achtergrond: bool = False,
+    gebieden: str | None = None,
 ) -> dict:
     """Ingest, build and publish for each gemeente (and each of `online_jaren` from CBS and PDOK).
+
+    `gemeenten` may hold "alle" (every gemeente of the release files) and province or GGD-region codes
+    (expanded through `gebieden`, CBS's table Gebieden in Nederland as CSV or XLSX).
 
     `db_path` and `out_dir` may hold `{gemeente}` (required with several gemeenten: one database each).
     `exports` are the gemeente's export locations (as in wijkprofiel.toml); `beschikking_bestanden` and
@@ -88,13 +93,18 @@ def wijkprofiel(
     national read-only database with every gemeente's marts and pub tables. Returns the reports of all
     gemeenten: {"rapporten": {wijk: path}, "mislukt": {wijk: reason}, "index": [paths]}.
     """
+    delen = []
+    if cbs_bestanden and plan.meerdere(gemeenten):
+        delen = tasks.cbs_bestanden_splitsen([(b.pad, b.jaar) for b in cbs_bestanden], snapshot_dir)
+    codes = plan.gemeenten_uitvouwen(gemeenten, delen, gebieden, exports)
     runs = plan.maak_plan(
-        gemeenten, db_path, out_dir, exports=exports, beschikking_bestanden=beschikking_bestanden, profiel=profiel,
+        codes, db_path, out_dir, exports=exports, beschikking_bestanden=beschikking_bestanden, profiel=profiel,
         rodedraden_bestanden=rodedraden_bestanden, cbs_bestanden=cbs_bestanden, grenzen_bestanden=grenzen_bestanden,
         online_jaren=online_jaren, snapshot_dir=snapshot_dir, offline=offline, max_leeftijd_dagen=max_leeftijd_dagen,
         koppeltabel=koppeltabel, taxonomie=taxonomie, pseudo_key_block=pseudo_key_block, indicator=indicator,
         achtergrond=achtergrond,
     )
+    runs = plan.met_delen(runs, delen, gemeenten)
     futures = {run.gemeente: gemeente_bijwerken.submit(run) for run in runs}
     uitkomsten = {gemeente: plan.uitkomst(future) for gemeente, future in futures.items()}
     gelukt = {gm: u for gm, u in uitkomsten.items() if not isinstance(u, BaseException)}

@@ -39,6 +39,7 @@ def test_three_gemeenten_run_on_a_dask_localcluster_each_in_its_own_database(pre
                 db_path=str(tmp_path / "{gemeente}" / "wijkprofiel.duckdb"),
                 out_dir=str(tmp_path / "rapporten" / "{gemeente}"),
                 cbs_bestanden=[BronBestand(pad=str(release), jaar=2024)],
+                snapshot_dir=str(tmp_path / "snapshots"),  # where the national file's split goes
                 landelijk_db=str(tmp_path / "landelijk.duckdb"),
                 koppeltabel=str(KWB_2024.parent / "pc6-buurt-2023-utrecht-approx.csv"),
                 exports=[Export(gemeente="GM0344", soort="beschikkingen", pad=str(tmp_path / "exports" / "*-beschikkingen.*"))],
@@ -87,6 +88,7 @@ def test_one_failing_gemeente_fails_the_run_but_not_the_others(prefect_harness, 
         db_path=str(tmp_path / "{gemeente}.duckdb"),
         out_dir=str(tmp_path / "rapporten" / "{gemeente}"),
         cbs_bestanden=[BronBestand(pad=str(KWB_2024), jaar=2024)],
+        snapshot_dir=str(tmp_path / "snapshots"),
         return_state=True,
     )
 

@@ -21,7 +21,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from wijkprofiel.errors import WijkprofielError
 from wijkprofiel.ingest.profiles import laad_profiel
-from wijkprofiel.reference.areas import gemeentecode
+from wijkprofiel.reference.areas import ALLE, GEMEENTECODE, gemeente_keuze, gemeentecode, is_regiocode
 from wijkprofiel.reference.catalogue import KAART_VOLGORDE
 
 ENV_CONFIG = "WIJKPROFIEL_CONFIG"
@@ -30,6 +30,19 @@ DEFAULT_CONFIG = Path("wijkprofiel.toml")
 Soort = Literal["beschikkingen", "casuistiek", "signalen", "enquete", "kansen", "besprekingen"]
 #: Which flow loads which kind of export (the rest goes through ingest_signalen's shared path).
 GEMEENTE_BRONNEN = ("beschikkingen", "casuistiek", "signalen", "enquete", "kansen", "besprekingen")
+
+
+ALLE_ZONDER_BESTANDEN = (
+    'gemeenten: "alle" takes the gemeenten of the CBS release files: list them under [[cbs_bestanden]] '
+    "(or set paden.gebieden)"
+)
+
+
+def regio_zonder_gebieden(regio: list[str]) -> str:
+    return (
+        f"paden.gebieden: gemeenten names {', '.join(regio)}, which needs CBS's table Gebieden in Nederland "
+        "(a CSV or XLSX download) under [paden] gebieden"
+    )
 
 
 class _Strikt(BaseModel):
@@ -91,8 +104,10 @@ class Paden(_Strikt):
     #: CBS postcode → buurt table used to place beschikkingen and cases.
     koppeltabel: Path | None = None
     taxonomie: Path | None = None
+    #: CBS's table "Gebieden in Nederland" (CSV or XLSX): expands province and GGD-region codes in `gemeenten`.
+    gebieden: Path | None = None
 
-    _bestaan = field_validator("koppeltabel", "taxonomie")(lambda cls, v: _bestaand_bestand(v))
+    _bestaan = field_validator("koppeltabel", "taxonomie", "gebieden")(lambda cls, v: _bestaand_bestand(v))
 
 
 class Drempels(_Strikt):
@@ -108,6 +123,8 @@ class Config(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="WIJKPROFIEL_", env_nested_delimiter="__", extra="forbid")
 
+    #: Gemeentecodes, province (PV20..PV31) or GGD-region codes (GG....), or "alle": every gemeente of the
+    #: CBS release files.
     gemeenten: list[str] = Field(min_length=1)
     jaren: list[int] = Field(default_factory=list)
     #: Fetch CBS and PDOK online for `jaren` (with the snapshot cache); False reads only local files.
@@ -126,7 +143,12 @@ class Config(BaseSettings):
     #: report makes no request at all.
     achtergrondkaart: bool = False
 
-    _gemeenten = field_validator("gemeenten")(lambda cls, v: [_code(g) for g in v])
+    @field_validator("gemeenten", mode="before")
+    @classmethod
+    def _alle(cls, v):
+        return [v] if isinstance(v, str) else v
+
+    _gemeenten = field_validator("gemeenten")(lambda cls, v: [_code(g, gemeente_keuze) for g in v])
 
     @field_validator("jaren")
     @classmethod
@@ -138,13 +160,24 @@ class Config(BaseSettings):
 
     @model_validator(mode="after")
     def _een_bestand_per_gemeente(self) -> "Config":
-        if len(self.gemeenten) > 1:
+        alleen_codes = all(GEMEENTECODE.match(g) for g in self.gemeenten)
+        if len(self.gemeenten) > 1 or not alleen_codes:
             for naam in ("database", "rapporten"):
                 if "{gemeente}" not in getattr(self.paden, naam):
                     raise ValueError(f"paden.{naam}: with several gemeenten it must contain {{gemeente}}")
-        onbekend = sorted({e.gemeente for e in self.exports} - set(self.gemeenten))
+        # ('alle' and regions are expanded at run time; an export outside them fails the run then.)
+        onbekend = sorted({e.gemeente for e in self.exports} - set(self.gemeenten)) if alleen_codes else []
         if onbekend:
             raise ValueError(f"exports: gemeente {', '.join(onbekend)} is not in gemeenten")
+        return self
+
+    @model_validator(mode="after")
+    def _gebieden_voor_regios(self) -> "Config":
+        regio = [g for g in self.gemeenten if is_regiocode(g)]
+        if regio and self.paden.gebieden is None:
+            raise ValueError(regio_zonder_gebieden(regio))
+        if ALLE in self.gemeenten and not self.cbs_bestanden and self.paden.gebieden is None:
+            raise ValueError(ALLE_ZONDER_BESTANDEN)
         return self
 
     @model_validator(mode="after")
@@ -190,9 +223,9 @@ def _bestaand_bestand(pad: Path | None) -> Path | None:
     return pad
 
 
-def _code(value: str) -> str:
+def _code(value: str, lees=gemeentecode) -> str:
     try:
-        return gemeentecode(value)
+        return lees(value)
     except WijkprofielError as exc:
         raise ValueError(str(exc)) from None
 

@@ -1,24 +1,31 @@
 """Stage `verzamel` for CBS: a Kerncijfers release (file, OData feed or snapshot) into raw.cbs_kwb.
 
-Only the requested gemeente's rows are loaded, so one national file serves every gemeente. Loading the same
+Only the requested gemeente's rows are loaded, so one national file serves every gemeente. A run of several
+gemeenten reads such a file once (`splits_cbs_bestand`) into one small part per gemeente, which each gemeente's
+load then reads instead of the whole file (`ingest_cbs_file(..., deel=...)`). Loading the same
 content twice changes nothing; a later release of the same year adds its values beside the earlier ones and
 intermediate.cbs_waarden decides which value counts (a known value beats an unknown one, then the latest).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import math
+import shutil
+import tempfile
+import time
 from datetime import datetime
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
-from wijkprofiel.db import connect, init_database
+from wijkprofiel.db import connect, init_database, sql_tekst
 from wijkprofiel.errors import SourceError
 from wijkprofiel.ingest.loads import LoadResult, previous_load, quarantine, register_load, sha256_file, sha256_text
 from wijkprofiel.ingest.readers.public import BRON_RIJ, GEBIED_KOLOMMEN, CbsRelease
-from wijkprofiel.ingest.readers.public.cbs_files import read_cbs_file
+from wijkprofiel.ingest.readers.public.cbs_files import read_cbs_file, tabel_id_voor
 from wijkprofiel.reference import areas as codes
 from wijkprofiel.reference.catalogue import cbs_variabelen, kwb_tabel_id
 
@@ -27,11 +34,128 @@ log = logging.getLogger(__name__)
 BRON = "cbs_kwb"
 
 
-def ingest_cbs_file(db_path: str | Path, path: str | Path, gemeente: str, jaar: int) -> LoadResult:
-    """Load one CBS release file (Excel, release CSV or StatLine CSV) for one gemeente."""
+#: The folder of the splits, beside the snapshots: public data, but the run's own scratch space.
+DELEN_MAP = "cbs-delen"
+#: The manifest of a split, written last: a folder without it is an unfinished split and is not used.
+MANIFEST = "release.json"
+#: The part holding the records without an area code: every gemeente's load quarantines them, as from the file.
+ZONDER_CODE = "_zonder_code"
+
+
+def ingest_cbs_file(
+    db_path: str | Path, path: str | Path, gemeente: str, jaar: int, deel: str | Path | None = None
+) -> LoadResult:
+    """Load one CBS release file (Excel, release CSV or StatLine CSV) for one gemeente.
+
+    `deel` is the file's split (`splits_cbs_bestand`): the gemeente's part is read instead of the whole file,
+    and meta.loads still names the file and its sha256, so the load is the same as one from the file."""
     gemeente = codes.gemeentecode(gemeente)
-    release = read_cbs_file(path, jaar)
-    return load_release(db_path, release, gemeente, sha256=sha256_file(path), via="bestand")
+    if deel is None:
+        return load_release(db_path, read_cbs_file(path, jaar), gemeente, sha256=sha256_file(path), via="bestand")
+    release, sha256 = lees_deel(deel, path, gemeente)
+    return load_release(db_path, release, gemeente, sha256=sha256, via="bestand")
+
+
+def splits_cbs_bestand(path: str | Path, jaar: int, root: str | Path) -> dict:
+    """Read a (national or provincial) release file once and write one part per gemeente under `root`.
+
+    The split's folder is named after the file's sha256, year and table, so a rerun on an unchanged file reuses
+    it; a folder is renamed into place only when complete. Returns {"pad", "jaar", "map", "sha256", "gemeenten"}
+    (the gemeenten with areas in the file)."""
+    path = Path(path)
+    sha256 = sha256_file(path)
+    root = Path(root)
+    root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    doel = root / f"{sha256}-{jaar}-{tabel_id_voor(path, jaar)}"
+    if not (doel / MANIFEST).is_file():
+        begin = time.perf_counter()
+        release = read_cbs_file(path, jaar)
+        tijdelijk = Path(tempfile.mkdtemp(prefix=".deel-", dir=root))
+        try:
+            gemeenten = _schrijf_delen(release, tijdelijk)
+            manifest = {"sha256": sha256, "jaar": jaar, "tabel_id": release.tabel_id, "ontbrekend": release.ontbrekend,
+                        "kolommen": list(release.rijen.columns), "gemeenten": gemeenten}
+            (tijdelijk / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+            if not (doel / MANIFEST).is_file():
+                shutil.rmtree(doel, ignore_errors=True)  # an unfinished split of an earlier run
+            tijdelijk.rename(doel)
+            log.info("%s read once for %d gemeenten in %.1f s", path.name, len(gemeenten), time.perf_counter() - begin)
+        except OSError:
+            if not (doel / MANIFEST).is_file():  # not another run that finished the same split first
+                raise
+        finally:
+            shutil.rmtree(tijdelijk, ignore_errors=True)
+    else:
+        log.info("%s unchanged since its split; the split is reused", path.name)
+    manifest = json.loads((doel / MANIFEST).read_text(encoding="utf-8"))
+    return {"pad": str(path), "jaar": jaar, "map": str(doel.resolve()), "sha256": sha256, "gemeenten": manifest["gemeenten"]}
+
+
+def ruim_delen_op(root: str | Path, houden: list[str]) -> None:
+    """Remove the splits under `root` other than `houden` (files no longer configured, or changed since), and
+    unfinished ones a killed run left (older than a day: a younger one may be another run's, still being written)."""
+    root = Path(root)
+    if not root.is_dir():
+        return
+    houden = {Path(m).resolve() for m in houden}
+    for map_ in root.iterdir():
+        if not map_.is_dir() or map_.resolve() in houden:
+            continue
+        if not map_.name.startswith(".deel-") or time.time() - map_.stat().st_mtime > 86400:
+            shutil.rmtree(map_, ignore_errors=True)
+
+
+def _schrijf_delen(release: CbsRelease, doel: Path) -> list[str]:
+    """One Parquet part per gemeente (its records, as `load_release` would select them from the file) and one for
+    the records without a code; values stay text. Returns the gemeenten."""
+    rijen = release.rijen
+    deel = rijen["gebied_code"].map(_deel_van)
+    # Typed as text up front: DuckDB would guess an object column's type from its first rows, and a column
+    # empty there (one filled only for later gemeenten) would lose its values.
+    frame = rijen.astype({k: "string" for k in rijen.columns if k != BRON_RIJ}).astype({BRON_RIJ: "int64"})
+    con = duckdb.connect()
+    try:
+        con.register("rijen", frame.assign(deel=deel.astype("string")))
+        con.execute(
+            f"copy (select * from rijen where deel is not null) to '{sql_tekst(doel / 'delen')}' "
+            "(format parquet, partition_by (deel))"
+        )
+    finally:
+        con.close()
+    return sorted(g for g in deel.dropna().unique() if g != ZONDER_CODE)
+
+
+def _deel_van(code: str | None) -> str | None:
+    """The part a record goes to: the same selection as load_release's (`hoort_bij_gemeente`) for every gemeente
+    a run can name (GM + 4 digits); None for a record no gemeente loads (NL00, a province)."""
+    if code is None:
+        return ZONDER_CODE
+    if code[:2] not in codes.NIVEAU_PER_PREFIX:
+        return None
+    gemeente = codes.gemeente_van(code)
+    return gemeente if codes.GEMEENTECODE.match(gemeente) else None
+
+
+def lees_deel(deel: str | Path, path: str | Path, gemeente: str) -> tuple[CbsRelease, str]:
+    """The gemeente's part of a split as the CbsRelease `read_cbs_file` gives, and the sha256 of the file."""
+    deel = Path(deel)
+    manifest = json.loads((deel / MANIFEST).read_text(encoding="utf-8"))
+    bestanden = [str(f) for n in (gemeente, ZONDER_CODE) for f in sorted((deel / "delen" / f"deel={n}").glob("*.parquet"))]
+    if bestanden:
+        con = duckdb.connect()
+        try:
+            rijen = con.execute(
+                f'select * exclude (deel) from read_parquet(?, hive_partitioning = true) order by "{BRON_RIJ}"', [bestanden]
+            ).df()
+        finally:
+            con.close()
+        # Back to what read_cbs_file gives: object columns with None for empty cells.
+        rijen = rijen.astype(object).where(rijen.notna(), None)
+    else:
+        rijen = pd.DataFrame(columns=manifest["kolommen"], dtype=object)  # no areas of this gemeente: load_release says so
+    release = CbsRelease(tabel_id=manifest["tabel_id"], jaar=manifest["jaar"], bron=str(path), rijen=rijen,
+                         ontbrekend=manifest["ontbrekend"])
+    return release, manifest["sha256"]
 
 
 def ingest_cbs_online(
@@ -59,10 +183,9 @@ def load_release(db_path: str | Path, release: CbsRelease, gemeente: str, *, sha
                  toelichting: str = "", opgehaald_op: datetime | None = None) -> LoadResult:
     """`toelichting` goes first in meta.loads.toelichting (a stale fallback starts it with 'verouderd:')."""
     rijen = release.rijen
-    if rijen.empty:
-        raise SourceError(f"{Path(release.bron).name}: a header but no data rows; nothing loaded")
     # A national file serves every gemeente: other gemeenten's rows (and NL00) are not this load's input.
     # Records without any area code cannot belong elsewhere, so they are this load's to quarantine.
+    # (As bool: an empty object Series would select columns, not rows.)
     in_gemeente = rijen["gebied_code"].map(lambda c: c is None or codes.hoort_bij_gemeente(c, gemeente)).astype(bool)
     rows = rijen[in_gemeente]
     if not rows["gebied_code"].notna().any():

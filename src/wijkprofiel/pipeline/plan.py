@@ -6,21 +6,24 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from wijkprofiel.config import GEMEENTE_BRONNEN, Config, Export
+from wijkprofiel.config import ALLE_ZONDER_BESTANDEN, GEMEENTE_BRONNEN, Config, Export, regio_zonder_gebieden
 from wijkprofiel.errors import WijkprofielError
+from wijkprofiel.ingest.readers.public.gebieden import lees_gebieden
 from wijkprofiel.publish import STANDAARD_INDICATOR
-from wijkprofiel.reference.areas import gemeentecode
+from wijkprofiel.reference.areas import ALLE, GEMEENTECODE, gemeente_keuze, gemeentecode, is_regiocode
 
 BRONNEN = ("cbs", "gemeente")
 
 
 class BronBestand(BaseModel):
     """A local source file and the year its figures (or boundaries) belong to; for boundaries optionally the
-    level (the layer of a multi-layer GeoPackage; None: every level the file holds)."""
+    level (the layer of a multi-layer GeoPackage; None: every level the file holds); for a CBS release read once
+    for several gemeenten, the folder of its split (`deel`), which the gemeente's load reads instead."""
 
     pad: str
     jaar: int
     niveau: str | None = None
+    deel: str | None = None
 
 
 class GemeenteRun(BaseModel):
@@ -89,6 +92,57 @@ def maak_plan(
             exports=[e for e in alle if e.gemeente == g], **gedeeld,
         )
         for g in codes
+    ]
+
+
+def meerdere(gemeenten: list[str]) -> bool:
+    """True when the run may cover several gemeenten: then a release file is read once and split."""
+    return len(gemeenten) > 1 or any(not GEMEENTECODE.match(gemeente_keuze(g)) for g in gemeenten)
+
+
+def gemeenten_uitvouwen(
+    gemeenten: list[str], delen: list[dict], gebieden: str | None = None, exports: list[Export] | None = None
+) -> list[str]:
+    """The gemeentecodes a run covers: 'alle' gives every gemeente of the split release files (without files:
+    every gemeente of the gebieden table), a province or GGD-region code its gemeenten by CBS's Gebieden in
+    Nederland (`gebieden`, a local CSV or XLSX)."""
+    keuzes = [gemeente_keuze(g) for g in gemeenten]
+    regio = [k for k in keuzes if is_regiocode(k)]
+    if regio and not gebieden:
+        raise WijkprofielError(regio_zonder_gebieden(regio))
+    tabel = lees_gebieden(gebieden) if gebieden and (regio or (ALLE in keuzes and not delen)) else {}
+    codes: list[str] = []
+    for keuze in keuzes:
+        if keuze == ALLE:
+            if not delen and not tabel:
+                raise WijkprofielError(ALLE_ZONDER_BESTANDEN)
+            codes += sorted({g for d in delen for g in d["gemeenten"]} if delen else set().union(*tabel.values()))
+        elif keuze in regio:
+            if keuze not in tabel:
+                raise WijkprofielError(f"gemeenten: {keuze} is not in {gebieden}")
+            codes += sorted(tabel[keuze])
+        else:
+            codes.append(keuze)
+    codes = list(dict.fromkeys(codes))
+    onbekend = sorted({e.gemeente for e in exports or []} - set(codes))
+    if onbekend:
+        raise WijkprofielError(f"exports: gemeente {', '.join(onbekend)} is not among the gemeenten of this run")
+    return codes
+
+
+def met_delen(runs: list[GemeenteRun], delen: list[dict], gemeenten: list[str]) -> list[GemeenteRun]:
+    """Each run's release files with the folder of their split. A gemeente named by its code gets every file
+    (one that lacks it fails its load, as without a split); one chosen through 'alle' or a region only the files
+    that hold it (a gemeente formed in a later year has no areas in an earlier release)."""
+    if not delen:
+        return runs
+    genoemd = {gemeente_keuze(g) for g in gemeenten}
+    return [
+        run.model_copy(update={"cbs_bestanden": [
+            BronBestand(pad=d["pad"], jaar=d["jaar"], deel=d["map"])
+            for d in delen if run.gemeente in genoemd or run.gemeente in d["gemeenten"]
+        ]})
+        for run in runs
     ]
 
 
@@ -185,6 +239,7 @@ def parameters_uit_config(cfg: Config, bronnen: list[str] | None) -> dict:
     gemeente = "gemeente" in bronnen
     return dict(
         gemeenten=cfg.gemeenten,
+        gebieden=str(cfg.paden.gebieden) if cfg.paden.gebieden else None,
         db_path=cfg.paden.database,
         out_dir=cfg.paden.rapporten,
         cbs_bestanden=[{"pad": str(b.pad), "jaar": b.jaar} for b in cfg.cbs_bestanden] if cbs else None,

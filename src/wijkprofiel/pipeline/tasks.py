@@ -31,9 +31,20 @@ from wijkprofiel.transform import build
 HTTP_RETRIES = dict(retries=2, retry_delay_seconds=exponential_backoff(backoff_factor=30), retry_jitter_factor=0.2)
 
 
+@task(name="lees CBS-bestanden eenmaal", task_run_name="CBS-bestanden eenmaal lezen")
+def cbs_bestanden_splitsen(bestanden: list[tuple[str, int]], snapshot_dir: str) -> list[dict]:
+    """Each release file ([pad, jaar]) read once and split per gemeente before the gemeenten fan out, in the
+    private folder `cbs-delen` beside the snapshots; splits of files no longer configured (or changed) go."""
+    root = Path(snapshot_dir) / ingest_cbs.DELEN_MAP
+    delen = [ingest_cbs.splits_cbs_bestand(pad, jaar, root) for pad, jaar in bestanden]
+    ingest_cbs.ruim_delen_op(root, [d["map"] for d in delen])
+    return delen
+
+
 @task(name="verzamel CBS-kerncijfers (bestand)", task_run_name="CBS {jaar} uit {pad}")
-def ingest_cbs_bestand(db_path: str, pad: str, gemeente: str, jaar: int) -> dict:
-    return ingest_cbs.ingest_cbs_file(db_path, pad, gemeente, jaar).as_dict()
+def ingest_cbs_bestand(db_path: str, pad: str, gemeente: str, jaar: int, deel: str | None = None) -> dict:
+    """One release file, or with `deel` the gemeente's part of its split (meta.loads names the file all the same)."""
+    return ingest_cbs.ingest_cbs_file(db_path, pad, gemeente, jaar, deel).as_dict()
 
 
 @task(

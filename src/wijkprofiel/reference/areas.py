@@ -14,6 +14,12 @@ NIVEAU_PER_PREFIX = {"GM": "gemeente", "WK": "wijk", "BU": "buurt"}
 _LENGTE = {"GM": 4, "WK": 6, "BU": 8}
 #: The gemeente's 4 digits, then the wijk's 2 and the buurt's 2 characters: digits, or capitals (WK0363AA).
 _CODE = re.compile(r"^(GM[0-9]{4}|WK[0-9]{4}[0-9A-Z]{2}|BU[0-9]{4}[0-9A-Z]{4})$")
+#: Choosing gemeenten by more than their own codes: every gemeente of the release files, of a province
+#: (PV20 Groningen .. PV31 Limburg) or of a GGD-region (GG + 4 digits), as in CBS's "Gebieden in Nederland".
+ALLE = "alle"
+GEMEENTECODE = re.compile(r"^GM[0-9]{4}$")
+PROVINCIECODE = re.compile(r"^PV(2[0-9]|3[01])$")
+GGD_REGIOCODE = re.compile(r"^GG[0-9]{4}$")
 
 
 def normalise_code(value: object) -> str | None:
@@ -33,6 +39,23 @@ def gemeentecode(value: object) -> str:
     if not digits.isdigit() or len(digits) > 4:
         raise WijkprofielError(f"not a gemeentecode: {value!r} (expected e.g. GM0344)")
     return "GM" + digits.zfill(4)
+
+
+def gemeente_keuze(value: object) -> str:
+    """A gemeentecode (GM0344), a province (PV26) or GGD-region code (GG3003), or 'alle' (every gemeente)."""
+    text = normalise_code(value)
+    if text is not None and text.lower() == ALLE:
+        return ALLE
+    if text is not None and is_regiocode(text):
+        return text
+    if text is not None and text[:2] in ("PV", "GG"):
+        raise WijkprofielError(f"not a province (PV20..PV31) or GGD-region code (GG + 4 digits): {value!r}")
+    return gemeentecode(value)
+
+
+def is_regiocode(code: str) -> bool:
+    """True for a province or GGD-region code: a choice of gemeenten that CBS's Gebieden in Nederland expands."""
+    return bool(PROVINCIECODE.match(code) or GGD_REGIOCODE.match(code))
 
 
 def niveau(code: str) -> str:

@@ -33,8 +33,8 @@ def read_cbs_file(path: str | Path, jaar: int, tabel_id: str | None = None) -> C
     path = Path(path)
     if not path.is_file():
         raise SourceError(f"{path}: file not found")
-    header, records, rafelig = _lees_tabel(path)
-    tabel_id = tabel_id or _tabel_id_uit_naam(path) or kwb_tabel_id(jaar)
+    header, records, rafelig = lees_tabel(path)
+    tabel_id = tabel_id or tabel_id_voor(path, jaar)
     if any(h.strip().lower() in _CODE_KOLOMMEN_RELEASE for h in header):
         layout = _release_layout
     elif any(h.strip().lower().endswith("codering (code)") for h in header):
@@ -46,12 +46,16 @@ def read_cbs_file(path: str | Path, jaar: int, tabel_id: str | None = None) -> C
     if rafelig:
         # Its values would be read under the wrong indicators: a CBS file is never ragged, this one was edited.
         raise SourceError(f"{path.name}: {rafelig}; nothing loaded")
-    return layout(header, records, path, jaar, tabel_id)
+    release = layout(header, records, path, jaar, tabel_id)
+    if release.rijen.empty:
+        raise SourceError(f"{path.name}: a header but no data rows; nothing loaded")
+    return release
 
 
-def _tabel_id_uit_naam(path: Path) -> str | None:
-    match = _TABEL_IN_NAAM.search(path.name)
-    return match.group(1).upper() if match else None
+def tabel_id_voor(path: str | Path, jaar: int) -> str:
+    """The CBS table a file holds: the id in its name (85984NED), else the year's Kerncijfers table."""
+    match = _TABEL_IN_NAAM.search(Path(path).name)
+    return match.group(1).upper() if match else kwb_tabel_id(jaar)
 
 
 def _release_layout(header, records, path, jaar, tabel_id) -> CbsRelease:
@@ -99,7 +103,7 @@ def _statline_layout(header, records, path, jaar, tabel_id) -> CbsRelease:
     )
 
 
-def _lees_tabel(path: Path) -> tuple[list[str], list[dict], str | None]:
+def lees_tabel(path: Path) -> tuple[list[str], list[dict], str | None]:
     """Header and records of an xlsx or csv file (the kind is recognised from the content), and for a CSV line
     with fewer or more fields than the header, which line that is."""
     with path.open("rb") as fh:
