@@ -79,6 +79,7 @@ def test_form_filled_in_saved_ingested_and_carried_to_the_next_report(browser, k
     browser.screenshot_element(".formulier-pagina", ARTIFACTS / "formulier-ingevuld.png")
     browser.click("button.opslaan")
     bestand = browser.wait_for_download(downloads)
+    shutil.copy(bestand, ARTIFACTS / bestand.name)  # as saved; tests/fixtures/besprekingen holds one such file
 
     gezien = browser.seen()
     assert visit.console_errors == [] and gezien.console_errors == []
@@ -132,8 +133,14 @@ def test_form_asks_for_what_the_ingest_needs_and_prints_blank(browser, kopie, wi
     assert browser.evaluate(melding).endswith("kies bij Herkend ja, deels of nee.")
     assert browser.evaluate("document.querySelector('a.bestand').hidden")  # nothing saved
 
-    # on paper: no buttons or messages, the fields blank
+    # on a phone the form fits the screen
+    browser.set_viewport(414, 900)
+    assert browser.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    browser.screenshot_element(".formulier-pagina", ARTIFACTS / "formulier-414.png")
+
+    # on paper (A4 less its margins, about 718 px): no buttons or messages, the fields blank
     browser.open_offline(tmp_path / f"{code}.html")
+    browser.set_viewport(718, 1000)
     browser.send("Emulation.setEmulatedMedia", media="print")
     try:
         zichtbaar = "(s => [...document.querySelectorAll(s)].filter(e => e.offsetParent !== null).length)"
