@@ -161,6 +161,10 @@ def test_outcome_form_saves_exactly_the_columns_the_besprekingen_ingest_reads(tm
                                           "eigenaar", "wanneer"]  # fmt: skip
         assert blok["herkend"] == {"verplicht": True, "keuzes": list(HERKEND)}
     assert kop["aanwezig"]["keuzes"][:2] == ["Wijkteam", "Huisarts of POH"]
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids))  # each label and answer group belongs to one block
+    radios = re.findall(r'type="radio" name="([^"]+)"', html)
+    assert len(set(radios)) == len(blokken) and len(radios) == len(blokken) * len(HERKEND)
     # every column is a field of the besprekingen profile, read by its own name
     spellingen = laad_profiel("besprekingen").kolommen
     assert all(kolom in spellingen[kolom] for kolom in velden)

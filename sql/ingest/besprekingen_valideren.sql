@@ -1,7 +1,7 @@
 -- Validate bespreektafel outcomes typed in from the paper form or saved by the report's form (view invoer); see
--- ingest/private.py. verklaring, actie, eigenaar, aanwezig and a thema that maps to no theme are free text, kept masked (table vrije_tekst); wanneer is
--- kept as written but for a BSN (wp_maskeer_bsn, also in vrije_tekst): it is meant to hold a date (of the action,
--- not of a person).
+-- ingest/private.py. verklaring, actie, eigenaar, aanwezig and a thema that maps to no theme are free text, kept
+-- masked (table vrije_tekst); wanneer is kept as written but for a BSN (wp_maskeer_bsn, also in vrije_tekst): it is
+-- meant to hold a date (of the action, not of a person).
 
 create or replace view gecontroleerd as
 with rijen as (

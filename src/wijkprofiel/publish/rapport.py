@@ -313,7 +313,7 @@ def _vorige_bespreking(gegevens: PubGegevens, wijk: str) -> dict | None:
         ],
         # who sat at the table, per meeting that recorded it (a file from the report's form does)
         "aan_tafel": sorted({(r.datum, r.aanwezig) for r in rows.itertuples(index=False)
-                             if isinstance(getattr(r, "aanwezig", None), str) and r.aanwezig}, reverse=True),
+                             if isinstance(r.aanwezig, str) and r.aanwezig}, reverse=True),
     }
 
 
