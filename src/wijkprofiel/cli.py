@@ -215,7 +215,9 @@ _rodedraden_commando(
 _rodedraden_commando("signalen", "Load partner signals per wijk or buurt and theme (toelichting is published only where publiceerbaar).")
 _rodedraden_commando("enquete", "Load aggregated enquête results per wijk × question (percentage and n).")
 _rodedraden_commando("kansen", "Load kansen: facilities and initiatives with their themes and location.")
-_rodedraden_commando("besprekingen", "Load bespreektafel outcomes typed in from the paper form.")
+_rodedraden_commando(
+    "besprekingen", "Load bespreektafel outcomes: the file a report's form saves, or typed in from the paper form."
+)
 
 
 @ingest_app.command("koppeltabel")
