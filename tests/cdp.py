@@ -138,6 +138,57 @@ class Browser:
         result = self.send("Runtime.evaluate", expression=expression, returnByValue=True)
         return result["result"].get("value")
 
+    def seen(self) -> PageVisit:
+        """What the reader would have noticed since the page was opened, including after clicks."""
+        return self._visit()
+
+    def click(self, selector: str) -> None:
+        """A real mouse click in the middle of the element (scrolled into view), as a user gesture."""
+        box = self.evaluate(
+            f"(() => {{ const e = document.querySelector({json.dumps(selector)}); e.scrollIntoView({{block: 'center'}});"
+            " const r = e.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; })()"
+        )
+        for soort in ("mousePressed", "mouseReleased"):
+            self.send("Input.dispatchMouseEvent", type=soort, x=box[0], y=box[1], button="left", clickCount=1)
+
+    def type_into(self, selector: str, text: str) -> None:
+        """Focus the field and type `text` as a keyboard would insert it."""
+        self.evaluate(f"document.querySelector({json.dumps(selector)}).focus()")
+        self.send("Input.insertText", text=text)
+
+    def screenshot_element(self, selector: str, target: Path) -> Path:
+        """The element alone, whole, however long it is."""
+        r = self.evaluate(
+            f"(() => {{ const e = document.querySelector({json.dumps(selector)}); e.scrollIntoView();"
+            " const r = e.getBoundingClientRect(); return [r.x + scrollX, r.y + scrollY, r.width, r.height]; })()"
+        )
+        clip = {"x": r[0], "y": r[1], "width": r[2], "height": r[3], "scale": 1}
+        data = self.send("Page.captureScreenshot", format="png", clip=clip, captureBeyondViewport=True)["data"]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(base64.b64decode(data))
+        return target
+
+    def allow_downloads(self, folder: Path) -> None:
+        """Save what the page downloads into `folder` (under the name the page gives) and report its progress."""
+        folder.mkdir(parents=True, exist_ok=True)
+        self.send("Browser.setDownloadBehavior", behavior="allow", downloadPath=str(folder), eventsEnabled=True)
+
+    def wait_for_download(self, folder: Path, timeout: float = 20) -> Path:
+        """The file of the download the page started last, once Chromium reports it complete."""
+        deadline = time.monotonic() + timeout
+        naam = None
+        while time.monotonic() < deadline:
+            for e in self.events:
+                params = e.get("params", {})
+                if e.get("method") == "Browser.downloadWillBegin":
+                    naam = params["suggestedFilename"]
+                elif e.get("method") == "Browser.downloadProgress" and params.get("state") == "completed" and naam:
+                    return folder / naam
+                elif e.get("method") == "Browser.downloadProgress" and params.get("state") == "canceled":
+                    raise RuntimeError(f"download of {naam} was canceled")
+            self.drain(0.2)
+        raise RuntimeError("no download completed")
+
     def screenshot(self, target: Path) -> Path:
         data = self.send("Page.captureScreenshot", format="png", captureBeyondViewport=True)["data"]
         target.parent.mkdir(parents=True, exist_ok=True)

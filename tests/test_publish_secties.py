@@ -15,11 +15,9 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 import shapely
-import typer.main
 
-from wijkprofiel.cli import app
 from wijkprofiel.ingest.rodedraden import HERKEND
-from wijkprofiel.publish.bespreektafel import FORMULIER
+from wijkprofiel.publish.bespreektafel import KOLOMMEN as KOLOMMEN_FORMULIER
 from wijkprofiel.publish.bewijs import RODE_DRAAD
 from wijkprofiel.publish.downloads import KOLOMMEN, schrijf_downloads
 from wijkprofiel.publish.gegevens import RD_NEW, PubGegevens
@@ -106,7 +104,8 @@ def gegevens(significant: dict | None = None, kansen: list[tuple] = (), **bronne
     return PubGegevens(
         waarden=_waarden(significant), grenzen=_grenzen(), bronnen=_bronnen(**bronnen),
         kansen=pd.DataFrame(list(kansen), columns=KANS_KOLOMMEN),
-        besprekingen=leeg("wijkcode", "gemeente_code", "thema", "datum", "herkend", "verklaring", "actie", "eigenaar", "wanneer"),
+        besprekingen=leeg("wijkcode", "gemeente_code", "thema", "datum", "herkend", "verklaring", "actie", "eigenaar", "wanneer",
+                          "aanwezig"),
         vergelijkbaar=leeg("wijkcode", "scope", "rang", "vergelijkbare_wijkcode", "vergelijkbare_wijk_naam", "peiljaar"),
         jaar=2024, grenzen_jaar=2024,
     )
@@ -123,39 +122,65 @@ def sectie(html: str, sectie_id: str) -> str:
 
 
 class _Formulier(HTMLParser):
-    """Collects, per fieldset of the outcome form, the CLI option of each field and whether it is required."""
+    """Collects, per fieldset of the outcome form, the file column of each field (data-kolom), whether it is
+    required and, for a choice, its answers."""
 
     def __init__(self):
         super().__init__()
         self.blokken: list[dict[str, dict]] = []
+        self.form: dict = {}
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
-        if tag == "fieldset" and "uitkomst" in (a.get("class") or ""):
+        if tag == "form":
+            self.form = a
+        elif tag == "fieldset":
             self.blokken.append({})
-        elif self.blokken and "data-optie" in a:
-            veld = self.blokken[-1].setdefault(a["data-optie"], {"verplicht": False, "keuzes": []})
-            veld["verplicht"] |= "required" in a or "data-verplicht" in a
-            if tag == "input" and a.get("type") == "radio":
-                veld["keuzes"].append(a["value"])
+        elif self.blokken and "data-kolom" in a:
+            self._veld = self.blokken[-1].setdefault(a["data-kolom"], {"verplicht": "data-verplicht" in a, "keuzes": []})
+        elif self.blokken and tag == "input" and a.get("type") in ("radio", "checkbox"):
+            self._veld["keuzes"].append(a["value"])
 
 
 # ------------------------------------------------------------------------------------------------ bespreektafel
 
 
-def test_outcome_form_fields_are_exactly_the_options_of_bespreking_add(tmp_path):
-    add = typer.main.get_command(app).commands["bespreking"].commands["add"]
-    cli = {p.opts[0]: p.required for p in add.params if p.opts[0] not in ("--taxonomie", "--db")}
+def test_outcome_form_saves_exactly_the_columns_the_besprekingen_ingest_reads(tmp_path):
+    from wijkprofiel.ingest.profiles import laad_profiel
+    from wijkprofiel.ingest.rodedraden import _soort
+    from wijkprofiel.reference.themes import laad_taxonomie
 
+    velden = _soort("besprekingen", laad_taxonomie(None)).velden
+    html = rapport(tmp_path)
     parser = _Formulier()
-    parser.feed(sectie(rapport(tmp_path), "bespreektafel"))
+    parser.feed(sectie(html, "bespreektafel"))
+    kop, *blokken = parser.blokken
 
-    assert len(parser.blokken) == 3
-    for blok in parser.blokken:
-        assert list(blok) == list(cli)  # same fields, same order as `wijkprofiel bespreking add --help`
-        assert {optie: v["verplicht"] for optie, v in blok.items()} == cli
-        assert blok["--herkend"]["keuzes"] == list(HERKEND)
-    assert [v.optie for v in FORMULIER] == list(cli)
+    assert parser.form["data-kolommen"].split(",") == list(velden) == KOLOMMEN_FORMULIER
+    assert len(blokken) == 3  # no rode draden here: three blank blocks to write on
+    for blok in blokken:
+        assert list(kop) + list(blok) == ["wijkcode", "datum", "aanwezig", "thema", "herkend", "verklaring", "actie",
+                                          "eigenaar", "wanneer"]  # fmt: skip
+        assert blok["herkend"] == {"verplicht": True, "keuzes": list(HERKEND)}
+    assert kop["aanwezig"]["keuzes"][:2] == ["Wijkteam", "Huisarts of POH"]
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids))  # each label and answer group belongs to one block
+    radios = re.findall(r'type="radio" name="([^"]+)"', html)
+    assert len(set(radios)) == len(blokken) and len(radios) == len(blokken) * len(HERKEND)
+    # every column is a field of the besprekingen profile, read by its own name
+    spellingen = laad_profiel("besprekingen").kolommen
+    assert all(kolom in spellingen[kolom] for kolom in velden)
+    # no command-line flags for partners, and nothing the CSP would block: no inline handlers, no javascript: URLs
+    assert not re.search(r"\s--[a-z]", sectie(html, "bespreektafel"))
+    assert not re.search(r"<[^>]+\son[a-z]+\s*=", html, flags=re.I) and "javascript:" not in html.lower()
+
+
+def test_outcome_form_has_a_block_per_rode_draad_and_a_blank_one(tmp_path):
+    from wijkprofiel.publish.bespreektafel import themablokken
+
+    draden = [{"thema": t, "thema_label": t.title()} for t in ("geldzorgen", "eenzaamheid", "opvoeding")]
+    assert themablokken(draden[:1]) == [{"thema": "geldzorgen", "label": "Geldzorgen"}] + [{"thema": "", "label": ""}] * 2
+    assert themablokken(draden)[-1] == {"thema": "", "label": ""} and len(themablokken(draden)) == 4
 
 
 def test_bespreektafel_asks_the_four_questions_and_names_the_roles(tmp_path):

@@ -775,6 +775,26 @@ def test_besprekingen_uit_bestand(tmp_path, db):
     ]
 
 
+def test_cli_ingest_besprekingen_reads_the_file_the_report_form_saves(cli, db):
+    """The file exactly as a browser saved it from a report's form, loaded as it is: one row per theme, the
+    meeting's date and who sat at the table on each, free text masked, the source named after wijk and meeting."""
+    pad = Path(__file__).resolve().parent / "fixtures" / "besprekingen" / "WK034401-2026-03-12-bespreking.csv"
+    assert pad.read_bytes().startswith(b'\xef\xbb\xbf"wijkcode";"datum";')  # as saved: BOM, semicolons, quoted
+
+    p = cli("ingest", "besprekingen", pad, "--db", db)
+
+    assert p.returncode == 0, p.stderr
+    assert rijen(db, "select rows_in, loaded, quarantined, masked, tabel_id, toelichting from meta.loads") == [
+        (2, 2, 0, 1, "WK034401-2026-03-12-bespreking", "soort csv; periode volledig")]
+    aan_tafel = "Wijkteam, Huisarts of POH, buurtsportcoach"
+    assert rijen(db, "select wijkcode, datum, thema, herkend, verklaring, actie, eigenaar, wanneer, aanwezig, plaatsing "
+                     "from raw.besprekingen order by bron_rij") == [
+        ("WK034401", date(2026, 3, 12), "zorgmijding", "deels", 'Vaste lasten "stegen"; bel [telefoon] voor details',
+         "Spreekuur geldzaken in het buurthuis", "Wijkteam", "juni 2026", aan_tafel, "wijkcode"),
+        ("WK034401", date(2026, 3, 12), "eenzaamheid", "ja", None, None, None, None, aan_tafel, "wijkcode"),
+    ]  # fmt: skip
+
+
 # ------------------------------------------------------------------------------------------------ CLI
 
 
@@ -809,20 +829,21 @@ def test_cli_ingest_casuistiek_json(cli, tmp_path, db):
 def test_cli_bespreking_add_en_list(cli, tmp_path, db):
     p = cli("bespreking", "add", "--wijk", "wk034403", "--datum", "12-06-2024", "--thema", "Schulden", "--herkend", "Deels",
              "--verklaring", "Vaste lasten stegen", "--actie", "Spreekuur in het buurthuis", "--eigenaar", "wijkteam",
-             "--wanneer", "Q4 2024", "--db", db)
+             "--wanneer", "Q4 2024", "--aanwezig", "wijkteam, huisarts (tel. 06-12345678)", "--db", db)
     assert p.returncode == 0, p.stderr
     assert "bespreking recorded (load 1)" in p.stderr
     p = cli("bespreking", "add", "--wijk", "WK034401", "--datum", "2024-11-20", "--thema", "eenzaamheid", "--herkend", "nee",
              "--db", db)
     assert p.returncode == 0, p.stderr
     assert rijen(db, "select load_id, bron, wijkcode, gemeentecode, datum, thema, herkend, verklaring, actie, eigenaar, "
-                     "wanneer, plaatsing from raw.besprekingen order by load_id") == [
+                     "wanneer, aanwezig, plaatsing from raw.besprekingen order by load_id") == [
         (1, "invoer", WK_O, GEMEENTE, date(2024, 6, 12), "geldzorgen", "deels", "Vaste lasten stegen",
-         "Spreekuur in het buurthuis", "wijkteam", "Q4 2024", "wijkcode"),
-        (2, "invoer", "WK034401", GEMEENTE, date(2024, 11, 20), "eenzaamheid", "nee", None, None, None, None, "wijkcode"),
+         "Spreekuur in het buurthuis", "wijkteam", "Q4 2024", "wijkteam, huisarts (tel. [telefoon])", "wijkcode"),
+        (2, "invoer", "WK034401", GEMEENTE, date(2024, 11, 20), "eenzaamheid", "nee", None, None, None, None, None,
+         "wijkcode"),
     ]
-    assert rijen(db, "select bron, via, rows_in, loaded, quarantined from meta.loads order by load_id") == [
-        ("besprekingen", "invoer", 1, 1, 0), ("besprekingen", "invoer", 1, 1, 0)]
+    assert rijen(db, "select bron, via, rows_in, loaded, quarantined, masked from meta.loads order by load_id") == [
+        ("besprekingen", "invoer", 1, 1, 0, 1), ("besprekingen", "invoer", 1, 1, 0, 0)]
 
     p = cli("bespreking", "list", "--db", db)
     assert p.returncode == 0, p.stderr

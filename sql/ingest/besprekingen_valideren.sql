@@ -1,7 +1,7 @@
--- Validate bespreektafel outcomes typed in from the paper form (view invoer); see ingest/private.py. verklaring,
--- actie, eigenaar and a thema that maps to no theme are free text, kept masked (table vrije_tekst); wanneer is
--- meant to hold the date of the action: a date from a year before the meeting on is kept as written, anything
--- else is masked (wp_maskeer_termijn), so a birth date typed there is not.
+-- Validate bespreektafel outcomes typed in from the paper form or saved by the report's form (view invoer); see
+-- ingest/private.py. verklaring, actie, eigenaar, aanwezig and a thema that maps to no theme are free text, kept
+-- masked (table vrije_tekst); wanneer is meant to hold the date of the action: a date from a year before the
+-- meeting on is kept as written, anything else is masked (wp_maskeer_termijn), so a birth date typed there is not.
 
 -- wanneer is masked per record (the rule needs the meeting's date); its values join the count of masked values
 insert into vrije_tekst
@@ -24,7 +24,8 @@ with rijen as (
         nullif(trim(vk.tekst), '') as verklaring,
         nullif(trim(ac.tekst), '') as actie,
         nullif(trim(eg.tekst), '') as eigenaar,
-        nullif(trim(wp_maskeer_termijn(i.wanneer::varchar, wp_datum(i.datum))), '') as wanneer
+        nullif(trim(wp_maskeer_termijn(i.wanneer::varchar, wp_datum(i.datum))), '') as wanneer,
+        nullif(trim(aw.tekst), '') as aanwezig
     from invoer i
     left join thema_spellingen t on t.spelling = wp_sleutel(i.thema)
     left join herkend_spellingen h on h.spelling = wp_sleutel(i.herkend)
@@ -32,6 +33,7 @@ with rijen as (
     left join vrije_tekst vk on vk.kolom = 'verklaring' and vk.ruw = i.verklaring
     left join vrije_tekst ac on ac.kolom = 'actie' and ac.ruw = i.actie
     left join vrije_tekst eg on eg.kolom = 'eigenaar' and eg.ruw = i.eigenaar
+    left join vrije_tekst aw on aw.kolom = 'aanwezig' and aw.ruw = i.aanwezig
 ),
 
 in_orde as (
@@ -45,7 +47,7 @@ in_orde as (
 select
     in_orde, bron_rij, datum,
     coalesce(thema_bekend, 'onbekend:' || lower(regexp_replace(thema_ruw, '\s+', ' ', 'g'))) as thema,
-    herkend, verklaring, actie, eigenaar, wanneer,
+    herkend, verklaring, actie, eigenaar, wanneer, aanwezig,
     null::varchar as postcode, null::integer as huisnummer, null::varchar as buurtcode_opgegeven, wijkcode_opgegeven,
     case when in_orde then [] else coalesce(nullif(list_filter([
         case when not wp_geldige_wijkcode(wijkcode_ruw)

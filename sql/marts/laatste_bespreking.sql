@@ -1,5 +1,5 @@
 -- The latest bespreektafel outcome per wijk × theme: what the next report shows beside the new figures.
-select wijkcode, gemeentecode as gemeente_code, thema, datum, herkend, verklaring, actie, eigenaar, wanneer
+select wijkcode, gemeentecode as gemeente_code, thema, datum, herkend, verklaring, actie, eigenaar, wanneer, aanwezig
 from staging.besprekingen
 qualify row_number() over (partition by wijkcode, thema order by datum desc, load_id desc) = 1
 order by wijkcode, thema;
@@ -14,3 +14,4 @@ comment on column marts.laatste_bespreking.verklaring is 'The explanation the ta
 comment on column marts.laatste_bespreking.actie is 'The agreed action.';
 comment on column marts.laatste_bespreking.eigenaar is 'Who owns the action (a role at the table).';
 comment on column marts.laatste_bespreking.wanneer is 'By when.';
+comment on column marts.laatste_bespreking.aanwezig is 'Who sat at the table (roles), as the form recorded them; empty when not recorded.';

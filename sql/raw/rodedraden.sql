@@ -78,6 +78,8 @@ create table if not exists raw.besprekingen (
     bron_bestand varchar not null,
     bron_rij     bigint not null
 );
+-- who sat at the table (roles, free text masked like verklaring); added later, so also to an existing database
+alter table raw.besprekingen add column if not exists aanwezig varchar;
 
 -- The themes the data was read with (DESIGN §5): the packaged taxonomy, written by every build, plus a
 -- gemeente's own themes, written when casuïstiek or signals are loaded with `--taxonomie`. The questions go to

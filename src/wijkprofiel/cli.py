@@ -215,7 +215,9 @@ _rodedraden_commando(
 _rodedraden_commando("signalen", "Load partner signals per wijk or buurt and theme (toelichting is published only where publiceerbaar).")
 _rodedraden_commando("enquete", "Load aggregated enquête results per wijk × question (percentage and n).")
 _rodedraden_commando("kansen", "Load kansen: facilities and initiatives with their themes and location.")
-_rodedraden_commando("besprekingen", "Load bespreektafel outcomes typed in from the paper form.")
+_rodedraden_commando(
+    "besprekingen", "Load bespreektafel outcomes: the file a report's form saves, or typed in from the paper form."
+)
 
 
 @ingest_app.command("koppeltabel")
@@ -364,15 +366,17 @@ def bespreking_add_cmd(
     actie: Optional[str] = typer.Option(None, "--actie", help="The agreed action."),
     eigenaar: Optional[str] = typer.Option(None, "--eigenaar", help="Who owns the action (a role at the table)."),
     wanneer: Optional[str] = typer.Option(None, "--wanneer", help="By when."),
+    aanwezig: Optional[str] = typer.Option(None, "--aanwezig", help="Who sat at the table: roles, not names."),
     taxonomie: Optional[Path] = TaxonomieOpt,
     db: Path = DbOpt,
 ) -> None:
-    """Record one outcome (per wijk and theme); the fields match the printable form in the report."""
+    """Record one outcome (per wijk and theme); the fields match the form in the report (which, filled in in a
+    browser, saves a file for `wijkprofiel ingest besprekingen` instead)."""
     from wijkprofiel.ingest.rodedraden import bespreking_toevoegen
 
     load_id = bespreking_toevoegen(
         db, wijkcode=wijk, datum=_datum(datum), thema=thema, herkend=herkend.strip().lower(), verklaring=verklaring,
-        actie=actie, eigenaar=eigenaar, wanneer=wanneer, taxonomie=taxonomie,
+        actie=actie, eigenaar=eigenaar, wanneer=wanneer, aanwezig=aanwezig, taxonomie=taxonomie,
     )
     console.print(f"bespreking recorded (load {load_id}); run `wijkprofiel build` to see it in the marts")
 

@@ -112,9 +112,9 @@ def _soort(naam: str, taxonomie: Taxonomie) -> Bronsoort:
     if naam == "besprekingen":
         return Bronsoort(
             naam="besprekingen",
-            velden=("wijkcode", "datum", "thema", "herkend", "verklaring", "actie", "eigenaar", "wanneer"),
+            velden=("wijkcode", "datum", "thema", "herkend", "verklaring", "actie", "eigenaar", "wanneer", "aanwezig"),
             valideren="besprekingen_valideren.sql",
-            vrije_tekst=("thema", "verklaring", "actie", "eigenaar"),
+            vrije_tekst=("thema", "verklaring", "actie", "eigenaar", "aanwezig"),
             standaard_profiel="besprekingen",
             voorbereiden=partial(_besprekingen_voorbereiden, taxonomie=taxonomie),
             na_schrijven=partial(_onbekende_tags, taxonomie=taxonomie),
@@ -154,6 +154,7 @@ def bespreking_toevoegen(
     actie: str | None = None,
     eigenaar: str | None = None,
     wanneer: str | None = None,
+    aanwezig: str | None = None,
     taxonomie: str | Path | None = None,
 ) -> int:
     """Record one outcome of the bespreektafel (the CLI's `bespreking add`); returns its load_id."""
@@ -173,17 +174,18 @@ def bespreking_toevoegen(
         raise WijkprofielError(
             f"unknown thema {thema!r}" + (f"; did you mean {suggestie}?" if suggestie else "; see `wijkprofiel themes list`")
         )
-    regel = [wijkcode, datum.isoformat(), sleutel_thema, herkend, verklaring, actie, eigenaar, wanneer]
+    regel = [wijkcode, datum.isoformat(), sleutel_thema, herkend, verklaring, actie, eigenaar, wanneer, aanwezig]
     con = connect(db_path)
     try:
         init_database(con)
         create_sql_functions(con)
         # the same masking of free text as a loaded form (sql/ingest/besprekingen_valideren.sql)
-        getypt = (verklaring, actie, eigenaar, wanneer)
-        verklaring, actie, eigenaar, wanneer = con.execute(
-            "select wp_maskeer(?), wp_maskeer(?), wp_maskeer(?), wp_maskeer_termijn(?, ?)", [*getypt, datum]
+        getypt = (verklaring, actie, eigenaar, wanneer, aanwezig)
+        verklaring, actie, eigenaar, wanneer, aanwezig = con.execute(
+            "select wp_maskeer(?), wp_maskeer(?), wp_maskeer(?), wp_maskeer_termijn(?, ?), wp_maskeer(?)",
+            [verklaring, actie, eigenaar, wanneer, datum, aanwezig],
         ).fetchone()
-        masked = sum(a != b for a, b in zip(getypt, (verklaring, actie, eigenaar, wanneer)))
+        masked = sum(a != b for a, b in zip(getypt, (verklaring, actie, eigenaar, wanneer, aanwezig)))
         con.execute("begin transaction")
         load_id = register_load(
             con, bron="besprekingen", bestand="wijkprofiel bespreking add", sha256=sha256_text(repr(regel)), via="invoer",
@@ -191,9 +193,9 @@ def bespreking_toevoegen(
         )
         con.execute(
             """insert into raw.besprekingen (load_id, bron, periode, datum, thema, herkend, verklaring, actie, eigenaar,
-                                             wanneer, wijkcode, gemeentecode, plaatsing, bron_bestand, bron_rij)
-               values (?, 'invoer', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'wijkcode', 'wijkprofiel bespreking add', 1)""",
-            [load_id, f"invoer-{load_id}", datum, sleutel_thema, herkend, verklaring, actie, eigenaar, wanneer,
+                                             wanneer, aanwezig, wijkcode, gemeentecode, plaatsing, bron_bestand, bron_rij)
+               values (?, 'invoer', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'wijkcode', 'wijkprofiel bespreking add', 1)""",
+            [load_id, f"invoer-{load_id}", datum, sleutel_thema, herkend, verklaring, actie, eigenaar, wanneer, aanwezig,
              wijkcode, gemeente_van(wijkcode)],
         )
         con.execute("commit")

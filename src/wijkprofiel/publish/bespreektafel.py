@@ -1,5 +1,7 @@
-"""What the report offers the bespreektafel: the questions of the method, the roles at the table and the
-printable outcome form, whose fields are the options of `wijkprofiel bespreking add` so paper goes in 1:1."""
+"""What the report offers the bespreektafel: the questions of the method, the roles at the table and the outcome
+form. The form prints blank for teams that write by hand, and, filled in in a browser, saves a CSV file in
+exactly the layout `wijkprofiel ingest besprekingen` reads (the besprekingen profile); the free text reaches the
+database only through that ingest, which masks personal data in it."""
 
 from __future__ import annotations
 
@@ -31,28 +33,47 @@ ROLLEN = [
 
 @dataclass(frozen=True)
 class Veld:
-    naam: str          # the CLI option without '--'
+    naam: str          # the column of the saved file, a field of the besprekingen profile
     label: str
-    soort: str         # tekst, datum, keuze or lang (a few lines to write on)
+    soort: str         # tekst, datum, keuze, rollen (a tick per role, plus anders) or lang (a few lines to write on)
     verplicht: bool
     hint: str = ""
     keuzes: tuple[str, ...] = ()
 
-    @property
-    def optie(self) -> str:
-        return f"--{self.naam}"
 
-
-#: The outcome form: one block per theme, each field one option of `wijkprofiel bespreking add`.
-FORMULIER = [
-    Veld("wijk", "Wijk", "tekst", True, "wijkcode"),
+#: Asked once per meeting; the saved file repeats them on every row.
+KOPVELDEN = [
+    Veld("wijkcode", "Wijk", "tekst", True, "wijkcode"),
     Veld("datum", "Datum van de bespreking", "datum", True, "dd-mm-jjjj"),
-    Veld("thema", "Thema", "tekst", True, "bijvoorbeeld een rode draad uit dit rapport"),
+    Veld("aanwezig", "Aan tafel", "rollen", False, "rollen, geen namen", tuple(rol for rol, _ in ROLLEN)),
+]
+#: Asked per theme: one block per rode draad of the wijk, and blank blocks for other themes.
+THEMAVELDEN = [
+    Veld("thema", "Thema", "tekst", True, "een rode draad of ander thema"),
     Veld("herkend", "Herkend", "keuze", True, "kruis één antwoord aan", HERKEND),
     Veld("verklaring", "Verklaring", "lang", False, "hoe verklaart de tafel wat ze ziet?"),
     Veld("actie", "Afgesproken actie", "lang", False),
-    Veld("eigenaar", "Eigenaar", "tekst", False, "de rol aan tafel die de actie oppakt"),
+    Veld("eigenaar", "Wie", "tekst", False, "de rol aan tafel die de actie oppakt"),
     Veld("wanneer", "Wanneer", "tekst", False, "uiterlijk"),
 ]
-#: Blocks on the printed form; more themes: copy the page.
+#: The columns of the saved file, in this order: one row per theme block that was filled in.
+KOLOMMEN = ["wijkcode", "datum", "thema", "herkend", "verklaring", "actie", "eigenaar", "wanneer", "aanwezig"]
+#: Theme blocks on the printed form at least (rode draden first, then blank ones); more themes: the button on
+#: screen adds a block, on paper copy the page.
 FORMULIER_BLOKKEN = 3
+
+
+def themablokken(rode_draden: list[dict]) -> list[dict]:
+    """The form's theme blocks: one per rode draad (its theme filled in), then blank ones up to
+    FORMULIER_BLOKKEN, and always at least one blank block for a theme the table raises itself."""
+    blokken = [{"thema": r["thema"], "label": r["thema_label"]} for r in rode_draden]
+    blanco = max(FORMULIER_BLOKKEN - len(blokken), 1)
+    return blokken + [{"thema": "", "label": ""} for _ in range(blanco)]
+
+
+def bestandsnaam(wijkcode: str, datum: str) -> str:
+    """The saved file's name (the page's script builds the same; a test holds the two equal). The date is not at
+    the end: the ingest labels a file's source by its name minus a trailing date, and with the date inside the
+    label is one per wijk and meeting, so a file saved again for the same meeting replaces the earlier one and
+    the next meeting's file adds to it."""
+    return f"{wijkcode}-{datum}-bespreking.csv"

@@ -320,6 +320,20 @@ def _vorige_bespreking(gegevens: PubGegevens, wijk: str) -> dict | None:
             }
             for r in rows.itertuples(index=False)
         ],
+        # who sat at the table, per meeting that recorded it (a file from the report's form does)
+        "aan_tafel": sorted({(r.datum, r.aanwezig) for r in rows.itertuples(index=False)
+                             if isinstance(r.aanwezig, str) and r.aanwezig}, reverse=True),
+    }
+
+
+def _formulier(gegevens: PubGegevens, rode_draden: list[dict]) -> dict:
+    """The outcome form: meeting fields, a block per rode draad plus blank ones, and the themes to choose from."""
+    return {
+        "kolommen": bespreektafel.KOLOMMEN,
+        "kopvelden": bespreektafel.KOPVELDEN,
+        "themavelden": bespreektafel.THEMAVELDEN,
+        "blokken": bespreektafel.themablokken(rode_draden),
+        "themas": sorted(gegevens.thema_labels.items(), key=lambda kv: kv[1].lower()),
     }
 
 
@@ -508,8 +522,7 @@ def schrijf_wijkrapport(
         significantie_bekend=gegevens.heeft_significantie,
         vragen=bespreektafel.VRAGEN,
         rollen=bespreektafel.ROLLEN,
-        formulier=bespreektafel.FORMULIER,
-        formulier_blokken=bespreektafel.FORMULIER_BLOKKEN,
+        formulier=_formulier(gegevens, draden["rode_draden"]),
         trends=_trends(gegevens, wijk, gemeente),
         downloads=downloads,
     )
