@@ -5,30 +5,16 @@ from __future__ import annotations
 
 import json
 import time
-from pathlib import Path
 
 import duckdb
 import pytest
 
-from wijkprofiel.publish import publish_reports
+# the reports of the full demo, written once per module, and the check for no console error and no request
+from test_browser_scherm import ARTIFACTS, WIJK, _schoon, rapporten  # noqa: F401
+
 from wijkprofiel.publish.gegevens import lees_pub
 
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-WIJK = "WK034403"
-
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def rapporten(demo_volledig, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("browser-overzicht") / "rapporten"
-    assert publish_reports(demo_volledig, out).mislukt == {}
-    return out
-
-
-def _schoon(visit) -> None:
-    assert visit.console_errors == []
-    assert visit.failed_requests == [] and visit.outside_requests == []
 
 
 def _zichtbare_wijken(browser) -> list[str]:
