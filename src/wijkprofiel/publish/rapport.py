@@ -37,6 +37,7 @@ from wijkprofiel.publish.kaart import (
     voor_het_web,
     wijk_kaart,
 )
+from wijkprofiel.publish.overzicht import gemeente_overzicht
 from wijkprofiel.publish.toets import METHODE_PER, METHODE_PERCENTAGE, toets
 from wijkprofiel.publish.trends import Reeks, trend_svg
 from wijkprofiel.reference.areas import gemeente_van, wijk_van
@@ -519,6 +520,8 @@ def schrijf_wijkrapport(
         **draden,
         vorige_bespreking=_vorige_bespreking(gegevens, wijk),
         vergelijkbaar=vergelijkbaar,
+        # the compare view opens with this wijk beside its two most similar wijken of the gemeente
+        vergelijk_wijken=[wijk] + [w["code"] for w in (vergelijkbaar or {}).get("gemeente", [])][:2],
         significantie_bekend=gegevens.heeft_significantie,
         vragen=bespreektafel.VRAGEN,
         rollen=bespreektafel.ROLLEN,
@@ -558,8 +561,10 @@ def schrijf_index(
         }
         for c in wijk_codes
     ]
+    overzicht = gemeente_overzicht(gegevens, gemeente, wijk_codes, KERNCIJFERS)
     html = _env.get_template("index.html.j2").render(
-        **_algemeen(gegevens, gemeente), kaart=kaart, kaart_melding=kaart_melding, laag=laag, wijken=rows
+        **_algemeen(gegevens, gemeente), kaart=kaart, kaart_melding=kaart_melding, laag=laag, wijken=rows,
+        **overzicht,
     )
     path = out_dir / "index.html"
     path.write_text(met_csp(html, achtergrond=achtergrond), encoding="utf-8")
