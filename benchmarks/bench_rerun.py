@@ -67,28 +67,22 @@ def _getimed(stap) -> tuple[float, object]:
     return time.perf_counter() - begin, uitkomst
 
 
-def _stappen(p: dict):
-    """What the flow does for one gemeente, without Prefect: each task's function in the flow's order."""
-    from wijkprofiel.ingest.beschikkingen import ingest_beschikkingen
-    from wijkprofiel.ingest.cbs import ingest_cbs_file
-    from wijkprofiel.ingest.grenzen import ingest_grenzen_file
-    from wijkprofiel.ingest.koppeltabel import ingest_koppeltabel
-    from wijkprofiel.ingest.rodedraden import ingest_bron
-    from wijkprofiel.publish import publish_reports
-    from wijkprofiel.transform.build import build_marts
+def _stappen(p: dict) -> tuple[dict, dict]:
+    """What the flow does for one gemeente, without Prefect: each task's own function (`.fn`), in the flow's order."""
+    from wijkprofiel.pipeline import tasks
 
     db, gemeente = p["db_path"], p["gemeenten"][0]
     for bestand in p["cbs_bestanden"]:
-        ingest_cbs_file(db, bestand.pad, gemeente, bestand.jaar)
+        tasks.ingest_cbs_bestand.fn(db, bestand.pad, gemeente, bestand.jaar)
     for bestand in p["grenzen_bestanden"]:
-        ingest_grenzen_file(db, bestand.pad, gemeente, bestand.jaar)
-    ingest_koppeltabel(db, p["koppeltabel"], gemeente)
+        tasks.ingest_grenzen_bestand.fn(db, bestand.pad, gemeente, bestand.jaar)
+    tasks.ingest_koppeltabel.fn(db, p["koppeltabel"], gemeente)
     for pad in p["beschikking_bestanden"]:
-        ingest_beschikkingen(db, pad, gemeente=gemeente, sleutel=SLEUTEL)
+        tasks.ingest_beschikking_bestand.fn(db, pad, gemeente=gemeente)
     for soort, paden in p["rodedraden_bestanden"].items():
         for pad in paden:
-            ingest_bron(db, soort, pad, sleutel=SLEUTEL)
-    return build_marts(db), publish_reports(db, p["out_dir"], hergebruik=True)
+            tasks.ingest_rodedraden_bestand.fn(db, soort, pad)
+    return tasks.build_marts.fn(db), tasks.publish_reports.fn(db, p["out_dir"], hergebruik=True)
 
 
 def _vers(db: Path, rapporten: Path) -> None:
@@ -130,8 +124,8 @@ def main() -> None:
     stap1_s, _ = _getimed(lambda: _stappen(zonder))
     stap2_s, (bouw, publicatie) = _getimed(lambda: _stappen(zonder))
     print(f"the stages without Prefect: first {stap1_s:.1f} s; unchanged rerun {stap2_s:.2f} s ({stap2_s / stap1_s:.1%}); "
-          f"{len(bouw.gebouwd)} models rebuilt, {len(bouw.overgeslagen)} skipped, reports left in place: "
-          f"{publicatie.ongewijzigd}")
+          f"{len(bouw['gebouwd'])} models rebuilt, {len(bouw['overgeslagen'])} skipped, reports left in place: "
+          f"{publicatie['ongewijzigd']}")
 
     overgeslagen = _checksums(db)
     build_marts(db, force=True)
@@ -147,8 +141,8 @@ def main() -> None:
         "flow": {"first_s": round(eerste_s, 2), "rerun_s": round(tweede_s, 2), "rerun_fraction": round(tweede_s / eerste_s, 4),
                  "reports": len(uitkomst["rapporten"])},
         "stages_without_prefect": {"first_s": round(stap1_s, 2), "rerun_s": round(stap2_s, 2),
-                                   "rerun_fraction": round(stap2_s / stap1_s, 4), "models_rebuilt": len(bouw.gebouwd),
-                                   "models_skipped": len(bouw.overgeslagen), "reports_left_in_place": publicatie.ongewijzigd},
+                                   "rerun_fraction": round(stap2_s / stap1_s, 4), "models_rebuilt": len(bouw["gebouwd"]),
+                                   "models_skipped": len(bouw["overgeslagen"]), "reports_left_in_place": publicatie["ongewijzigd"]},
         "rerun_fraction": round(tweede_s / eerste_s, 4),
         "target": DOEL,
         "target_met": tweede_s / eerste_s <= DOEL,

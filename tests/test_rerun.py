@@ -13,7 +13,7 @@ import pytest
 from wijkprofiel.db import connect
 from wijkprofiel.pipeline.summary import run_samenvatting
 from wijkprofiel.publish import STEMPEL, publish_reports
-from wijkprofiel.transform import graph
+from wijkprofiel.transform import fingerprints, graph
 from wijkprofiel.transform.build import build_graph, build_marts
 
 
@@ -134,31 +134,37 @@ def test_the_marts_are_the_same_with_and_without_skipping(demo_volledig, tmp_pat
 def test_an_unchanged_set_of_reports_stays_and_a_touched_one_is_written_again(demo_db, tmp_path):
     db = _kopie(demo_db, tmp_path)
     uit = tmp_path / "rapporten"
-    eerste = publish_reports(db, uit, hergebruik=True)
+    herkomst = fingerprints.herkomst(db)
+    eerste = publish_reports(db, uit, herkomst=herkomst, hergebruik=True)
     assert not eerste.ongewijzigd and (uit / STEMPEL).is_file()
     rapport = next(iter(eerste.rapporten.values()))
     gezet = rapport.stat().st_mtime_ns
 
-    tweede = publish_reports(db, uit, hergebruik=True)
+    tweede = publish_reports(db, uit, herkomst=herkomst, hergebruik=True)
     assert tweede.ongewijzigd and tweede.rapporten == eerste.rapporten and tweede.index == eerste.index
     assert rapport.stat().st_mtime_ns == gezet
 
     rapport.write_text("aangepast", encoding="utf-8")
-    derde = publish_reports(db, uit, hergebruik=True)
+    derde = publish_reports(db, uit, herkomst=herkomst, hergebruik=True)
     assert not derde.ongewijzigd and rapport.read_text(encoding="utf-8") != "aangepast"
 
     # Another option, or publishing without hergebruik (`wijkprofiel publish`), writes the set again.
-    assert not publish_reports(db, uit, hergebruik=True, indicator="bevolkingsdichtheid").ongewijzigd
-    assert not publish_reports(db, uit, indicator="bevolkingsdichtheid").ongewijzigd
+    assert not publish_reports(db, uit, herkomst=herkomst, hergebruik=True, indicator="bevolkingsdichtheid").ongewijzigd
+    assert not publish_reports(db, uit, herkomst=herkomst, indicator="bevolkingsdichtheid").ongewijzigd
+    assert publish_reports(db, uit, herkomst=herkomst, hergebruik=True, indicator="bevolkingsdichtheid").ongewijzigd
 
 
 def test_a_changed_pub_model_writes_the_reports_again(demo_db, tmp_path):
+    """What the pipeline does: build, then publish with what the pub models were built from."""
+    from wijkprofiel.pipeline.tasks import publish_reports as publiceer
+
     db = _kopie(demo_db, tmp_path)
-    uit = tmp_path / "rapporten"
-    publish_reports(db, uit, hergebruik=True)
+    uit = str(tmp_path / "rapporten")
+    assert not publiceer.fn(db, uit, hergebruik=True)["ongewijzigd"]
+    assert publiceer.fn(db, uit, hergebruik=True)["ongewijzigd"]
     _schrijf(db, "update raw.cbs_kwb set waarde = '1' where indicator = 'inwoners' and gebied_code like 'WK%'")
     assert build_marts(db).gebouwd
-    assert not publish_reports(db, uit, hergebruik=True).ongewijzigd
+    assert not publiceer.fn(db, uit, hergebruik=True)["ongewijzigd"]
 
 
 def test_an_export_already_loaded_is_not_read_again(demo_volledig, tmp_path, monkeypatch):

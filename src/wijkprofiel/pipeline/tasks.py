@@ -24,7 +24,7 @@ from wijkprofiel.ingest.loads import LoadResult
 from wijkprofiel.pipeline import national as landelijk, refresh as verversen
 from wijkprofiel.pipeline.keys import KeyFromEnvironment
 from wijkprofiel.pipeline.summary import run_samenvatting
-from wijkprofiel.transform import build
+from wijkprofiel.transform import build, fingerprints
 
 #: Prefect retries of an HTTP task once the client's own backoff (1, 2, 4, 8 s) gave up: 30 s, then 60 s.
 HTTP_RETRIES = dict(retries=2, retry_delay_seconds=exponential_backoff(backoff_factor=30), retry_jitter_factor=0.2)
@@ -115,7 +115,8 @@ def publish_reports(
 ) -> dict:
     """With `hergebruik` (right after a build) a set made from the same pub models and options is left in place."""
     result = publish_stage.publish_reports(
-        db_path, out_dir, indicator=indicator, achtergrond=achtergrond, hergebruik=hergebruik
+        db_path, out_dir, indicator=indicator, achtergrond=achtergrond, herkomst=fingerprints.herkomst(db_path),
+        hergebruik=hergebruik,
     )
     return {
         "index": [str(p) for p in result.index],

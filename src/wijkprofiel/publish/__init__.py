@@ -3,9 +3,9 @@
 Reads only the `pub` schema, through a read-only connection. Writes into a fresh folder and swaps it in
 at the end, so a wijkteam never opens half a set; one failing wijk is reported and does not stop the rest.
 
-A set records what it was made from in the folder (STEMPEL): the fingerprints of the pub models
-(meta.model_fingerprints, transform/fingerprints.py), the publish options, and the publish code and Leaflet; with
-every file's hash. Right after a build (the pipeline), `hergebruik` leaves a set in place whose record matches and
+Given `herkomst`, what the pub models were built from (the pipeline reads it from the build's fingerprints,
+transform/fingerprints.py), a set records in its folder (STEMPEL) that, the publish options, the publish code and
+Leaflet, with every file's hash. Right after a build, `hergebruik` leaves a set in place whose record matches and
 whose files are intact: the reports would come out the same, except for their date.
 """
 
@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import wijkprofiel
-from wijkprofiel.db import connect, relations
+from wijkprofiel.db import connect
 from wijkprofiel.publish.assets import leaflet_css, leaflet_js
 from wijkprofiel.publish.gegevens import PubGegevens, lees_pub
 from wijkprofiel.publish.rapport import schrijf_index, schrijf_wijkrapport
@@ -47,18 +47,19 @@ class PublishResult:
 
 def publish_reports(
     db_path: str | Path, out_dir: str | Path, *, indicator: str = STANDAARD_INDICATOR, jaar: int | None = None,
-    achtergrond: bool = False, hergebruik: bool = False,
+    achtergrond: bool = False, herkomst: str | None = None, hergebruik: bool = False,
 ) -> PublishResult:
-    """Write the set into `out_dir`. With `hergebruik` (only right after a build, which brings every pub model's
-    fingerprint up to date) a set in place made from the same pub models and options is left as it is."""
+    """Write the set into `out_dir`. `herkomst` is what the pub models were built from (None: unknown, no record
+    is kept); with `hergebruik` (only right after a build, when `herkomst` is current) a set in place made from the
+    same pub models and options is left as it is."""
     out_dir = Path(out_dir)
+    afdruk = _publicatie_afdruk(herkomst, indicator=indicator, jaar=jaar, achtergrond=achtergrond)
+    vorige = _ongewijzigde_set(out_dir, afdruk) if hergebruik else None
+    if vorige is not None:
+        log.info("%s: the pub models and options are those of the reports in place; left as they are", out_dir)
+        return vorige
     con = connect(db_path, read_only=True)
     try:
-        afdruk = _publicatie_afdruk(con, indicator=indicator, jaar=jaar, achtergrond=achtergrond)
-        vorige = _ongewijzigde_set(out_dir, afdruk) if hergebruik else None
-        if vorige is not None:
-            log.info("%s: the pub models and options are those of the reports in place; left as they are", out_dir)
-            return vorige
         gegevens = lees_pub(con, jaar=jaar)
     finally:
         con.close()
@@ -90,17 +91,12 @@ def publish_reports(
     return result
 
 
-def _publicatie_afdruk(con, **opties) -> str | None:
-    """A hash of what a set is made from: the pub models' fingerprints, the options, the publish and reference code,
-    Leaflet and wijkprofiel's version. None for a database whose build stored no fingerprints."""
-    if "meta.model_fingerprints" not in relations(con, ("meta",)):
+def _publicatie_afdruk(herkomst: str | None, **opties) -> str | None:
+    """A hash of what a set is made from: the pub models (`herkomst`), the options, the publish and reference code,
+    Leaflet and wijkprofiel's version. None when `herkomst` is unknown."""
+    if herkomst is None:
         return None
-    modellen = con.execute(
-        "select model, vingerafdruk from meta.model_fingerprints where model like 'pub.%' order by model"
-    ).fetchall()
-    if not modellen:
-        return None
-    digest = hashlib.sha256(json.dumps([modellen, opties, wijkprofiel.__version__], default=str).encode("utf-8"))
+    digest = hashlib.sha256(json.dumps([herkomst, opties, wijkprofiel.__version__], default=str).encode("utf-8"))
     pakket = Path(wijkprofiel.__file__).parent
     for kamer in ("publish", "reference"):
         for pad in sorted((pakket / kamer).rglob("*")):

@@ -27,7 +27,7 @@ from pathlib import Path
 import duckdb
 
 import wijkprofiel
-from wijkprofiel.db import relations, split_statements
+from wijkprofiel.db import connect, relations, split_statements
 from wijkprofiel.paths import sql_dir
 from wijkprofiel.reference import spelling
 from wijkprofiel.transform import graph
@@ -48,7 +48,6 @@ def _sha(*delen: str) -> str:
     return digest.hexdigest()
 
 
-@lru_cache(maxsize=1)
 def _macros() -> dict[str, str]:
     """Every macro of sql/macros/ and every Python SQL function: name → its definition."""
     gevonden = {naam: inspect.getsource(module) for naam, module in _PYTHON_FUNCTIES.items()}
@@ -118,9 +117,20 @@ def tabel_vingerafdruk(con, relatie: str) -> str:
 
 def opgeslagen(con) -> dict[str, str]:
     """The stored fingerprints: model → fingerprint of what it was last built from."""
-    if f"{TABEL}" not in relations(con, ("meta",)):
+    if TABEL not in relations(con, ("meta",)):
         return {}
     return dict(con.execute(f"select model, vingerafdruk from {TABEL}").fetchall())
+
+
+def herkomst(db_path, schema: str = "pub") -> str | None:
+    """One hash of the stored fingerprints of a schema's models: what the reports are made from after a build
+    (publish/ reads only pub, so the pipeline hands it this). None for a database built without fingerprints."""
+    con = connect(db_path, read_only=True)
+    try:
+        rijen = [r for r in sorted(opgeslagen(con).items()) if r[0].startswith(f"{schema}.")]
+    finally:
+        con.close()
+    return _sha(*(f"{model}={afdruk}" for model, afdruk in rijen)) if rijen else None
 
 
 def vingerafdrukken(con, graaf: list[Node], te_bouwen: list[Node]) -> dict[str, str]:
