@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 MEMORY_LIMIT = "memory_limit"
 STANDAARD_GEHEUGEN_AANDEEL = 0.6
 _DUCKDB_AANDEEL = 0.8  # DuckDB's default memory_limit is this share of the memory it detects (containers included)
-_GROOTTE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb|tb|kib|mib|gib|tib)?\s*$", re.IGNORECASE)
+_GROOTTE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb|tb|kib|mib|gib|tib)\s*$", re.IGNORECASE)
 _AANDEEL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%\s*$")
 _EENHEID = {"b": 1, "kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12, "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
 _geheugen: dict[str, str | None] = {"limiet": None}
@@ -56,8 +56,8 @@ def _machinegeheugen() -> float:
         standaard = con.execute("select current_setting('memory_limit')").fetchone()[0]
     finally:
         con.close()
-    getal, eenheid = _GROOTTE.match(standaard.replace(" ", "")).groups()
-    return float(getal) * _EENHEID[(eenheid or "b").lower()] / _DUCKDB_AANDEEL
+    getal, eenheid = _GROOTTE.match(standaard).groups()
+    return float(getal) * _EENHEID[eenheid.lower()] / _DUCKDB_AANDEEL
 
 
 def stel_geheugenlimiet_in(waarde: str | None) -> None:
@@ -93,8 +93,9 @@ def geheugen_advies() -> str:
 
 
 def _leesbaar(grootte: str) -> str:
+    """A size in bytes (from a share, '15139759718B') in GiB or MiB; a size as the user gave it stays as it is."""
     getal, eenheid = _GROOTTE.match(grootte).groups()
-    if (eenheid or "b").lower() != "b":
+    if eenheid.lower() != "b":
         return grootte
     return f"{float(getal) / 2**30:.1f} GiB" if float(getal) >= 2**30 else f"{float(getal) / 2**20:.0f} MiB"
 

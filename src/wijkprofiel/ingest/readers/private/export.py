@@ -37,6 +37,8 @@ log = logging.getLogger(__name__)
 _DEV_FD = Path("/dev/fd")
 
 DELIMITERS = (";", ",", "\t", "|")
+HEADER_ZOEKRIJEN = 50
+_SAMPLE_BYTES = 256 * 1024
 
 
 def te_groot(pad: Path) -> MemoryLimitError:
@@ -45,8 +47,6 @@ def te_groot(pad: Path) -> MemoryLimitError:
         f"{pad.name}: too large to check in this machine's memory (it is never spilled to disk, where it would hold "
         f"BSNs; {geheugen_advies()}); or load it on a machine with more memory, or split the export by period"
     )
-HEADER_ZOEKRIJEN = 50
-_SAMPLE_BYTES = 256 * 1024
 
 
 @dataclass
