@@ -195,7 +195,9 @@ def init_database(con) -> None:
     huidig = con.execute(
         "select comment from duckdb_tables() where schema_name = 'meta' and table_name = 'loads'"
     ).fetchone()[0]
-    if huidig is None or f"'{sql_tekst(huidig)}'" not in commentaren:
+    # Only when something changed: a COMMENT ON is a write, which every later close would checkpoint.
+    zonder = con.execute("select count(*) from duckdb_tables() where schema_name = 'meta' and comment is null").fetchone()[0]
+    if huidig is None or f"'{sql_tekst(huidig)}'" not in commentaren or zonder:
         con.execute(commentaren)
     if toegevoegd:
         # A column was added to an older meta.loads (sql/meta/01_loads.sql). DuckDB 1.4 cannot replay that ALTER

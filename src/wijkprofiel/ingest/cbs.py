@@ -15,7 +15,15 @@ import pandas as pd
 
 from wijkprofiel.db import connect, init_database
 from wijkprofiel.errors import SourceError
-from wijkprofiel.ingest.loads import LoadResult, previous_load, quarantine, register_load, sha256_file, sha256_text
+from wijkprofiel.ingest.loads import (
+    LoadResult,
+    al_geladen,
+    previous_load,
+    quarantine,
+    register_load,
+    sha256_file,
+    sha256_text,
+)
 from wijkprofiel.ingest.readers.public import BRON_RIJ, GEBIED_KOLOMMEN, CbsRelease
 from wijkprofiel.ingest.readers.public.cbs_files import read_cbs_file
 from wijkprofiel.reference import areas as codes
@@ -29,6 +37,10 @@ BRON = "cbs_kwb"
 def ingest_cbs_file(db_path: str | Path, path: str | Path, gemeente: str, jaar: int) -> LoadResult:
     """Load one CBS release file (Excel, release CSV or StatLine CSV) for one gemeente."""
     gemeente = codes.gemeentecode(gemeente)
+    earlier = al_geladen(db_path, BRON, path, gemeente, jaar)
+    if earlier is not None:  # the same check load_release makes, before the file is parsed
+        log.info("%s was already loaded (load %s); nothing to do", Path(path).name, earlier.load_id)
+        return earlier
     release = read_cbs_file(path, jaar)
     return load_release(db_path, release, gemeente, sha256=sha256_file(path), via="bestand")
 

@@ -10,7 +10,7 @@ import geopandas as gpd
 import pandas as pd
 
 from wijkprofiel.db import connect, init_database
-from wijkprofiel.ingest.loads import LoadResult, previous_load, register_load, sha256_file, sha256_text
+from wijkprofiel.ingest.loads import LoadResult, al_geladen, previous_load, register_load, sha256_file, sha256_text
 from wijkprofiel.ingest.readers.public import pdok
 from wijkprofiel.reference import areas as codes
 
@@ -24,6 +24,9 @@ def ingest_grenzen_file(
     db_path: str | Path, path: str | Path, gemeente: str, jaar: int, niveau: str | None = None
 ) -> LoadResult:
     gemeente = codes.gemeentecode(gemeente)
+    earlier = al_geladen(db_path, BRON, path, gemeente, jaar)
+    if earlier is not None:  # the same check load_grenzen makes, before the file is read
+        return earlier
     frame = pdok.read_grenzen_file(path, niveau=niveau, gemeente=gemeente)
     return load_grenzen(db_path, frame, gemeente, jaar, bestand=str(path), sha256=sha256_file(path), via="bestand")
 

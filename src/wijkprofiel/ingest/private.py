@@ -34,7 +34,7 @@ from wijkprofiel.db import connect, create_sql_functions, init_database, split_s
 from wijkprofiel.errors import WijkprofielError
 from wijkprofiel.ingest import pseudonymise as pseudoniem
 from wijkprofiel.ingest.koppeltabel import heeft_koppeltabel, ingest_koppeltabel
-from wijkprofiel.ingest.loads import LoadResult, controleer_sleutel, previous_load, register_load, sha256_file
+from wijkprofiel.ingest.loads import LoadResult, al_geladen, controleer_sleutel, previous_load, register_load
 from wijkprofiel.ingest.profiles import Profiel, laad_profiel
 from wijkprofiel.ingest.pseudonymise import KeyProvider
 from wijkprofiel.ingest.readers.private.export import Invoer, lees_invoer, prive_verbinding, te_groot
@@ -102,7 +102,7 @@ def laad_export(
     prof = laad_profiel(profiel or soort.standaard_profiel)
     if koppeltabel is not None:
         ingest_koppeltabel(db_path, koppeltabel)
-    earlier = _al_geladen(db_path, soort, pad)
+    earlier = al_geladen(db_path, soort.naam, pad, alleen_inhoud=True)
     if earlier is not None:  # before reading and checking it: a rerun of unchanged exports costs a hash per file
         log.info("%s was already loaded (load %s); nothing changed", pad.name, earlier.load_id)
         return ExportLoad(**earlier.as_dict())
@@ -133,18 +133,6 @@ def laad_export(
         raise te_groot(pad) from exc
     finally:
         mem.close()
-
-
-def _al_geladen(db_path, soort: Bronsoort, pad: Path) -> LoadResult | None:
-    """The earlier load of this file's content (meta.loads.sha256 is the hash of the file as it is on disk)."""
-    if not (Path(db_path).is_file() and pad.is_file()):
-        return None  # nothing loaded yet, or reading the file reports what is wrong with it
-    con = connect(db_path)
-    try:
-        init_database(con)
-        return previous_load(con, soort.naam, sha256_file(pad), alleen_inhoud=True)
-    finally:
-        con.close()
 
 
 def bron_uit_bestandsnaam(invoer: Invoer) -> str:
