@@ -12,6 +12,7 @@ from prefect import flow, task
 from flows.ingest import ingest_beschikkingen, ingest_casuistiek, ingest_cbs, ingest_signalen
 from flows.marts import build_marts, publish_reports
 from wijkprofiel.config import Export, load_config
+from wijkprofiel.db import stel_geheugenlimiet_in
 from wijkprofiel.pipeline import plan, tasks
 from wijkprofiel.pipeline.meldingen import een_regel_per_fout
 from wijkprofiel.pipeline.plan import BronBestand, GemeenteRun
@@ -22,8 +23,9 @@ __all__ = ["BronBestand", "GemeenteRun", "wijkprofiel", "wijkprofiel_gemeente", 
 @flow(name="wijkprofiel_gemeente", flow_run_name="wijkprofiel {run.gemeente}", log_prints=True)
 def wijkprofiel_gemeente(run: GemeenteRun) -> dict:
     """One gemeente's chain; returns {"published": ..., "samenvatting": markdown}. Fails after writing its summary."""
+    stel_geheugenlimiet_in(run.memory_limit)  # here: on Dask this runs in the worker that opens the connections
     loads: list[dict] = []
-    fout = None
+    fout = bouw = None
     try:
         loads += ingest_cbs(
             run.db_path, run.gemeente, run.online_jaren, run.cbs_bestanden, run.grenzen_bestanden, run.snapshot_dir,
@@ -43,12 +45,13 @@ def wijkprofiel_gemeente(run: GemeenteRun) -> dict:
             )
         if per_soort:
             loads += ingest_signalen(run.db_path, run.gemeente, per_soort, run.taxonomie)
-        build_marts(run.db_path)
-        published = publish_reports(run.db_path, run.out_dir, run.indicator, run.achtergrond)
+        bouw = build_marts(run.db_path, run.herbouwen)
+        # Right after the build every pub model's fingerprint is current: an unchanged set may stay in place.
+        published = publish_reports(run.db_path, run.out_dir, run.indicator, run.achtergrond, not run.herbouwen)
     except Exception as exc:  # reported in the summary (ingest, build or publish), then the run fails
         fout = exc
         published = {"rapporten": {}, "mislukt": {"*": f"{type(exc).__name__}: {exc}"}, "index": []}
-    samenvatting = tasks.summarise_gemeente(run.db_path, run.gemeente, loads, published)
+    samenvatting = tasks.summarise_gemeente(run.db_path, run.gemeente, loads, published, bouw)
     if fout is not None:
         tasks.summarise_run([samenvatting], key=f"wijkprofiel-{run.gemeente.lower()}")
         raise fout
@@ -81,6 +84,8 @@ def wijkprofiel(
     indicator: str = STANDAARD_INDICATOR,
     achtergrond: bool = False,
     gebieden: str | None = None,
+    herbouwen: bool = False,
+    memory_limit: str | None = None,
 ) -> dict:
     """Ingest, build and publish for each gemeente (and each of `online_jaren` from CBS and PDOK).
 
@@ -90,7 +95,9 @@ def wijkprofiel(
     `db_path` and `out_dir` may hold `{gemeente}` (required with several gemeenten: one database each).
     `exports` are the gemeente's export locations (as in wijkprofiel.toml); `beschikking_bestanden` and
     `rodedraden_bestanden` ({soort: files}) are a shorthand for one gemeente. `landelijk_db` also writes a
-    national read-only database with every gemeente's marts and pub tables. Returns the reports of all
+    national read-only database with every gemeente's marts and pub tables. A model whose inputs did not change is
+    not rebuilt and an unchanged set of reports stays in place, unless `herbouwen`; `memory_limit` bounds DuckDB
+    (db.geheugen_waarde; default a share of the machine's memory). Returns the reports of all
     gemeenten: {"rapporten": {wijk: path}, "mislukt": {wijk: reason}, "index": [paths]}.
     """
     delen = []
@@ -102,7 +109,7 @@ def wijkprofiel(
         rodedraden_bestanden=rodedraden_bestanden, cbs_bestanden=cbs_bestanden, grenzen_bestanden=grenzen_bestanden,
         online_jaren=online_jaren, snapshot_dir=snapshot_dir, offline=offline, max_leeftijd_dagen=max_leeftijd_dagen,
         koppeltabel=koppeltabel, taxonomie=taxonomie, pseudo_key_block=pseudo_key_block, indicator=indicator,
-        achtergrond=achtergrond,
+        achtergrond=achtergrond, herbouwen=herbouwen, memory_limit=memory_limit,
     )
     runs = plan.met_delen(runs, delen, gemeenten)
     futures = {run.gemeente: gemeente_bijwerken.submit(run) for run in runs}
@@ -123,10 +130,12 @@ def wijkprofiel_verversen(
     bronnen: list[str] | None = None,
     dask_address: str | None = None,
     debug: bool = False,
+    herbouwen: bool = False,
 ) -> dict:
     """The scheduled refresh from wijkprofiel.toml: `cbs` (CBS and PDOK, cached and with a stale fallback)
-    and/or `gemeente` (the export locations; default both), then build and publish every gemeente.
-    Without `debug` a failure is logged as one line (the UI's run log keeps the traceback)."""
+    and/or `gemeente` (the export locations; default both), then build and publish every gemeente (everything
+    again with `herbouwen`, else only what changed). Without `debug` a failure is logged as one line (the UI's
+    run log keeps the traceback)."""
     een_regel_per_fout(debug)
     try:
         cfg = load_config(config)
@@ -135,4 +144,4 @@ def wijkprofiel_verversen(
         tasks.summarise_run([plan.mislukte_run(exc)])
         raise
     parent = plan.met_runner(wijkprofiel, dask_address)
-    return parent(**plan.parameters_uit_config(cfg, bronnen))
+    return parent(**plan.parameters_uit_config(cfg, bronnen), herbouwen=herbouwen)

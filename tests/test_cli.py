@@ -59,11 +59,11 @@ def _ingest_cbs(path: Path, jaar: int, db: Path, *extra: object) -> list[object]
 @pytest.mark.parametrize(
     ("command", "mentions"),
     [
-        ([], ["ingest", "build", "publish", "demo", "--debug"]),
+        ([], ["ingest", "build", "publish", "demo", "--debug", "--memory-limit"]),
         (["ingest"], ["cbs", "grenzen"]),
         (["ingest", "cbs"], ["--gemeente", "--jaar", "--db", "--file", "--online", "--offline", "--json"]),
         (["ingest", "grenzen"], ["--gemeente", "--jaar", "--db", "--file", "--online", "--niveau", "--json"]),
-        (["build"], ["--db"]),
+        (["build"], ["--db", "--force"]),
         (["publish"], ["--db", "--out", "--jaar", "--indicator"]),
         (["demo"], ["--out"]),
         (["key"], ["new"]),

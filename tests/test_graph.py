@@ -145,7 +145,7 @@ def test_build_of_a_selection_rebuilds_only_that_part(demo_db, tmp_path):
         con.execute("create or replace table marts.gebied_grenzen as select * from marts.gebied_grenzen limit 1")
     finally:
         con.close()
-    assert build_marts(db, select=["pub.rode_draden_bewijs+"]) == ["pub.rode_draden_bewijs", "pub.rode_draden"]
+    assert build_marts(db, select=["pub.rode_draden_bewijs+"]).gebouwd == ["pub.rode_draden_bewijs", "pub.rode_draden"]
     con = connect(db, read_only=True)
     try:
         assert rijen(con, "select count(*) from pub.rode_draden") == voor

@@ -633,7 +633,7 @@ def test_pub_indicator_waarden_onderdrukt_precies_waar_waarde_null(con):
 def test_bouw_modellen_bouwt_alle_modellen_en_dan_de_openbaarmaking(con):
     _klein(con)
     ververs_indicator_catalogus(con)
-    gebouwd = bouw_modellen(con, catalogi=False)
+    gebouwd = bouw_modellen(con, catalogi=False).gebouwd
     assert sorted(gebouwd) == sorted(MODELLEN + PYTHON_STAPPEN)
     assert gebouwd == [node.name for node in build_graph()]
     assert gebouwd.index("pub.openbaarmaking") < gebouwd.index("pub.rode_draden_bewijs") < gebouwd.index("pub.rode_draden")

@@ -40,8 +40,23 @@ _state = {"debug": False}
 @app.callback()
 def _main(
     debug: bool = typer.Option(False, "--debug", help="Show full tracebacks and debug logging."),
+    memory_limit: Optional[str] = typer.Option(
+        None, "--memory-limit", envvar="WIJKPROFIEL_MEMORY_LIMIT",
+        help="Most memory DuckDB may use, e.g. 8GB or 50% of the machine's (default 60%). A build or load that needs "
+        "more stops with an error instead of being killed.",
+    ),
 ) -> None:
     _state["debug"] = debug
+    if memory_limit is not None:
+        from wijkprofiel.db import geheugen_waarde, stel_geheugenlimiet_in
+
+        try:
+            geheugen_waarde(memory_limit)
+        except ValueError as exc:
+            raise WijkprofielError(f"--memory-limit: {exc}") from None
+        stel_geheugenlimiet_in(memory_limit)
+        # `run` and `serve` read the setting from the configuration, where the environment wins over the file.
+        os.environ["WIJKPROFIEL_MEMORY_LIMIT"] = memory_limit
     logging.basicConfig(
         level=logging.DEBUG if debug else logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
@@ -434,12 +449,21 @@ def build_cmd(
         help="Build only these models: 'pub.rode_draden_bewijs' alone, 'pub.rode_draden_bewijs+' with everything downstream, "
         "'+pub.rode_draden_bewijs' with everything upstream (repeatable). What is not selected must have been built before.",
     ),
+    force: bool = typer.Option(
+        False, "--force", help="Rebuild every model, also those whose inputs, SQL and macros did not change."
+    ),
 ) -> None:
-    """Build staging → intermediate → marts → pub from what is loaded, then run the audits; all or nothing."""
+    """Build staging → intermediate → marts → pub from what is loaded, then run the audits; all or nothing.
+
+    A model whose inputs, SQL and macros did not change since it was last built is skipped (a selection builds
+    what it selects)."""
     from wijkprofiel.transform.build import build_marts
 
-    built = build_marts(db, select=select)
-    console.print(f"built {len(built)} models in {db}: {', '.join(built)}" if select else f"built {len(built)} models in {db}")
+    bouw = build_marts(db, select=select, force=force)
+    console.print(
+        f"built {len(bouw.gebouwd)} models in {db}: {', '.join(bouw.gebouwd)}" if select
+        else f"{db}: {bouw.samenvatting()}"
+    )
 
 
 @app.command("publish")
@@ -514,15 +538,22 @@ def run_cmd(
     bronnen: list[str] = typer.Option(["cbs", "gemeente"], "--bron", help="cbs and/or gemeente (repeat the option)."),
     runner: str = RunnerOpt,
     address: Optional[str] = AddressOpt,
+    force: bool = typer.Option(
+        False, "--force", help="Rebuild every model and rewrite the reports, also where nothing they rest on changed."
+    ),
 ) -> None:
-    """Run the whole refresh from the configuration once: ingest, build and publish every gemeente."""
+    """Run the whole refresh from the configuration once: ingest, build and publish every gemeente.
+
+    Files already loaded are not loaded again, models whose inputs did not change are not rebuilt, and reports
+    made from unchanged pub models stay as they are (unless --force)."""
     from flows.wijkprofiel import wijkprofiel_verversen
     from wijkprofiel.config import config_pad, load_config
 
     dask_address = _dask_address(runner, address)
     load_config(config)  # a wrong setting is one line here, before Prefect starts
     published = wijkprofiel_verversen(
-        config=str(config_pad(config).resolve()), bronnen=bronnen, dask_address=dask_address, debug=_state["debug"]
+        config=str(config_pad(config).resolve()), bronnen=bronnen, dask_address=dask_address, debug=_state["debug"],
+        herbouwen=force,
     )
     console.print(f"{len(published['rapporten'])} reports published, {len(published['mislukt'])} failed")
 
@@ -606,10 +637,17 @@ def main() -> None:
         sys.exit(130)
     except Exception as exc:  # click usage errors and the unexpected: one line unless --debug
         import click
+        import duckdb
 
         if isinstance(exc, click.ClickException):
             exc.show()
             sys.exit(exc.exit_code)
+        if isinstance(exc, duckdb.OutOfMemoryException) and not _state["debug"]:
+            # A stage that does not catch it itself: still one line that names the setting.
+            from wijkprofiel.db import geheugen_fout
+
+            console.print(f"[red]error:[/red] {escape(str(geheugen_fout('this step', exc)))}")
+            sys.exit(1)
         if _state["debug"]:
             raise
         console.print(f"[red]error:[/red] {escape(f'{type(exc).__name__}: {exc}')} (run with --debug for the traceback)")

@@ -19,6 +19,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from wijkprofiel.db import geheugen_waarde
 from wijkprofiel.errors import WijkprofielError
 from wijkprofiel.ingest.profiles import laad_profiel
 from wijkprofiel.reference.areas import ALLE, GEMEENTECODE, gemeente_keuze, gemeentecode, is_regiocode
@@ -142,6 +143,9 @@ class Config(BaseSettings):
     #: A background map in the reports where PDOK can be reached (the page then asks PDOK for tiles); off, a
     #: report makes no request at all.
     achtergrondkaart: bool = False
+    #: The most memory DuckDB may use per database ('8GB', '512MB', or a share of the machine's memory, '50%');
+    #: unset, 60% of the machine's memory. A build or load that needs more stops with an error naming this setting.
+    memory_limit: str | None = None
 
     @field_validator("gemeenten", mode="before")
     @classmethod
@@ -149,6 +153,13 @@ class Config(BaseSettings):
         return [v] if isinstance(v, str) else v
 
     _gemeenten = field_validator("gemeenten")(lambda cls, v: [_code(g, gemeente_keuze) for g in v])
+
+    @field_validator("memory_limit")
+    @classmethod
+    def _geheugen(cls, v: str | None) -> str | None:
+        if v is not None:
+            geheugen_waarde(v)  # a ValueError that names the accepted forms
+        return v
 
     @field_validator("jaren")
     @classmethod

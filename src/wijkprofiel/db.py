@@ -11,17 +11,93 @@ from __future__ import annotations
 import logging
 import re
 import time
+from functools import lru_cache
 from pathlib import Path
 
 import duckdb
 
-from wijkprofiel.errors import WijkprofielError
+from wijkprofiel.errors import MemoryLimitError, WijkprofielError
 from wijkprofiel.paths import sql_dir
 from wijkprofiel.reference.spelling import sleutel
 
 SCHEMAS = ("raw", "staging", "intermediate", "marts", "pub", "meta")
 _LOCK_WAIT_SECONDS = 30.0
 log = logging.getLogger(__name__)
+
+#: The setting that bounds DuckDB's memory: `memory_limit` in wijkprofiel.toml, WIJKPROFIEL_MEMORY_LIMIT, or
+#: `wijkprofiel --memory-limit`. Unset, DuckDB may use this share of the machine's memory: its own default (80%)
+#: leaves too little for the Python beside it (pandas, geopandas) and the machine, and the private connection of a
+#: load may not spill to disk, so it would be the kernel that stops it.
+MEMORY_LIMIT = "memory_limit"
+STANDAARD_GEHEUGEN_AANDEEL = 0.6
+_DUCKDB_AANDEEL = 0.8  # DuckDB's default memory_limit is this share of the memory it detects (containers included)
+_GROOTTE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb|tb|kib|mib|gib|tib)\s*$", re.IGNORECASE)
+_AANDEEL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%\s*$")
+_EENHEID = {"b": 1, "kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12, "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
+_geheugen: dict[str, str | None] = {"limiet": None}
+
+
+def geheugen_waarde(waarde: str) -> str:
+    """A memory_limit as DuckDB takes it: a size ('8GB', '512MB', '4GiB') as given, or a share of the machine's
+    memory ('50%') as a size. Anything else is a ValueError naming the forms."""
+    aandeel = _AANDEEL.match(waarde)
+    if aandeel and 0 < float(aandeel.group(1)) <= 100:
+        return f"{int(_machinegeheugen() * float(aandeel.group(1)) / 100)}B"
+    if _GROOTTE.match(waarde) and float(_GROOTTE.match(waarde).group(1)) > 0:
+        return waarde.strip()
+    raise ValueError(f"{waarde!r} is not a memory size: give e.g. '8GB', '512MB' or a share of the machine's memory, '50%'")
+
+
+@lru_cache(maxsize=1)
+def _machinegeheugen() -> float:
+    """The memory DuckDB sees on this machine, in bytes (in a container: the container's limit)."""
+    con = duckdb.connect()
+    try:
+        standaard = con.execute("select current_setting('memory_limit')").fetchone()[0]
+    finally:
+        con.close()
+    getal, eenheid = _GROOTTE.match(standaard).groups()
+    return float(getal) * _EENHEID[eenheid.lower()] / _DUCKDB_AANDEEL
+
+
+def stel_geheugenlimiet_in(waarde: str | None) -> None:
+    """Bound every DuckDB connection this process opens from now on by `waarde` (see geheugen_waarde); None keeps
+    what was set. Set by the entry point (the CLI, a run's configuration): a stage gets it from here."""
+    if waarde is not None:
+        _geheugen["limiet"] = geheugen_waarde(waarde)
+
+
+def geheugenlimiet() -> str:
+    """The memory_limit connections get: the configured one, else the default share of the machine's memory."""
+    return _geheugen["limiet"] or geheugen_waarde(f"{STANDAARD_GEHEUGEN_AANDEEL * 100:g}%")
+
+
+def begrens_geheugen(con) -> None:
+    con.execute(f"set memory_limit = '{geheugenlimiet()}'")
+
+
+def geheugen_fout(wat: str, exc: BaseException) -> MemoryLimitError:
+    """The one-line error when `wat` needed more memory than memory_limit allows (DuckDB's OutOfMemoryException)."""
+    return MemoryLimitError(
+        f"{wat} needs more memory than DuckDB may use here ({geheugen_advies()}, or run on a machine with more "
+        f"memory; DuckDB said: {str(exc).splitlines()[0][:160]})"
+    )
+
+
+def geheugen_advies() -> str:
+    """The setting's value and how to raise it, for a message."""
+    return (
+        f"{MEMORY_LIMIT} = {_leesbaar(geheugenlimiet())}; raise {MEMORY_LIMIT} in wijkprofiel.toml, "
+        "WIJKPROFIEL_MEMORY_LIMIT or `wijkprofiel --memory-limit 8GB`, up to what the machine has free"
+    )
+
+
+def _leesbaar(grootte: str) -> str:
+    """A size in bytes (from a share, '15139759718B') in GiB or MiB; a size as the user gave it stays as it is."""
+    getal, eenheid = _GROOTTE.match(grootte).groups()
+    if eenheid.lower() != "b":
+        return grootte
+    return f"{float(getal) / 2**30:.1f} GiB" if float(getal) >= 2**30 else f"{float(getal) / 2**20:.0f} MiB"
 
 
 def sql_tekst(value: object) -> str:
@@ -86,7 +162,9 @@ def connect(db_path: str | Path, *, read_only: bool = False, wait: float = _LOCK
     gemeld = False
     while True:
         try:
-            return duckdb.connect(str(db_path), read_only=read_only)
+            con = duckdb.connect(str(db_path), read_only=read_only)
+            begrens_geheugen(con)
+            return con
         except duckdb.IOException as exc:
             if "lock" in str(exc).lower() and not gemeld:
                 log.warning("%s is in use by another run; waiting up to %g s for it to finish", db_path, wait)
@@ -117,7 +195,9 @@ def init_database(con) -> None:
     huidig = con.execute(
         "select comment from duckdb_tables() where schema_name = 'meta' and table_name = 'loads'"
     ).fetchone()[0]
-    if huidig is None or f"'{sql_tekst(huidig)}'" not in commentaren:
+    # Only when something changed: a COMMENT ON is a write, which every later close would checkpoint.
+    zonder = con.execute("select count(*) from duckdb_tables() where schema_name = 'meta' and comment is null").fetchone()[0]
+    if huidig is None or f"'{sql_tekst(huidig)}'" not in commentaren or zonder:
         con.execute(commentaren)
     if toegevoegd:
         # A column was added to an older meta.loads (sql/meta/01_loads.sql). DuckDB 1.4 cannot replay that ALTER

@@ -7,3 +7,7 @@ class WijkprofielError(Exception):
 
 class SourceError(WijkprofielError):
     """A source (CBS, PDOK, a file) could not be read or did not look as expected."""
+
+
+class MemoryLimitError(WijkprofielError):
+    """A build or load needed more memory than DuckDB's memory_limit allows; the message names the setting."""

@@ -27,7 +27,7 @@ SYNTH_RIJEN = 75000
 def run_demo(out: Path, console: Console) -> dict:
     import os
 
-    from flows.wijkprofiel import BronBestand, wijkprofiel
+    from flows.wijkprofiel import wijkprofiel
     from wijkprofiel.demo.synth import synth_beschikkingen
     from wijkprofiel.demo.synth_rodedraden import synth_rodedraden
     from wijkprofiel.ingest.pseudonymise import nieuwe_sleutel
@@ -54,10 +54,28 @@ def run_demo(out: Path, console: Console) -> dict:
     # from scratch), never a real one, and no key that is written down anywhere for someone to copy.
     os.environ[ENV_KEY] = nieuwe_sleutel()
     console.print("Prefect starts a temporary local server if none is configured; that takes a few seconds.")
-    published = wijkprofiel(
+    published = wijkprofiel(**demo_parameters(db_path, out / "rapporten", synth, rodedraden))
+    console.rule(f"klaar in {time.monotonic() - started:.0f} s")
+    print(f"database: {db_path}")
+    for path in published["index"]:
+        print(f"index:    {path}")
+    for wijk, path in sorted(published["rapporten"].items()):
+        print(f"rapport:  {path}")
+    if published["mislukt"]:
+        raise WijkprofielError(f"{len(published['mislukt'])} reports failed: {published['mislukt']}")
+    return published
+
+
+def demo_parameters(db_path: Path, out_dir: Path, synth, rodedraden) -> dict:
+    """The parameters of the `wijkprofiel` flow for the demo: the bundled CBS files and boundaries, the postcode
+    table, and the SYNTHETIC exports made by synth_beschikkingen and synth_rodedraden (benchmarks use them too)."""
+    from flows.wijkprofiel import BronBestand
+
+    data = demo_data_dir()
+    return dict(
         gemeenten=[GEMEENTE],
         db_path=str(db_path),
-        out_dir=str(out / "rapporten"),
+        out_dir=str(out_dir),
         cbs_bestanden=[BronBestand(pad=str(data / p), jaar=j) for p, j in CBS_BESTANDEN],
         grenzen_bestanden=[BronBestand(pad=str(data / p), jaar=j) for p, j in GRENZEN_BESTANDEN],
         koppeltabel=str(data / KOPPELTABEL),
@@ -70,12 +88,3 @@ def run_demo(out: Path, console: Console) -> dict:
             "besprekingen": [str(rodedraden.bespreking)],
         },
     )
-    console.rule(f"klaar in {time.monotonic() - started:.0f} s")
-    print(f"database: {db_path}")
-    for path in published["index"]:
-        print(f"index:    {path}")
-    for wijk, path in sorted(published["rapporten"].items()):
-        print(f"rapport:  {path}")
-    if published["mislukt"]:
-        raise WijkprofielError(f"{len(published['mislukt'])} reports failed: {published['mislukt']}")
-    return published

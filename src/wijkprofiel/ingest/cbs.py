@@ -23,7 +23,15 @@ import pandas as pd
 
 from wijkprofiel.db import connect, init_database, sql_tekst
 from wijkprofiel.errors import SourceError
-from wijkprofiel.ingest.loads import LoadResult, previous_load, quarantine, register_load, sha256_file, sha256_text
+from wijkprofiel.ingest.loads import (
+    LoadResult,
+    al_geladen,
+    previous_load,
+    quarantine,
+    register_load,
+    sha256_file,
+    sha256_text,
+)
 from wijkprofiel.ingest.readers.public import BRON_RIJ, GEBIED_KOLOMMEN, CbsRelease
 from wijkprofiel.ingest.readers.public.cbs_files import read_cbs_file, tabel_id_voor
 from wijkprofiel.reference import areas as codes
@@ -50,6 +58,10 @@ def ingest_cbs_file(
     `deel` is the file's split (`splits_cbs_bestand`): the gemeente's part is read instead of the whole file,
     and meta.loads still names the file and its sha256, so the load is the same as one from the file."""
     gemeente = codes.gemeentecode(gemeente)
+    earlier = al_geladen(db_path, BRON, path, gemeente, jaar)
+    if earlier is not None:  # the same check load_release makes, before the file (or its part) is read
+        log.info("%s was already loaded (load %s); nothing to do", Path(path).name, earlier.load_id)
+        return earlier
     if deel is None:
         return load_release(db_path, read_cbs_file(path, jaar), gemeente, sha256=sha256_file(path), via="bestand")
     release, sha256 = lees_deel(deel, path, gemeente)

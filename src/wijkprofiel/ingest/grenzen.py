@@ -10,7 +10,15 @@ import geopandas as gpd
 import pandas as pd
 
 from wijkprofiel.db import connect, init_database
-from wijkprofiel.ingest.loads import LoadResult, previous_load, quarantine, register_load, sha256_file, sha256_text
+from wijkprofiel.ingest.loads import (
+    LoadResult,
+    al_geladen,
+    previous_load,
+    quarantine,
+    register_load,
+    sha256_file,
+    sha256_text,
+)
 from wijkprofiel.ingest.readers.public import pdok
 from wijkprofiel.reference import areas as codes
 
@@ -25,6 +33,9 @@ def ingest_grenzen_file(
     db_path: str | Path, path: str | Path, gemeente: str, jaar: int, niveau: str | None = None
 ) -> LoadResult:
     gemeente = codes.gemeentecode(gemeente)
+    earlier = al_geladen(db_path, BRON, path, gemeente, jaar) if niveau is None else None
+    if earlier is not None:  # the same check load_grenzen makes, before the file is read (one layer: its own digest)
+        return earlier
     frame = pdok.read_grenzen_file(path, niveau=niveau, gemeente=gemeente)
     digest = sha256_file(path)
     if niveau is not None:

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 
+from wijkprofiel.db import connect, init_database
 from wijkprofiel.errors import WijkprofielError
 
 
@@ -55,6 +56,21 @@ def previous_load(con, bron: str, sha256: str, gemeente: str | None = None, jaar
         return None
     load_id, bestand, rows_in, loaded, quarantined = row
     return LoadResult(bron, bestand, rows_in, loaded, quarantined, duplicate=True, load_id=load_id)
+
+
+def al_geladen(db_path: str | Path, bron: str, pad: str | Path, gemeente: str | None = None, jaar: int | None = None,
+               *, alleen_inhoud: bool = False) -> LoadResult | None:
+    """The earlier load of a file's content (previous_load), found before the file is read: an unchanged rerun
+    costs a hash per file, not a parse. None when there is no database yet or the file is missing (reading it
+    then says what is wrong)."""
+    if not (Path(db_path).is_file() and Path(pad).is_file()):
+        return None
+    con = connect(db_path)
+    try:
+        init_database(con)
+        return previous_load(con, bron, sha256_file(pad), gemeente, jaar, alleen_inhoud=alleen_inhoud)
+    finally:
+        con.close()
 
 
 def controleer_sleutel(con, vingerafdruk: str, db_path, catalogus: str | None = None) -> None:

@@ -31,18 +31,18 @@ from typing import Callable
 import duckdb
 
 from wijkprofiel.db import connect, create_sql_functions, init_database, split_statements, sql_tekst
-from wijkprofiel.errors import SourceError, WijkprofielError
+from wijkprofiel.errors import WijkprofielError
 from wijkprofiel.ingest import pseudonymise as pseudoniem
 from wijkprofiel.ingest.koppeltabel import heeft_koppeltabel, ingest_koppeltabel
-from wijkprofiel.ingest.loads import LoadResult, controleer_sleutel, previous_load, register_load
+from wijkprofiel.ingest.loads import LoadResult, al_geladen, controleer_sleutel, previous_load, register_load
 from wijkprofiel.ingest.profiles import Profiel, laad_profiel
 from wijkprofiel.ingest.pseudonymise import KeyProvider
 from wijkprofiel.ingest.readers.private.export import (
-    TE_GROOT,
     Invoer,
     lees_invoer,
     prive_verbinding,
     ruim_achtergelaten_kopieen_op,
+    te_groot,
 )
 from wijkprofiel.paths import sql_dir
 
@@ -109,6 +109,10 @@ def laad_export(
     prof = laad_profiel(profiel or soort.standaard_profiel)
     if koppeltabel is not None:
         ingest_koppeltabel(db_path, koppeltabel)
+    earlier = al_geladen(db_path, soort.naam, pad, alleen_inhoud=True)
+    if earlier is not None:  # before reading and checking it: a rerun of unchanged exports costs a hash per file
+        log.info("%s was already loaded (load %s); nothing changed", pad.name, earlier.load_id)
+        return ExportLoad(**earlier.as_dict())
 
     mem = prive_verbinding()  # private and in memory: identifiers never reach the database file
     # Every join here is a large export against a small table of distinct values. DuckDB's cost model
@@ -133,7 +137,7 @@ def laad_export(
                 mem.execute(statement)
         return _schrijf(mem, db_path, soort, invoer, bron, periode, gemeente, sleutel_afdruk)
     except duckdb.OutOfMemoryException as exc:  # checking, placing or writing: nothing of this load is kept
-        raise SourceError(f"{pad.name}: {TE_GROOT}") from exc
+        raise te_groot(pad) from exc
     finally:
         mem.close()
 

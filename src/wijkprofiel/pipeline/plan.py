@@ -53,6 +53,10 @@ class GemeenteRun(BaseModel):
     pseudo_key_block: str | None = None
     indicator: str = STANDAARD_INDICATOR
     achtergrond: bool = False
+    #: rebuild every model and rewrite the reports, even where nothing they are made from changed
+    herbouwen: bool = False
+    #: DuckDB's memory_limit for this gemeente's connections (None: a share of the machine's memory)
+    memory_limit: str | None = None
 
 
 def maak_plan(
@@ -255,4 +259,5 @@ def parameters_uit_config(cfg: Config, bronnen: list[str] | None) -> dict:
         pseudo_key_block=cfg.pseudo_key_block,
         indicator=cfg.indicator,
         achtergrond=cfg.achtergrondkaart,
+        memory_limit=cfg.memory_limit,
     )

@@ -14,8 +14,11 @@ from wijkprofiel.publish.rapport import KERNCIJFERS
 from wijkprofiel.reference.areas import wijk_van
 
 
-def run_samenvatting(db_path: str | Path, gemeente: str, loads: list[LoadResult], published: dict) -> str:
-    """Markdown for one gemeente. `published` is {"rapporten": {wijk: pad}, "mislukt": {wijk: reden}, "index": [...]}."""
+def run_samenvatting(
+    db_path: str | Path, gemeente: str, loads: list[LoadResult], published: dict, bouw: dict | None = None
+) -> str:
+    """Markdown for one gemeente. `published` is {"rapporten": {wijk: pad}, "mislukt": {wijk: reden}, "index": [...],
+    "ongewijzigd": bool}; `bouw` is {"gebouwd": [...], "overgeslagen": [...]} (None: the build did not finish)."""
     lines = [f"# {gemeente}", "", "## Geladen bestanden", ""]
     if loads:
         lines += ["| bron | bestand | via | rows_in | loaded | quarantined | duplicate |", "|---|---|---|---:|---:|---:|---|"]
@@ -40,9 +43,20 @@ def run_samenvatting(db_path: str | Path, gemeente: str, loads: list[LoadResult]
         lines += [f"| {b} | {j} | {_cel(Path(f).name)} | {_cel(t or '')} |" for b, j, f, t in verouderd]
     else:
         lines.append("Geen: elke bron is actueel.")
+    lines += ["", "## Modellen", ""]
+    if bouw is None:
+        lines.append("De bouw is niet voltooid; de database houdt de vorige bouw.")
+    else:
+        lines += [
+            f"- opnieuw gebouwd: {len(bouw['gebouwd'])}",
+            f"- overgeslagen (invoer, SQL en macro's ongewijzigd): {len(bouw['overgeslagen'])}",
+        ]
     rapporten = published.get("rapporten", {})
     mislukt = published.get("mislukt", {})
-    lines += ["", "## Rapporten", "", f"- gepubliceerd: {len(rapporten)}", f"- mislukt: {len(mislukt)}"]
+    lines += ["", "## Rapporten", ""]
+    if published.get("ongewijzigd"):
+        lines.append("- ongewijzigd: gemaakt uit dezelfde pub-modellen en opties, niet opnieuw geschreven")
+    lines += [f"- gepubliceerd: {len(rapporten)}", f"- mislukt: {len(mislukt)}"]
     lines += [f"  - {wijk}: {_cel(reden)}" for wijk, reden in sorted(mislukt.items())]
     lines += [f"- kaart: {_cel(melding)}" for melding in published.get("kaart_meldingen", {}).values()]
     lines += [f"- index: {p}" for p in published.get("index", [])]

@@ -25,7 +25,7 @@ from wijkprofiel.pipeline import national as landelijk, refresh as verversen
 from wijkprofiel.pipeline.keys import KeyFromEnvironment
 from wijkprofiel.pipeline.summary import run_samenvatting
 from wijkprofiel.publish.landelijk import schrijf_landelijke_index
-from wijkprofiel.transform import build
+from wijkprofiel.transform import build, fingerprints
 
 #: Prefect retries of an HTTP task once the client's own backoff (1, 2, 4, 8 s) gave up: 30 s, then 60 s.
 HTTP_RETRIES = dict(retries=2, retry_delay_seconds=exponential_backoff(backoff_factor=30), retry_jitter_factor=0.2)
@@ -114,27 +114,35 @@ def ingest_rodedraden_bestand(
 
 
 @task(name="analyseer: bouw marts")
-def build_marts(db_path: str) -> list[str]:
-    return build.build_marts(db_path)
+def build_marts(db_path: str, herbouwen: bool = False) -> dict:
+    """The models whose inputs changed (all with `herbouwen`): {"gebouwd": [...], "overgeslagen": [...]}."""
+    bouw = build.build_marts(db_path, force=herbouwen)
+    return {"gebouwd": bouw.gebouwd, "overgeslagen": bouw.overgeslagen}
 
 
 @task(name="publiceer wijkrapporten")
 def publish_reports(
-    db_path: str, out_dir: str, indicator: str = publish_stage.STANDAARD_INDICATOR, achtergrond: bool = False
+    db_path: str, out_dir: str, indicator: str = publish_stage.STANDAARD_INDICATOR, achtergrond: bool = False,
+    hergebruik: bool = False,
 ) -> dict:
-    result = publish_stage.publish_reports(db_path, out_dir, indicator=indicator, achtergrond=achtergrond)
+    """With `hergebruik` (right after a build) a set made from the same pub models and options is left in place."""
+    result = publish_stage.publish_reports(
+        db_path, out_dir, indicator=indicator, achtergrond=achtergrond, herkomst=fingerprints.herkomst(db_path),
+        hergebruik=hergebruik,
+    )
     return {
         "index": [str(p) for p in result.index],
         "rapporten": {k: str(v) for k, v in result.rapporten.items()},
         "mislukt": result.mislukt,
         "kaart_meldingen": result.kaart_meldingen,
+        "ongewijzigd": result.ongewijzigd,
     }
 
 
 @task(name="samenvatting per gemeente", task_run_name="samenvatting {gemeente}")
-def summarise_gemeente(db_path: str, gemeente: str, loads: list[dict], published: dict) -> str:
-    """The Markdown section of one gemeente: files, unmapped tags, stale sources, reports."""
-    return run_samenvatting(db_path, gemeente, [LoadResult(**load) for load in loads], published)
+def summarise_gemeente(db_path: str, gemeente: str, loads: list[dict], published: dict, bouw: dict | None = None) -> str:
+    """The Markdown section of one gemeente: files, unmapped tags, stale sources, models rebuilt, reports."""
+    return run_samenvatting(db_path, gemeente, [LoadResult(**load) for load in loads], published, bouw)
 
 
 @task(name="samenvatting van de run")

@@ -4,11 +4,13 @@ pub, SQL and Python alike, transform/graph.py), then run the audits (transform/a
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
-from wijkprofiel.db import connect, create_sql_functions, init_database
+from wijkprofiel.db import connect, create_sql_functions, geheugen_fout, init_database
 from wijkprofiel.reference.catalogue import (
     catalogus_met_themas,
     cbs_variabelen,
@@ -18,6 +20,7 @@ from wijkprofiel.reference.catalogue import (
     teller_tekst,
 )
 from wijkprofiel.reference.themes import laad_taxonomie, schrijf_koppelingen, schrijf_themas
+from wijkprofiel.transform import fingerprints
 from wijkprofiel.transform.audits import run_audits
 from wijkprofiel.transform.disclosure import schrijf_openbaarmaking
 from wijkprofiel.transform.graph import (
@@ -54,31 +57,57 @@ def build_graph() -> list[Node]:
     return sorted_graph(sql_nodes() + list(PYTHON_MODELS))
 
 
-def build_marts(db_path: str | Path, select: list[str] | None = None) -> list[str]:
-    """Build every model (or a `select`ion, see graph.select) in one transaction; returns the nodes built, in order."""
+@dataclass
+class Bouw:
+    """What a build did: the models it built, in order, and those it skipped because their inputs, SQL and macros
+    were unchanged (transform/fingerprints.py)."""
+
+    gebouwd: list[str] = field(default_factory=list)
+    overgeslagen: list[str] = field(default_factory=list)
+
+    def samenvatting(self) -> str:
+        return f"{len(self.gebouwd)} models rebuilt, {len(self.overgeslagen)} unchanged and skipped"
+
+
+def build_marts(db_path: str | Path, select: list[str] | None = None, *, force: bool = False) -> Bouw:
+    """Build every model whose inputs changed (or a `select`ion, see graph.select, or with `force` every model) in
+    one transaction."""
     con = connect(db_path)
     try:
         init_database(con)
-        built = bouw_modellen(con, select=select)
+        bouw = bouw_modellen(con, select=select, force=force)
+    except duckdb.OutOfMemoryException as exc:
+        raise geheugen_fout("the build", exc) from exc
     finally:
         con.close()
-    log.info("built %d models", len(built))
-    return built
+    log.info("build of %s: %s", db_path, bouw.samenvatting())
+    return bouw
 
 
-def bouw_modellen(con, *, catalogi: bool = True, select: list[str] | None = None) -> list[str]:
+def bouw_modellen(con, *, catalogi: bool = True, select: list[str] | None = None, force: bool = False) -> Bouw:
     """Refresh the reference tables, run the graph's nodes in order, then the audits; all or nothing.
 
-    `catalogi=False` keeps the reference tables as they are (tests that write their own rows).
+    A full build skips a model whose fingerprint (what it is built from) is the one stored when it was last built
+    and whose relations exist; a `select`ion builds what it selects, and `force` every model. The fingerprints of
+    the models built are stored in the same transaction. `catalogi=False` keeps the reference tables as they are
+    (tests that write their own rows).
     """
     graph = build_graph()
     nodes = graph_select(graph, select) if select else graph
+    plan: dict = {}
 
     def before(con) -> None:
         _voorbereiden(con, catalogi=catalogi)
         drop_retired_models(con, graph)
+        plan["afdrukken"] = fingerprints.vingerafdrukken(con, graph, nodes)
+        plan["ongewijzigd"] = set() if force or select else fingerprints.ongewijzigd(con, nodes, plan["afdrukken"])
 
-    return run_in_transaction(con, nodes, before=before, after=run_audits)
+    def after(con) -> None:
+        fingerprints.bewaar(con, [n.name for n in nodes if n.name not in plan["ongewijzigd"]], plan["afdrukken"])
+        run_audits(con)
+
+    gebouwd = run_in_transaction(con, nodes, before=before, after=after, skip=lambda con: plan["ongewijzigd"])
+    return Bouw(gebouwd, [n.name for n in nodes if n.name in plan["ongewijzigd"]])
 
 
 def _voorbereiden(con, *, catalogi: bool) -> None:

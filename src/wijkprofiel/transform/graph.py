@@ -32,7 +32,7 @@ from typing import Callable
 
 import duckdb
 
-from wijkprofiel.db import relations, split_statements, sql_tekst
+from wijkprofiel.db import geheugen_fout, relations, split_statements, sql_tekst
 from wijkprofiel.errors import WijkprofielError
 from wijkprofiel.paths import sql_dir
 
@@ -118,6 +118,8 @@ class SqlModel:
             inherit = _COMMENTS_HEADER.search(self.sql)
             if inherit:
                 _inherit_column_comments(con, self.fqn, inherit.group(1).lower())
+        except duckdb.OutOfMemoryException as exc:
+            raise geheugen_fout(f"SQL model {self.fqn} ({self.path.name})", exc) from exc
         except duckdb.Error as exc:
             raise WijkprofielError(f"SQL model {self.fqn} ({self.path.name}) failed: {exc}") from exc
 
@@ -197,14 +199,16 @@ def sql_nodes(models: list[SqlModel] | None = None) -> list[Node]:
         parser.close()
 
 
-def run_in_transaction(con, nodes: list[Node], *, before=None, after=None) -> list[str]:
-    """In one transaction: `before(con)`, the nodes in the given order, then `after(con)` (the audits); all or
-    nothing."""
+def run_in_transaction(con, nodes: list[Node], *, before=None, after=None, skip=None) -> list[str]:
+    """In one transaction: `before(con)`, the nodes in the given order except those named by `skip(con)` (asked
+    after `before`: the unchanged ones), then `after(con)` (the audits); all or nothing. Returns the nodes run."""
     con.execute("begin transaction")
     try:
         if before is not None:
             before(con)
-        for node in nodes:
+        skipped = skip(con) if skip is not None else set()
+        run = [node for node in nodes if node.name not in skipped]
+        for node in run:
             node.run(con)
         if after is not None:
             after(con)
@@ -212,7 +216,7 @@ def run_in_transaction(con, nodes: list[Node], *, before=None, after=None) -> li
     except BaseException:
         con.execute("rollback")
         raise
-    return [node.name for node in nodes]
+    return [node.name for node in run]
 
 
 def run_models(con, models: list[SqlModel] | None = None) -> list[str]:

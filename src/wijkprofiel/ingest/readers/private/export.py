@@ -30,7 +30,8 @@ from typing import Callable, Iterator
 import duckdb
 import pandas as pd
 
-from wijkprofiel.errors import SourceError
+from wijkprofiel.db import begrens_geheugen, geheugen_advies
+from wijkprofiel.errors import MemoryLimitError, SourceError
 from wijkprofiel.ingest.loads import sha256_file
 from wijkprofiel.ingest.profiles import Profiel
 
@@ -39,13 +40,16 @@ log = logging.getLogger(__name__)
 _DEV_FD = Path("/dev/fd")
 
 DELIMITERS = (";", ",", "\t", "|")
-#: Why a file stops when memory runs out (nothing of it is written to disk instead, see prive_verbinding).
-TE_GROOT = (
-    "too large to check in this machine's memory (it is never spilled to disk, where it would hold BSNs); "
-    "load it on a machine with more memory, or split the export by period"
-)
 HEADER_ZOEKRIJEN = 50
 _SAMPLE_BYTES = 256 * 1024
+
+
+def te_groot(pad: Path) -> MemoryLimitError:
+    """Why a file stops when memory runs out (nothing of it is written to disk instead, see prive_verbinding)."""
+    return MemoryLimitError(
+        f"{pad.name}: too large to check in this machine's memory (it is never spilled to disk, where it would hold "
+        f"BSNs; {geheugen_advies()}); or load it on a machine with more memory, or split the export by period"
+    )
 
 
 @dataclass
@@ -69,6 +73,7 @@ def prive_verbinding() -> duckdb.DuckDBPyConnection:
     too large for memory stops with an error instead."""
     con = duckdb.connect()
     con.execute("set temp_directory = ''")
+    begrens_geheugen(con)
     con.execute("set enable_progress_bar = false")
     return con
 
@@ -212,7 +217,7 @@ def _lees_csv(con, pad: Path, profiel: Profiel, velden: list[str], tabel: str, t
             # The sample looked like UTF-8 but a later line is not: the file is cp1252 after all.
             afgewezen = _lees_csv_bestand(con, pad, "cp1252", header_index, delimiter, headers, posities, velden, tekstvelden)
     except duckdb.OutOfMemoryException as exc:
-        raise SourceError(f"{pad.name}: {TE_GROOT}") from exc
+        raise te_groot(pad) from exc
     except duckdb.Error as exc:
         raise SourceError(f"{pad.name}: cannot be read as a {delimiter!r}-separated file: {str(exc).splitlines()[0]}") from exc
     open_quote = next((r for r in afgewezen if r["soort"] == "UNQUOTED VALUE"), None)
