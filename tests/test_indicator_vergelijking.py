@@ -32,7 +32,8 @@ CATALOGUS = [
 
 BASIS_KOLOMMEN = [
     "gebied_code", "gebied_niveau", "gebied_naam", "ouder_code", "gemeente_code", "jaar", "indicator", "label",
-    "waarde", "eenheid", "bron", "openbaarmaking", "teller", "noemer", "tabel_id", "release_load_id", "ind_wbi",
+    "waarde", "eenheid", "bron", "openbaarmaking", "teller", "noemer", "noemer_jaar", "tabel_id", "release_load_id",
+    "ind_wbi",
 ]  # fmt: skip
 VERGELIJKING_KOLOMMEN = [
     "gemeente_waarde", "index_gemeente", "z_score", "vorige_jaar", "vorige_waarde", "verschil",
