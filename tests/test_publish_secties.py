@@ -251,6 +251,36 @@ def test_trends_section_has_one_chart_per_indicator_with_the_boundary_change_fro
     assert "<rect" not in inwoners.split("</svg>")[0]  # a count gets no gemeente line
 
 
+def test_trends_section_marks_another_years_denominator_and_names_what_has_no_trend(tmp_path):
+    g = gegevens()
+    w = g.waarden.copy()
+    # the wijk's 2023 share was computed with the 2024 denominator; a third loaded year (2025) has only the gemeente,
+    # its share computed with the 2024 denominator too (CBS has not published 2025)
+    w["noemer_jaar"] = [2024 if (c, j, i) == (WIJK, 2023, "aandeel_65_plus") else (j if i == "aandeel_65_plus" else None)
+                        for c, j, i in zip(w.gebied_code, w.jaar, w.indicator)]
+    extra = w[(w.gebied_code == GEMEENTE) & (w.jaar == 2024)].assign(jaar=2025, tabel_id="86000NED")
+    g = replace(g, waarden=pd.concat([w, extra], ignore_index=True))
+    html = sectie(rapport(tmp_path, g), "trends")
+    aandeel = html[html.index('id="trend-aandeel_65_plus"') :].split("</svg>")[0]
+    assert _x_ticks(aandeel) == ["2023", "2024", "2025"]  # 2025 has no wijk value: a gap, not a dropped year
+    assert "2023 12,5% (berekend met de noemer van 2024)" in aandeel and _legenda(aandeel) == [
+        "indeling gewijzigd", "noemer van een ander jaar"]
+    assert "het dichtstbijzijnde jaar: 2023 en 2025 met het CBS-cijfer van 2024." in html
+    assert aandeel.count('fill="#ffffff"') == 3  # the wijk's 2023, the gemeente's 2025 and the legend's sample
+    assert html.count('class="klein noemer-noot"') == 1  # only under the chart it concerns
+    assert "Geen trend" not in html  # both indicators have two published years
+
+
+def test_trends_section_names_an_indicator_with_one_published_year_instead_of_dropping_it(tmp_path):
+    g = gegevens()
+    w = g.waarden.copy()
+    verborgen = (w.gebied_code == WIJK) & (w.indicator == "inwoners") & (w.jaar == 2024)
+    w.loc[verborgen, ["waarde", "onderdrukt"]] = [None, True]
+    html = sectie(rapport(tmp_path, replace(g, waarden=w)), "trends")
+    assert 'id="trend-inwoners"' not in html and 'id="trend-aandeel_65_plus"' in html
+    assert "Aantal inwoners (alleen 2023; geen gepubliceerd cijfer over 2024)" in " ".join(html.split())
+
+
 # ---------------------------------------------------------------------------------------------------- downloads
 
 

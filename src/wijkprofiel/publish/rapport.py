@@ -405,22 +405,24 @@ def _kaartlagen(gegevens: PubGegevens, gemeente: str, indicator: str, themalagen
     return lagen
 
 
-def _trends(gegevens: PubGegevens, wijk: str, gemeente: str) -> dict[str, list[dict]]:
+def _trends(gegevens: PubGegevens, wijk: str, gemeente: str) -> dict:
     """Charts for the key CBS indicators and for the gemeente's own beschikkingen, over every loaded year of their
     source (a year without a published value is a gap, never dropped), and the indicators left without a chart."""
     aanwezig = gegevens.indicatoren
     groepen = {"cbs": TRENDS, "beschikkingen": [eigen for eigen, _ in BESCHIKKINGEN]}
-    uit: dict[str, list[dict]] = {"zonder_trend": []}
+    uit: dict = {}
     for groep, indicatoren in groepen.items():
         indicatoren = [i for i in indicatoren if i in aanwezig]
         jaren = sorted({j for i in indicatoren for j in gegevens.jaren_van(i)})
-        grafieken = []
+        grafieken, zonder_trend = [], []
         for indicator in indicatoren:
             label, eenheid = gegevens.indicator_info(indicator)
             wijk_reeks = Reeks(gegevens.naam(wijk), gegevens.reeks(wijk, indicator), gegevens.noemer_jaren(wijk, indicator))
             gepubliceerd = [j for j, v in wijk_reeks.punten if v is not None]
             if len(gepubliceerd) < 2:  # one published year is not a trend (CBS publishes some figures a year later)
-                uit["zonder_trend"].append({"label": label, "jaren": gepubliceerd, "alle_jaren": jaren})
+                if len(jaren) > 1:  # named under the charts, with the loaded years that have no published figure
+                    zonder = [j for j in jaren if j not in gepubliceerd]
+                    zonder_trend.append({"label": label, "jaren": gepubliceerd, "zonder": zonder})
                 continue
             gemeente_reeks = (
                 Reeks(gegevens.naam(gemeente), gegevens.reeks(gemeente, indicator), gegevens.noemer_jaren(gemeente, indicator))
@@ -434,7 +436,13 @@ def _trends(gegevens: PubGegevens, wijk: str, gemeente: str) -> dict[str, list[d
                     "svg": trend_svg(label, eenheid, wijk_reeks, gemeente_reeks, wijzigingen, f"trend-{indicator}", jaren),
                 }
             )
+        noten = {g["noemer_noot"] for g in grafieken}
+        if len(grafieken) > 1 and len(noten) == 1 and None not in noten:  # the same note under every chart: once
+            uit[f"{groep}_noot"] = noten.pop()
+            for g in grafieken:
+                g["noemer_noot"] = None
         uit[groep] = grafieken
+        uit[f"{groep}_zonder_trend"] = zonder_trend
     return uit
 
 
@@ -455,8 +463,8 @@ def _noemer_noot(*reeksen: Reeks | None) -> str | None:
         for noemer_jaar, jaren in sorted(per_noemerjaar.items())
     ]
     return (
-        "Open punt: CBS heeft voor dat jaar (nog) geen noemer gepubliceerd, dus is het cijfer berekend met de "
-        f"noemer van het dichtstbijzijnde jaar: {'; '.join(delen)}."
+        "Open punt: voor dat jaar is er geen CBS-cijfer voor de noemer (niet geladen of nog niet gepubliceerd), dus is "
+        f"het cijfer berekend met de noemer van het dichtstbijzijnde jaar: {'; '.join(delen)}."
     )
 
 

@@ -20,6 +20,8 @@ from wijkprofiel.publish import opmaak
 BREEDTE, PLOT_HOOGTE = 320, 150
 LINKS, RECHTS, BOVEN, ONDER = 46, 16, 18, 24  # LINKS leaves room for tick labels such as "12.000"
 LEGENDAREGEL = 14
+#: The first and last year stand this far inside the axes, so their value labels clear the y-axis tick labels.
+INSPRING = 20
 #: Colour-blind-safe pair (ColorBrewer YlGnBu dark blue, Dark2 orange), told apart by line style and marker too.
 WIJK_KLEUR = "#253494"
 GEMEENTE_KLEUR = "#d95f02"
@@ -68,7 +70,7 @@ def trend_svg(
     def x(jaar: int) -> float:
         if len(jaren) == 1:
             return (LINKS + BREEDTE - RECHTS) / 2
-        return LINKS + (BREEDTE - LINKS - RECHTS) * jaren.index(jaar) / (len(jaren) - 1)
+        return LINKS + INSPRING + (BREEDTE - LINKS - RECHTS - 2 * INSPRING) * jaren.index(jaar) / (len(jaren) - 1)
 
     def y(v: float) -> float:
         return BOVEN + (basis - BOVEN) * (1 - (v - onder) / (top - onder))
