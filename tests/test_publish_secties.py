@@ -223,6 +223,14 @@ def test_trend_chart_marks_a_rate_computed_with_another_years_denominator():
     assert "2021 40,0 (berekend met de noemer van 2023); 2022 42,0 (berekend met de noemer van 2023); 2023 45,0." in svg
 
 
+def test_trend_chart_over_many_years_keeps_every_year_and_labels_every_other_one():
+    jaren = list(range(2013, 2025))
+    svg = trend_svg("x", "%", Reeks("Wijk", [(j, 10.0 + j - 2013) for j in jaren]), None, set(), "t", jaren)
+    assert svg.count('class="x-streepje"') == 12  # a tick for every year
+    assert _x_ticks(svg) == [str(j) for j in range(2014, 2025, 2)]  # the last year and every other one before it
+    assert svg.count('class="waarde"') == 6 and svg.count("<circle") == 12
+
+
 def _x_ticks(svg: str) -> list[str]:
     return re.findall(r'class="as x-tick"[^>]*>([^<]+)<', svg)
 

@@ -58,13 +58,13 @@ class PubGegevens:
         self._redenen = {k: r for k, r, o in zip(sleutels, w.onderdrukt_reden, w.onderdrukt) if o}
         # CBS flags a changed boundary per area and year: ind_wbi 1 means "unchanged".
         self._indeling = {(c, int(j)): int(i) for c, j, i in zip(w.gebied_code, w.jaar, w.ind_wbi) if not pd.isna(i)}
-        # Comparison columns appear in pub.indicator_waarden once the indicator catalogue publishes them; until
-        # then reports compute no significance and colour nothing.
         # A rate computed with another year's denominator (intermediate.verhoudingen): reports mark it.
         if "noemer_jaar" in w.columns:
             for (code, indicator, jaar), n in zip(sleutels, w.noemer_jaar):
                 if not pd.isna(n) and int(n) != jaar:
                     self._noemer_jaar.setdefault((code, indicator), {})[jaar] = int(n)
+        # Comparison columns appear in pub.indicator_waarden once the indicator catalogue publishes them; until
+        # then reports compute no significance and colour nothing.
         if "index_gemeente" in w.columns:
             self._index_gemeente = {k: _getal_of_none(v) for k, v in zip(sleutels, w.index_gemeente)}
         if "significant" in w.columns:

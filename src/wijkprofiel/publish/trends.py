@@ -92,7 +92,9 @@ def trend_svg(
     delen.append(f'<line class="y-as" x1="{LINKS}" y1="{BOVEN - 4}" x2="{LINKS}" y2="{basis}" stroke="{AS_KLEUR}"/>')
     delen.append(f'<line class="x-as" x1="{LINKS}" y1="{basis}" x2="{BREEDTE - RECHTS}" y2="{basis}" stroke="{AS_KLEUR}"/>')
     for jaar in jaren:
-        delen.append(f'<line x1="{x(jaar):.1f}" y1="{basis}" x2="{x(jaar):.1f}" y2="{basis + 3}" stroke="{AS_KLEUR}"/>')
+        delen.append(
+            f'<line class="x-streepje" x1="{x(jaar):.1f}" y1="{basis}" x2="{x(jaar):.1f}" y2="{basis + 3}" stroke="{AS_KLEUR}"/>'
+        )
         if jaar in gelabeld:
             delen.append(f'<text class="as x-tick" x="{x(jaar):.1f}" y="{basis + 14}" text-anchor="middle">{jaar}</text>')
         if jaar in wijzigingen:
