@@ -486,7 +486,7 @@ def _wmo_clienten_2021_2024(con) -> None:
     )  # fmt: skip
 
 
-def test_verhoudingen_wmo_per_1000_inwoners_van_hetzelfde_of_het_laatst_bekende_cbs_jaar(con):
+def test_verhoudingen_wmo_per_1000_inwoners_van_hetzelfde_of_het_dichtstbijzijnde_cbs_jaar(con):
     _wmo_clienten_2021_2024(con)
     cbs(con, 2022, [("GM0344", None, "inwoners", "500"), ("WK034401", None, "inwoners", "100")], ind_wbi=None)
     cbs(con, 2023, [("GM0344", None, "inwoners", "400"), ("WK034401", None, "inwoners", "50")], ind_wbi=None)
@@ -500,11 +500,11 @@ def test_verhoudingen_wmo_per_1000_inwoners_van_hetzelfde_of_het_laatst_bekende_
         ("BU03440111", 2022, 4.0, None, None),
         ("BU03440111", 2023, 4.0, None, None),
         ("BU03440111", 2024, 4.0, None, None),
-        ("GM0344", 2021, 3.0, None, None),  # before the first CBS year: no noemer
+        ("GM0344", 2021, 3.0, 500.0, 6.0),  # before the first CBS year: the nearest, 2022 (noemer_jaar says so)
         ("GM0344", 2022, 4.0, 500.0, 8.0),  # 1000 × 4 / 500
         ("GM0344", 2023, 4.0, 400.0, 10.0),  # 1000 × 4 / 400
-        ("GM0344", 2024, 4.0, 400.0, 10.0),  # CBS has not published 2024: 2023 (ASOF), not 2022
-        ("WK034401", 2021, 3.0, None, None),
+        ("GM0344", 2024, 4.0, 400.0, 10.0),  # CBS has not published 2024: the nearest, 2023, not 2022
+        ("WK034401", 2021, 3.0, 100.0, 30.0),
         ("WK034401", 2022, 4.0, 100.0, 40.0),
         ("WK034401", 2023, 4.0, 50.0, 80.0),
         ("WK034401", 2024, 4.0, 50.0, 80.0),
@@ -628,3 +628,34 @@ def test_pub_toont_beschikkingscijfers_na_openbaarmaking(con):
            where jaar = 2024 and gebied_code = 'BU03440111' and indicator like 'beschikt_wmo%' order by indicator""",
     ) == [("beschikt_wmo_clienten", 12.0, None, None), ("beschikt_wmo_per_1000", 120.0, 12.0, 100.0)]
     assert {"teller", "noemer"} & {d[0] for d in con.execute("select * from pub.indicator_waarden limit 0").description} == set()
+
+
+def test_verhoudingen_noemer_uit_het_dichtstbijzijnde_cbs_jaar_en_welk_jaar(con):
+    """A year without a CBS noemer takes the nearest CBS year's (the earlier of two equally near) and says which in
+    noemer_jaar: beschikkingen before the first and after the last loaded CBS year are not silently empty."""
+    export(con, "suite4", "volledig", [b("w1", "c1", "2021-01-01", "2025-06-30")])
+    cbs(con, 2022, [("GM0344", None, "inwoners", "100")], ind_wbi=None)
+    cbs(con, 2024, [("GM0344", None, "inwoners", "200")], ind_wbi=None)  # no 2023 release loaded
+    bouw(con, "marts.indicator_waarden", "pub.indicator_waarden")
+    assert rijen(
+        con,
+        """select jaar, teller, noemer, noemer_jaar, waarde from intermediate.verhoudingen
+           where indicator = 'beschikt_wmo_per_1000' and gebied_code = 'GM0344' order by jaar""",
+    ) == [
+        (2021, 1.0, 100.0, 2022, 10.0),  # before the first CBS year: the first one
+        (2022, 1.0, 100.0, 2022, 10.0),  # its own year
+        (2023, 1.0, 100.0, 2022, 10.0),  # 2022 and 2024 equally near: the earlier
+        (2024, 1.0, 200.0, 2024, 5.0),
+        (2025, 1.0, 200.0, 2024, 5.0),  # CBS has not published 2025: the latest
+    ]
+    # pub publishes the year of the noemer beside the (hidden: 1 client is fewer than 8) rate; a CBS count has none
+    assert rijen(
+        con,
+        """select jaar, indicator, noemer_jaar from pub.indicator_waarden
+           where gebied_code = 'GM0344' and indicator in ('beschikt_wmo_per_1000', 'inwoners') order by indicator, jaar""",
+    ) == [
+        (2021, "beschikt_wmo_per_1000", 2022), (2022, "beschikt_wmo_per_1000", 2022),
+        (2023, "beschikt_wmo_per_1000", 2022), (2024, "beschikt_wmo_per_1000", 2024),
+        (2025, "beschikt_wmo_per_1000", 2024),
+        (2022, "inwoners", None), (2024, "inwoners", None),
+    ]  # fmt: skip

@@ -131,3 +131,54 @@ def test_wijk_report_shows_rode_draden_with_evidence_questions_and_layers(browse
     # one map layer per rode draad that has a published figure for the buurten
     lagen = browser.evaluate("[...document.querySelectorAll('.leaflet-control-layers-base label')].map(l => l.textContent.trim())")
     assert any(laag.startswith("Rode draad geldzorgen en schulden") for laag in lagen)
+
+
+def test_every_trend_chart_has_a_y_axis_and_every_loaded_year(browser, rapporten_volledig, demo_volledig):
+    import duckdb
+
+    from wijkprofiel.publish.rapport import BESCHIKKINGEN, TRENDS
+
+    groepen = {"cbs": TRENDS, "beschikkingen": [eigen for eigen, _ in BESCHIKKINGEN]}
+    with duckdb.connect(str(demo_volledig), read_only=True) as con:
+        # the loaded years of each group's source: CBS 2023 and 2024; the beschikkingen from 2021 (more in a real run)
+        jaren = {
+            groep: [str(j) for (j,) in con.execute(
+                "select distinct jaar from pub.indicator_waarden where indicator in (select unnest(?)) order by jaar",
+                [indicatoren],
+            ).fetchall()]
+            for groep, indicatoren in groepen.items()
+        }  # fmt: skip
+        # the demo's beschikkingen start before the first CBS year: those rates use the 2023 inwoners, said so
+        ander_noemerjaar = con.execute(
+            """select count(*) from pub.indicator_waarden
+               where gebied_code = 'WK034403' and noemer_jaar <> jaar and not onderdrukt"""
+        ).fetchone()[0]
+    assert jaren["cbs"][:2] == ["2023", "2024"] and jaren["beschikkingen"][0] < "2023"
+    assert ander_noemerjaar > 0
+    browser.set_viewport(1280, 900)
+    visit = browser.open_offline(rapporten_volledig / "WK034403.html")
+    browser.evaluate("document.getElementById('trends').scrollIntoView()")
+    browser.screenshot_viewport(ARTIFACTS / "WK034403-trends.png")
+    browser.evaluate("document.getElementById('trends-beschikkingen-kop').scrollIntoView()")
+    browser.screenshot_viewport(ARTIFACTS / "WK034403-trends-beschikkingen.png")
+
+    assert visit.console_errors == [] and visit.failed_requests == [] and visit.outside_requests == []
+    grafieken = browser.evaluate(
+        """[...document.querySelectorAll('#trends svg.trend')].map(s => ({
+               groep: s.closest('.trends').dataset.groep,
+               yAs: s.querySelectorAll('.y-as').length,
+               yTicks: [...s.querySelectorAll('.y-tick')].map(t => t.textContent),
+               jaren: [...s.querySelectorAll('.x-tick')].map(t => t.textContent),
+               breed: s.getBoundingClientRect().width,
+               titel: s.querySelector('title').textContent,
+               open: s.querySelectorAll('circle[fill="#ffffff"]').length}))"""
+    )
+    assert {g["groep"] for g in grafieken} == {"cbs", "beschikkingen"}
+    for g in grafieken:
+        assert g["yAs"] == 1 and len(g["yTicks"]) >= 2 and g["yTicks"][0].startswith("0"), g
+        assert g["jaren"] == jaren[g["groep"]], g  # every loaded year, also one without a value
+        assert g["breed"] > 100 and g["titel"], g
+    # a rate from another year's denominator is an open point with a note under its chart
+    assert any(g["open"] for g in grafieken if g["groep"] == "beschikkingen")
+    noten = browser.evaluate("[...document.querySelectorAll('#trends .noemer-noot')].map(p => p.textContent)")
+    assert noten and all("noemer van het dichtstbijzijnde jaar" in n for n in noten)

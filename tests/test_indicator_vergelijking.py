@@ -32,7 +32,8 @@ CATALOGUS = [
 
 BASIS_KOLOMMEN = [
     "gebied_code", "gebied_niveau", "gebied_naam", "ouder_code", "gemeente_code", "jaar", "indicator", "label",
-    "waarde", "eenheid", "bron", "openbaarmaking", "teller", "noemer", "tabel_id", "release_load_id", "ind_wbi",
+    "waarde", "eenheid", "bron", "openbaarmaking", "teller", "noemer", "noemer_jaar", "tabel_id", "release_load_id",
+    "ind_wbi",
 ]  # fmt: skip
 VERGELIJKING_KOLOMMEN = [
     "gemeente_waarde", "index_gemeente", "z_score", "vorige_jaar", "vorige_waarde", "verschil",
@@ -459,7 +460,7 @@ def test_openbaarmaking_en_pub_werken_nog_en_pub_toont_geen_vergelijkingen(con):
     # the cells hidden with it) get no index, interval or significance; the gemeente's 25 is published.
     assert kolommen(con, "pub.indicator_waarden") == [
         "gebied_code", "gebied_niveau", "gebied_naam", "ouder_code", "gemeente_code", "jaar", "indicator", "label",
-        "waarde", "eenheid", "bron", "tabel_id", "ind_wbi", "onderdrukt", "onderdrukt_reden",
+        "waarde", "eenheid", "bron", "tabel_id", "ind_wbi", "noemer_jaar", "onderdrukt", "onderdrukt_reden",
     ] + VERGELIJKING_KOLOMMEN  # fmt: skip
     assert rijen(con, _PUB, ["beschikt_wmo_per_1000", 2024]) == [
         ("BU03440111", None, 25.0, None, None, None, None, None),

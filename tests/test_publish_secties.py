@@ -204,26 +204,114 @@ def test_trend_chart_breaks_the_line_at_a_hidden_year_and_marks_a_boundary_chang
     )  # fmt: skip
     assert svg.count("<polyline") == 2  # wijk 2023–2024 (2021 stands alone), gemeente 2021–2024 in one line
     assert svg.count("<circle") == 3 and svg.count("<rect") == 4
-    assert svg.count('class="grenswijziging"') == 1 and "grens gewijzigd" in svg
+    assert svg.count('class="waarde ontbreekt"') == 1  # the hidden 2022 is a '.' on the axis
+    # the boundary change: a dashed line with a marker at 2023, and one legend line that says what it means
+    assert svg.count('class="indeling-gewijzigd"') == 1 and _x_van(svg, 'class="indeling-gewijzigd"') == _x_tick(svg, 2023)
+    assert _legenda(svg) == ["indeling gewijzigd"]
     assert '<title id="trend-x-t">Aandeel 65-plussers</title>' in svg
     assert (
         '<desc id="trend-x-d">Wijk 01: 2021 10,0%; 2022 verborgen of onbekend; 2023 12,5%; 2024 13,0%. '
-        "Utrecht: 2021 9,0%; 2022 9,5%; 2023 10,0%; 2024 10,5%. Grens gewijzigd in 2023.</desc>"
+        "Utrecht: 2021 9,0%; 2022 9,5%; 2023 10,0%; 2024 10,5%. Indeling gewijzigd in 2023.</desc>"
     ) in svg
     assert 'role="img" aria-labelledby="trend-x-t trend-x-d"' in svg
+    assert "style=" not in svg and "<script" not in svg and not re.search(r"\son[a-z]+=", svg)  # the reports' CSP
 
 
-def test_trend_chart_leaves_out_years_in_which_nothing_is_published():
-    svg = trend_svg("x", "%", Reeks("Wijk", [(2021, None), (2022, 5.0), (2023, 6.0)]), None, set(), "t")
-    assert ">2021<" not in svg and ">2022<" in svg and ">2023<" in svg
+def test_trend_chart_has_a_y_axis_with_round_ticks_in_dutch_number_format():
+    svg = trend_svg("Inwoners", "aantal", Reeks("Wijk", [(2023, 11840.0), (2024, 12315.0)]), None, set(), "t")
+    assert 'class="y-as"' in svg
+    assert _y_ticks(svg) == ["0", "5.000", "10.000", "15.000"]  # from zero, past the highest value, thousands with '.'
+    assert _legenda(svg) == []  # nothing to explain
+    procent = trend_svg("Aandeel", "%", Reeks("Wijk", [(2023, 2.3), (2024, 7.0)]), None, set(), "p")
+    assert _y_ticks(procent) == ["0,0%", "2,5%", "5,0%", "7,5%"]
+    # the ticks are drawn top to bottom in order: a higher value is higher on the chart
+    hoogten = [float(y) for y in re.findall(r'class="as y-tick" x="[\d.]+" y="([\d.]+)"', procent)]
+    assert hoogten == sorted(hoogten, reverse=True)
+
+
+def test_trend_chart_shows_every_loaded_year_even_without_a_value():
+    # nothing published in 2021 and 2024 (CBS publishes some figures a year later): the years stay on the axis, as gaps
+    svg = trend_svg("x", "%", Reeks("Wijk", [(2021, None), (2022, 5.0), (2023, 6.0)]), None, set(), "t", [2021, 2022, 2023, 2024])
+    assert _x_ticks(svg) == ["2021", "2022", "2023", "2024"]
+    assert svg.count('class="waarde ontbreekt"') == 2  # 2021 (a row, hidden) and 2024 (no row at all)
+    assert "2021 verborgen of onbekend" in svg and "2024 verborgen of onbekend" in svg
+    assert svg.count("<polyline") == 1  # only 2022–2023 is a line
+
+
+def test_trend_chart_marks_a_rate_computed_with_another_years_denominator():
+    wijk = Reeks("Wijk", [(2021, 40.0), (2022, 42.0), (2023, 45.0)], {2021: 2023, 2022: 2023})
+    svg = trend_svg("Wmo per 1 000", "per 1 000 inwoners", wijk, Reeks("Gemeente", [(2021, 30.0), (2022, 31.0), (2023, 33.0)]),
+                    set(), "t")
+    open_rondjes = re.findall(r'<circle cx="[\d.]+" cy="[\d.]+" r="3.5" fill="#ffffff"', svg)
+    assert len(open_rondjes) == 3  # 2021 and 2022 of the wijk, and the legend's sample
+    assert _legenda(svg) == ["noemer van een ander jaar"]
+    assert "2021 40,0 (berekend met de noemer van 2023); 2022 42,0 (berekend met de noemer van 2023); 2023 45,0." in svg
+
+
+def test_trend_chart_over_many_years_keeps_every_year_and_labels_every_other_one():
+    jaren = list(range(2013, 2025))
+    svg = trend_svg("x", "%", Reeks("Wijk", [(j, 10.0 + j - 2013) for j in jaren]), None, set(), "t", jaren)
+    assert svg.count('class="x-streepje"') == 12  # a tick for every year
+    assert _x_ticks(svg) == [str(j) for j in range(2014, 2025, 2)]  # the last year and every other one before it
+    assert svg.count('class="waarde"') == 6 and svg.count("<circle") == 12
+
+
+def _x_ticks(svg: str) -> list[str]:
+    return re.findall(r'class="as x-tick"[^>]*>([^<]+)<', svg)
+
+
+def _x_tick(svg: str, jaar: int) -> str:
+    return re.search(rf'class="as x-tick" x="([\d.]+)"[^>]*>{jaar}<', svg)[1]
+
+
+def _x_van(svg: str, kenmerk: str) -> str:
+    return re.search(rf'{kenmerk} x1="([\d.]+)"', svg)[1]
+
+
+def _y_ticks(svg: str) -> list[str]:
+    return re.findall(r'class="as y-tick"[^>]*>([^<]+)<', svg)
+
+
+def _legenda(svg: str) -> list[str]:
+    return re.findall(r'<g class="legenda-regel">.*?<text[^>]*>([^<]+)</text></g>', svg)
 
 
 def test_trends_section_has_one_chart_per_indicator_with_the_boundary_change_from_ind_wbi(tmp_path):
     html = sectie(rapport(tmp_path), "trends")
     assert html.count('<svg class="trend"') == 2
-    assert html.count("grens gewijzigd in 2024") == 2  # ind_wbi 2 for the wijk in 2024
+    assert html.count("indeling gewijzigd in 2024") == 2  # ind_wbi 2 for the wijk in 2024
     inwoners = html[html.index('id="trend-inwoners"') :]
     assert "<rect" not in inwoners.split("</svg>")[0]  # a count gets no gemeente line
+
+
+def test_trends_section_marks_another_years_denominator_and_names_what_has_no_trend(tmp_path):
+    g = gegevens()
+    w = g.waarden.copy()
+    # the wijk's 2023 share was computed with the 2024 denominator; a third loaded year (2025) has only the gemeente,
+    # its share computed with the 2024 denominator too (CBS has not published 2025)
+    w["noemer_jaar"] = [2024 if (c, j, i) == (WIJK, 2023, "aandeel_65_plus") else (j if i == "aandeel_65_plus" else None)
+                        for c, j, i in zip(w.gebied_code, w.jaar, w.indicator)]
+    extra = w[(w.gebied_code == GEMEENTE) & (w.jaar == 2024)].assign(jaar=2025, tabel_id="86000NED")
+    g = replace(g, waarden=pd.concat([w, extra], ignore_index=True))
+    html = sectie(rapport(tmp_path, g), "trends")
+    aandeel = html[html.index('id="trend-aandeel_65_plus"') :].split("</svg>")[0]
+    assert _x_ticks(aandeel) == ["2023", "2024", "2025"]  # 2025 has no wijk value: a gap, not a dropped year
+    assert "2023 12,5% (berekend met de noemer van 2024)" in aandeel and _legenda(aandeel) == [
+        "indeling gewijzigd", "noemer van een ander jaar"]
+    assert "het dichtstbijzijnde jaar: 2023 en 2025 met het CBS-cijfer van 2024." in html
+    assert aandeel.count('fill="#ffffff"') == 3  # the wijk's 2023, the gemeente's 2025 and the legend's sample
+    assert html.count('class="klein noemer-noot"') == 1  # only under the chart it concerns
+    assert "Geen trend" not in html  # both indicators have two published years
+
+
+def test_trends_section_names_an_indicator_with_one_published_year_instead_of_dropping_it(tmp_path):
+    g = gegevens()
+    w = g.waarden.copy()
+    verborgen = (w.gebied_code == WIJK) & (w.indicator == "inwoners") & (w.jaar == 2024)
+    w.loc[verborgen, ["waarde", "onderdrukt"]] = [None, True]
+    html = sectie(rapport(tmp_path, replace(g, waarden=w)), "trends")
+    assert 'id="trend-inwoners"' not in html and 'id="trend-aandeel_65_plus"' in html
+    assert "Aantal inwoners (alleen 2023; geen gepubliceerd cijfer over 2024)" in " ".join(html.split())
 
 
 # ---------------------------------------------------------------------------------------------------- downloads

@@ -1,9 +1,9 @@
 -- Every indicator for every area and year, in long format, before comparison: CBS cells as CBS published them,
 -- shares computed from CBS counts, and the gemeente's own figures, with label, unit, source, disclosure class,
--- the counts behind a ratio and CBS's boundary-change flag. marts.indicator_waarden adds the comparisons
+-- the counts behind a ratio (and the year of its noemer) and CBS's boundary-change flag. marts.indicator_waarden adds the comparisons
 -- (gemeente index, z-score, previous period, uncertainty interval) on top of this table; it also sorts it.
 with cbs as (
-    select *, null::double as teller, null::double as noemer from intermediate.cbs_waarden
+    select *, null::double as teller, null::double as noemer, null::integer as noemer_jaar from intermediate.cbs_waarden
 ),
 
 verhoudingen as (
@@ -11,10 +11,12 @@ verhoudingen as (
 ),
 
 gemeente_aantallen as (
-    select *, null::varchar as tabel_id, null::integer as release_load_id, null::double as teller, null::double as noemer
+    select *, null::varchar as tabel_id, null::integer as release_load_id, null::double as teller, null::double as noemer,
+        null::integer as noemer_jaar
     from intermediate.beschikking_aantallen
     union all by name
-    select *, null::varchar as tabel_id, null::integer as release_load_id, null::double as teller, null::double as noemer
+    select *, null::varchar as tabel_id, null::integer as release_load_id, null::double as teller, null::double as noemer,
+        null::integer as noemer_jaar
     from intermediate.thema_aantallen
 ),
 
@@ -59,6 +61,7 @@ select
     catalogus.openbaarmaking,
     alle.teller,
     alle.noemer,
+    alle.noemer_jaar,
     alle.tabel_id,
     alle.release_load_id,
     gebieden.ind_wbi

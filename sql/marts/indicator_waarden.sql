@@ -99,6 +99,7 @@ select
     openbaarmaking,
     teller,
     noemer,
+    noemer_jaar,
     tabel_id,
     release_load_id,
     ind_wbi,
@@ -129,7 +130,8 @@ comment on column marts.indicator_waarden.eenheid is 'Unit: aantal, %, km, per 1
 comment on column marts.indicator_waarden.bron is 'cbs for figures CBS published (or computed from CBS counts); gemeente for figures from the gemeente''s own data (beschikkingen, casuïstiek, signalen).';
 comment on column marts.indicator_waarden.openbaarmaking is 'Disclosure class from the catalogue: aantal_personen (count of persons), verhouding (rate), gemiddelde (average) or niet_persoonsgebonden (not about persons). Rows with bron cbs pass disclosure control unchanged whatever their class. NULL for an indicator in no catalogue.';
 comment on column marts.indicator_waarden.teller is 'For a ratio: the count it is computed from (disclosure control rounds and hides by it; the interval is computed from it). NULL for other figures.';
-comment on column marts.indicator_waarden.noemer is 'For a ratio: the denominator (for CBS denominators: the same or latest earlier CBS year). NULL for other figures.';
+comment on column marts.indicator_waarden.noemer is 'For a ratio: the denominator, of the year noemer_jaar. NULL for other figures.';
+comment on column marts.indicator_waarden.noemer_jaar is 'For a ratio: the year of its noemer. jaar itself when there is a noemer row for the area that year (an unknown CBS cell then gives an unknown ratio); otherwise the nearest year with one (the earlier of two equally near), e.g. CBS inwoners of 2023 for beschikkingen of 2021 or of a year CBS has not published yet. NULL for other figures and when no year has a noemer row for the area.';
 comment on column marts.indicator_waarden.tabel_id is 'CBS table id the value came from, e.g. 85984NED; NULL for gemeente figures.';
 comment on column marts.indicator_waarden.release_load_id is 'meta.loads.load_id of the CBS release the value came from (a later release fills cells an earlier one left empty); NULL for gemeente counts.';
 comment on column marts.indicator_waarden.ind_wbi is 'CBS IndelingswijzigingWijkenEnBuurten of this year''s area: 1 = unchanged since the previous year, another code = changed; NULL when CBS gives none (always for a year CBS has not published).';

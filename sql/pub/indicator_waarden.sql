@@ -17,7 +17,7 @@
 with gepubliceerd as (
     select
         w.gebied_code, w.gebied_niveau, w.gebied_naam, w.ouder_code, w.gemeente_code, w.jaar,
-        w.indicator, w.label, o.waarde, w.eenheid, w.bron, w.tabel_id, w.ind_wbi,
+        w.indicator, w.label, o.waarde, w.eenheid, w.bron, w.tabel_id, w.ind_wbi, w.noemer_jaar,
         o.onderdrukt, o.reden as onderdrukt_reden,
         w.noemer, w.vorige_jaar, w.vorige_indeling_gewijzigd
     from marts.indicator_waarden w
@@ -63,7 +63,7 @@ grenzen as (
 
 select
     gebied_code, gebied_niveau, gebied_naam, ouder_code, gemeente_code, jaar,
-    indicator, label, waarde, eenheid, bron, tabel_id, ind_wbi,
+    indicator, label, waarde, eenheid, bron, tabel_id, ind_wbi, noemer_jaar,
     onderdrukt,
     onderdrukt_reden,
     gemeente_waarde,
@@ -88,6 +88,7 @@ comment on column pub.indicator_waarden.waarde is 'The published value: CBS figu
 comment on column pub.indicator_waarden.eenheid is 'Unit: aantal, %, km, per 1 000 inwoners, code, ...';
 comment on column pub.indicator_waarden.bron is 'cbs for figures CBS published (or computed from CBS counts); gemeente for figures from the gemeente''s own data, published after the CBS small-number rule.';
 comment on column pub.indicator_waarden.ind_wbi is 'CBS IndelingswijzigingWijkenEnBuurten of this year''s area: 1 = unchanged since the previous year; NULL when CBS gives none.';
+comment on column pub.indicator_waarden.noemer_jaar is 'For a rate or share computed from counts: the year of the denominator it was computed with. Equal to jaar normally; another year when that year has no CBS denominator for the area (e.g. beschikkingen of a year CBS has not published), then the nearest year''s (the earlier of two equally near) - reports mark such a value. NULL for figures that are not computed from counts.';
 comment on column pub.indicator_waarden.onderdrukt is 'True when the value is hidden (unknown, secret, or suppressed for privacy); shown as ".".';
 comment on column pub.indicator_waarden.onderdrukt_reden is 'Why a value is hidden (e.g. minder dan 8, secundair onderdrukt).';
 comment on column pub.indicator_waarden.gemeente_waarde is 'The published value of the same indicator and year for the area''s gemeente; NULL when that is hidden or unknown.';

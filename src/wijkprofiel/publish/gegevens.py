@@ -34,6 +34,7 @@ class PubGegevens:
     _significant: dict | None = field(default=None, repr=False)
     _interval: dict = field(default_factory=dict, repr=False)
     _indeling: dict = field(default_factory=dict, repr=False)
+    _noemer_jaar: dict = field(default_factory=dict, repr=False)
     _jaren_per_indicator: dict = field(default_factory=dict, repr=False)
     _info: dict = field(default_factory=dict, repr=False)
     _kaart: dict = field(default_factory=dict, repr=False)
@@ -57,6 +58,11 @@ class PubGegevens:
         self._redenen = {k: r for k, r, o in zip(sleutels, w.onderdrukt_reden, w.onderdrukt) if o}
         # CBS flags a changed boundary per area and year: ind_wbi 1 means "unchanged".
         self._indeling = {(c, int(j)): int(i) for c, j, i in zip(w.gebied_code, w.jaar, w.ind_wbi) if not pd.isna(i)}
+        # A rate computed with another year's denominator (intermediate.verhoudingen): reports mark it.
+        if "noemer_jaar" in w.columns:
+            for (code, indicator, jaar), n in zip(sleutels, w.noemer_jaar):
+                if not pd.isna(n) and int(n) != jaar:
+                    self._noemer_jaar.setdefault((code, indicator), {})[jaar] = int(n)
         # Comparison columns appear in pub.indicator_waarden once the indicator catalogue publishes them; until
         # then reports compute no significance and colour nothing.
         if "index_gemeente" in w.columns:
@@ -122,6 +128,10 @@ class PubGegevens:
     def reeks(self, code: str, indicator: str) -> list[tuple[int, float | None]]:
         """(year, published value or None) for every year with figures for this indicator."""
         return [(j, self.waarde(code, indicator, j)) for j in self.jaren_van(indicator)]
+
+    def noemer_jaren(self, code: str, indicator: str) -> dict[int, int]:
+        """Year → the year of the denominator, for the years whose rate was computed with another year's."""
+        return dict(self._noemer_jaar.get((code, indicator), {}))
 
     def jaren_van(self, indicator: str) -> list[int]:
         return sorted(self._jaren_per_indicator.get(indicator, ()))

@@ -420,30 +420,72 @@ def _kaartlagen(gegevens: PubGegevens, gemeente: str, indicator: str, themalagen
     return lagen
 
 
-def _trends(gegevens: PubGegevens, wijk: str, gemeente: str) -> dict[str, list[dict]]:
-    """Charts for the key CBS indicators and for the gemeente's own beschikkingen, over every year with figures."""
+def _trends(gegevens: PubGegevens, wijk: str, gemeente: str) -> dict:
+    """Charts for the key CBS indicators and for the gemeente's own beschikkingen, over every loaded year of their
+    source (a year without a published value is a gap, never dropped), and the indicators left without a chart."""
     aanwezig = gegevens.indicatoren
     groepen = {"cbs": TRENDS, "beschikkingen": [eigen for eigen, _ in BESCHIKKINGEN]}
-    uit = {}
+    uit: dict = {}
     for groep, indicatoren in groepen.items():
-        grafieken = []
+        indicatoren = [i for i in indicatoren if i in aanwezig]
+        jaren = sorted({j for i in indicatoren for j in gegevens.jaren_van(i)})
+        grafieken, zonder_trend = [], []
         for indicator in indicatoren:
-            if indicator not in aanwezig:
-                continue
             label, eenheid = gegevens.indicator_info(indicator)
-            wijk_reeks = Reeks(gegevens.naam(wijk), gegevens.reeks(wijk, indicator))
-            if sum(v is not None for _, v in wijk_reeks.punten) < 2:
-                continue  # one published year is not a trend (CBS publishes some figures a year later)
-            gemeente_reeks = Reeks(gegevens.naam(gemeente), gegevens.reeks(gemeente, indicator)) if is_verhouding(eenheid) else None
-            wijzigingen = {j for j, _ in wijk_reeks.punten if gegevens.indeling_gewijzigd(wijk, j)}
+            wijk_reeks = Reeks(gegevens.naam(wijk), gegevens.reeks(wijk, indicator), gegevens.noemer_jaren(wijk, indicator))
+            gepubliceerd = [j for j, v in wijk_reeks.punten if v is not None]
+            if len(gepubliceerd) < 2:  # one published year is not a trend (CBS publishes some figures a year later)
+                if len(jaren) > 1:  # named under the charts, with the loaded years that have no published figure
+                    zonder = [j for j in jaren if j not in gepubliceerd]
+                    zonder_trend.append({"label": label, "jaren": gepubliceerd, "zonder": zonder})
+                continue
+            gemeente_reeks = (
+                Reeks(gegevens.naam(gemeente), gegevens.reeks(gemeente, indicator), gegevens.noemer_jaren(gemeente, indicator))
+                if is_verhouding(eenheid) else None
+            )
+            wijzigingen = {j for j in jaren if gegevens.indeling_gewijzigd(wijk, j)}
             grafieken.append(
                 {
                     "label": label, "eenheid": eenheid, "wijzigingen": sorted(wijzigingen),
-                    "svg": trend_svg(label, eenheid, wijk_reeks, gemeente_reeks, wijzigingen, f"trend-{indicator}"),
+                    "noemer_noot": _noemer_noot(wijk_reeks, gemeente_reeks),
+                    "svg": trend_svg(label, eenheid, wijk_reeks, gemeente_reeks, wijzigingen, f"trend-{indicator}", jaren),
                 }
             )
+        noten = {g["noemer_noot"] for g in grafieken}
+        if len(grafieken) > 1 and len(noten) == 1 and None not in noten:  # the same note under every chart: once
+            uit[f"{groep}_noot"] = noten.pop()
+            for g in grafieken:
+                g["noemer_noot"] = None
         uit[groep] = grafieken
+        uit[f"{groep}_zonder_trend"] = zonder_trend
     return uit
+
+
+def _noemer_noot(*reeksen: Reeks | None) -> str | None:
+    """The note under a chart with rates computed from another year's denominator: which years, from which year."""
+    per_noemerjaar: dict[int, set[int]] = {}
+    for reeks in reeksen:
+        if reeks is None:
+            continue
+        bekend = {j for j, v in reeks.punten if v is not None}
+        for jaar, noemer_jaar in reeks.noemer_jaren.items():
+            if jaar in bekend:
+                per_noemerjaar.setdefault(noemer_jaar, set()).add(jaar)
+    if not per_noemerjaar:
+        return None
+    delen = [
+        f"{_opsomming(sorted(jaren))} met het CBS-cijfer van {noemer_jaar}"
+        for noemer_jaar, jaren in sorted(per_noemerjaar.items())
+    ]
+    return (
+        "Open punt: voor dat jaar is er geen CBS-cijfer voor de noemer (niet geladen of nog niet gepubliceerd), dus is "
+        f"het cijfer berekend met de noemer van het dichtstbijzijnde jaar: {'; '.join(delen)}."
+    )
+
+
+def _opsomming(jaren: list[int]) -> str:
+    tekst = [str(j) for j in jaren]
+    return tekst[0] if len(tekst) == 1 else ", ".join(tekst[:-1]) + " en " + tekst[-1]
 
 
 @lru_cache(maxsize=8)

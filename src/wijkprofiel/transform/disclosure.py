@@ -43,7 +43,8 @@ def afgerond_aantal(aantal: float | None) -> float | None:
 def openbaar_maken(waarden: pd.DataFrame, gebieden: pd.DataFrame, catalogus: pd.DataFrame) -> pd.DataFrame:
     """Decide, for every row of marts.indicator_waarden, the published value and whether it is hidden.
 
-    waarden: gebied_code, gebied_niveau, ouder_code, jaar, indicator, waarde, bron, openbaarmaking, noemer.
+    waarden: gebied_code, gebied_niveau, ouder_code, jaar, indicator, waarde, bron, openbaarmaking, noemer and
+    optionally noemer_jaar (the year of the noemer when not jaar).
     gebieden: gebied_code, gebied_niveau, ouder_code, jaar, inwoners (the areas that exist, with CBS inwoners).
     catalogus: indicator, teller, factor and optionally noemer (raw.indicator_catalogus).
     Returns gebied_code, jaar, indicator, waarde (published), onderdrukt, reden.
@@ -123,12 +124,15 @@ def verhoudingen(rijen: list[tuple[float, float, float]]) -> list[float | None]:
 
 def _gepubliceerde_noemer(r, delen: list[str], gemeente_aantallen: set[str], uit: dict, waar: dict):
     """The denominator a reader may see: the true one with every gemeente count in it replaced by its published
-    (rounded) value; None with the part's reason when such a part is hidden (or has no row: a true 0)."""
+    (rounded) value; None with the part's reason when such a part is hidden (or has no row: a true 0). The parts are
+    those of the noemer's own year (noemer_jaar), which intermediate.verhoudingen may have taken from a nearby year."""
     noemer = r.noemer
+    jaar = getattr(r, "noemer_jaar", None)
+    jaar = r.jaar if _leeg(jaar) else int(jaar)
     for deel in delen:
         if deel not in gemeente_aantallen:
             continue  # a CBS figure: public as it is
-        sleutel = (r.gebied_code, r.jaar, deel)
+        sleutel = (r.gebied_code, jaar, deel)
         gepubliceerd, reden = uit.get(sleutel, (None, f"minder dan {ONDERGRENS}"))
         if gepubliceerd is None:
             return None, f"noemer verborgen ({reden})"
@@ -206,7 +210,8 @@ def _leeg(value) -> bool:
 def schrijf_openbaarmaking(con) -> None:
     """Compute pub.openbaarmaking from marts.indicator_waarden (called by the build, inside its transaction)."""
     waarden = con.execute(
-        """select gebied_code, gebied_niveau, ouder_code, jaar, indicator, waarde, bron, openbaarmaking, noemer
+        """select gebied_code, gebied_niveau, ouder_code, jaar, indicator, waarde, bron, openbaarmaking, noemer,
+                  noemer_jaar
            from marts.indicator_waarden"""
     ).df()
     gebieden = con.execute(
