@@ -26,6 +26,7 @@ TOLERANTIE_M = 5.0
 PALET = ["#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"]
 VERBORGEN_KLEUR = "#d9d9d9"
 BUURT_PANE = "buurten"
+BUURT_Z = 420
 KANSEN_PANE = "kansen"  # above the buurten, or the coloured buurten would cover the markers
 
 
@@ -167,8 +168,8 @@ def json_voor_script(value) -> str:
     """JSON that is safe inside an inline <script>: '</' cannot end the element, '<!--' cannot open a comment, and
     U+2028/U+2029 (line ends to older JavaScript) cannot end a string."""
     tekst = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    for teken, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
-        tekst = tekst.replace(teken, code)
+    for teken in ("<", ">", "&", "\u2028", "\u2029"):
+        tekst = tekst.replace(teken, f"\\u{ord(teken):04x}")
     return tekst
 
 
@@ -180,9 +181,9 @@ def json_voor_script(value) -> str:
 KIEZER_JS = """
 function wijkprofielKaart(m, g) {
   var keuze = 0, kiezer = document.getElementById(g.kiezer), pane = m.createPane(g.pane), labels = [];
-  pane.style.zIndex = 420;
+  pane.style.zIndex = g.pane_z;
   var lp = m.createPane('kaartlabels');
-  lp.style.zIndex = 425; lp.style.pointerEvents = 'none';
+  lp.style.zIndex = g.pane_z + 5; lp.style.pointerEvents = 'none';
   function kleur(f) { var k = f.properties.k[keuze]; return k < 0 ? g.verborgen : g.palet[k]; }
   function stijl(f) { return {fillColor: kleur(f), color: g.lijn, weight: g.dikte, fillOpacity: 0.85}; }
   function tekst(l) {
@@ -207,7 +208,8 @@ function wijkprofielKaart(m, g) {
     l.on('mouseout', function () { laag.resetStyle(l); });
     if (f.properties.r) l.on('click', function () { window.location.href = f.properties.r; });
     labels.push(L.marker([f.properties.y, f.properties.x], {pane: 'kaartlabels', interactive: false, keyboard: false,
-      icon: L.divIcon({className: 'kaartlabel', html: '<span>' + f.properties.n + '</span>', iconSize: null})}).addTo(m));
+      icon: L.divIcon({className: 'kaartlabel', html: '<span>' + f.properties.n + '</span>', iconSize: null})
+    }).addTo(m));
   }}).addTo(m);
   // labels come largest area first; one that would overlap a label already shown stays hidden at this zoom
   function spreid() {
@@ -258,9 +260,9 @@ def kiesbare_laag(
     """
     kaart.get_root().header.add_child(folium.Element(KAART_CSS))
     # the largest area first: its label wins where two would overlap
-    volgorde = pd.Series(shapely.area(gebieden.geometry.values), index=gebieden.index).sort_values(ascending=False).index
+    volgorde = pd.Series(shapely.area(gebieden.geometry.values), index=gebieden.index).sort_values(ascending=False)
     features = []
-    for rij in gebieden.loc[volgorde].to_dict("records"):
+    for rij in gebieden.loc[volgorde.index].to_dict("records"):
         punt = _labelpunt(rij["geometry"])
         eigenschappen = {
             "n": html_tekst(rij["gebied_naam"]),
@@ -272,7 +274,8 @@ def kiesbare_laag(
         }
         if links:
             eigenschappen["r"] = f"{rij['gebied_code']}.html"
-        features.append({"type": "Feature", "properties": eigenschappen, "geometry": shapely.geometry.mapping(rij["geometry"])})
+        geometrie = shapely.geometry.mapping(rij["geometry"])
+        features.append({"type": "Feature", "properties": eigenschappen, "geometry": geometrie})
     gegevens = {
         "geojson": {"type": "FeatureCollection", "features": features},
         "lagen": [{"label": laag.kaartnaam, "gemeente": html_tekst(laag.gemeente_tekst or "")} for laag in lagen],
@@ -281,6 +284,7 @@ def kiesbare_laag(
         "palet": PALET,
         "verborgen": VERBORGEN_KLEUR,
         "pane": BUURT_PANE,
+        "pane_z": BUURT_Z,
         "kiezer": kiezer,
         "legenda": f"ul.legenda[data-kiezer={kiezer}]",
         "lijn": lijn[0],
@@ -299,14 +303,16 @@ def kiesbare_laag(
 #: The map's own styles: an opaque tooltip, and name labels readable on any fill (a white halo) and in print.
 KAART_CSS = """<style>
   .leaflet-tooltip.kaarttip, .kaart .leaflet-tooltip { opacity: 1 !important; background: #ffffff; color: #1a1a1a;
-    border: 1px solid #636363; box-shadow: 0 1px 4px rgba(0,0,0,.35); font-size: .85rem; max-width: 16rem; white-space: normal; }
+    border: 1px solid #636363; box-shadow: 0 1px 4px rgba(0,0,0,.35); font-size: .85rem; max-width: 16rem;
+    white-space: normal; }
   .kaarttip { min-width: 11rem; }
   .kaarttip .tip-kenmerk { display: block; font-size: .78rem; color: #404040; margin-top: .1rem; }
   .kaarttip table { margin: .15rem 0 0; font-size: .85rem; width: auto; }
   .kaarttip th, .kaarttip td { border: 0; padding: 0 .4rem 0 0; font-weight: normal; }
   .kaarttip td { font-weight: 600; white-space: nowrap; font-variant-numeric: tabular-nums; }
   .kaartlabel span { position: absolute; transform: translate(-50%, -50%); white-space: nowrap; font-size: 11px;
-    font-weight: 600; color: #1a1a1a; line-height: 1.1; text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff, 0 0 4px #fff; }
+    font-weight: 600; color: #1a1a1a; line-height: 1.1;
+    text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff, 0 0 4px #fff; }
   .kaartkiezer { display: flex; flex-wrap: wrap; align-items: center; gap: .3rem .6rem; margin: .4rem 0 .2rem; }
   .kaartkiezer select { font: inherit; max-width: 100%; padding: .15rem .3rem; }
   @media (max-width: 40rem) { .kaartlabel span { font-size: 10px; } }
@@ -327,7 +333,8 @@ def _labelpunt(geometry) -> shapely.Point:
 
 def _waarde_tekst(laag: KaartLaag, value, reden) -> str:
     """The value as the legend writes it; a hidden one says why, so the reader never takes '.' for zero."""
-    tekst = laag.klassen[laag.klasse(value)] if laag.klassen and laag.klasse(value) >= 0 else opmaak.waarde(value, laag.eenheid)
+    klasse = laag.klasse(value)
+    tekst = laag.klassen[klasse] if laag.klassen and klasse >= 0 else opmaak.waarde(value, laag.eenheid)
     if reden is None or reden != reden:
         return tekst
     return f"{tekst} (verborgen: {reden})"
@@ -381,7 +388,7 @@ def voeg_kansen_toe(kaart: folium.Map, kansen: list[dict]) -> None:
     kansen: dicts with naam, soort, themas (labels), contact, lat, lon and benadering (True when the point is
     the buurt's, not the kans's own address).
     """
-    folium.map.CustomPane(KANSEN_PANE, z_index=430).add_to(kaart)
+    folium.map.CustomPane(KANSEN_PANE, z_index=BUURT_Z + 10).add_to(kaart)
     groep = folium.FeatureGroup(name="Kansen: wat er al is", overlay=True, show=True)
     for kans in kansen:
         regels = [f"<strong>{html_tekst(kans['naam'])}</strong>"]

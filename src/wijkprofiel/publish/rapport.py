@@ -133,8 +133,10 @@ def _kaartlaag(gegevens: PubGegevens, indicator: str, gemeente: str, niveau: str
     jaar = next((j for j in reversed(jaren) if any(gegevens.waarde(c, indicator, j) is not None for c in gebieden)),
                 gegevens.jaar)
     values = [gegevens.waarde(c, indicator, jaar) for c in gebieden]
+    # the gemeente's figure beside a buurt's helps for a share or rate; a count of the whole gemeente does not
+    gemeente_waarde = gegevens.waarde(gemeente, indicator, jaar) if is_verhouding(eenheid) else None
     return KaartLaag(indicator, label, eenheid, klassegrenzen(values, decimalen=opmaak.decimalen_voor(eenheid)),
-                     jaar=jaar, gemeente=gegevens.waarde(gemeente, indicator, jaar))
+                     jaar=jaar, gemeente=gemeente_waarde)
 
 
 @lru_cache(maxsize=8)
