@@ -68,7 +68,7 @@ class KaartLaag:
         return None if self.gemeente is None else opmaak.waarde(self.gemeente, self.eenheid)
 
     def legenda(self) -> list[tuple[str, str]]:
-        """(colour, 'from – to') per class, plus the hidden value."""
+        """(colour, 'from – to' or the class's name) per class, plus the hidden value."""
         if self.klassen:
             items = [(PALET[i], tekst) for i, tekst in enumerate(self.klassen)]
         else:
@@ -77,7 +77,8 @@ class KaartLaag:
                 van = opmaak.waarde(self.grenzen[i], self.eenheid)
                 tot = opmaak.waarde(self.grenzen[min(i + 1, len(self.grenzen) - 1)], self.eenheid)
                 items.append((PALET[min(i, len(PALET) - 1)], van if van == tot else f"{van} – {tot}"))
-        items.append((VERBORGEN_KLEUR, ". = verborgen om de privacy te beschermen, of onbekend"))
+        if not self.klassen:  # named classes cover every value (a count of rode draden is never hidden)
+            items.append((VERBORGEN_KLEUR, ". = verborgen om de privacy te beschermen, of onbekend"))
         return items
 
 
