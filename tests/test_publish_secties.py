@@ -4,6 +4,7 @@ neighbouring wijk, two years. Each test renders the report (or a part) and check
 from __future__ import annotations
 
 import csv
+import json
 import re
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -524,27 +525,64 @@ def test_one_definition_of_rode_draad_in_the_section_and_the_colofon_and_no_link
 # ---------------------------------------------------------------------------------------------------------- map
 
 
-def test_map_tooltips_carry_value_index_and_whether_hidden_and_legend_explains_the_dot(tmp_path):
+def kaartgegevens(html: str) -> dict:
+    """The data the page hands to its map script (kaart.KIEZER_JS): GeoJSON, layers, ids."""
+    return json.loads(re.search(r"wijkprofielKaart\(\w+, (\{.*?\})\); \}\);", html, re.S).group(1))
+
+
+def test_map_data_carries_each_buurts_value_the_gemeentes_and_why_hidden_and_legend_explains_the_dot(tmp_path):
     html = rapport(tmp_path)
-    assert '"verborgen_tekst": "ja (minder dan 8)"' in html  # Oog in Al, 2024
-    assert '"index_tekst": "86"' in html  # Lombok: 9,0 / 10,5
-    assert '"Index (gemeente = 100)"' in html and '"Verborgen"' in html
+    data = kaartgegevens(html)
+    per_buurt = {f["properties"]["n"]: f["properties"] for f in data["geojson"]["features"]}
+    eerste = data["lagen"][0]
+    assert (eerste["label"], eerste["gemeente"]) == ("Aandeel 65-plussers", "10,5%")
+    assert per_buurt["Lombok"]["w"][0] == "9,0%" and per_buurt["Lombok"]["k"][0] >= 0
+    assert per_buurt["Oog in Al"]["w"][0] == ". (verborgen: minder dan 8)"  # 2024 hidden, never read as zero
+    assert per_buurt["Oog in Al"]["k"][0] == -1  # the grey class
     assert ". = verborgen om de privacy te beschermen, of onbekend" in sectie(html, "kaart")
+    assert "gemeente Utrecht: 10,5%" in sectie(html, "kaart")
+
+
+def test_the_map_can_be_coloured_by_every_published_buurt_indicator_with_a_legend_each(tmp_path):
+    html = rapport(tmp_path)
+    kaart = sectie(html, "kaart")
+    opties = re.findall(r'<option value="(\d+)"[^>]*>([^<]+)</option>', kaart)
+    legendas = re.findall(r'<ul class="legenda" data-kiezer="kaartkeuze" data-keuze="(\d+)"', kaart)
+    assert [label for _, label in opties][:2] == ["Aandeel 65-plussers", "Aantal inwoners"]  # the chosen one first
+    assert [i for i, _ in opties] == legendas == [str(i) for i in range(len(opties))]
+    assert len(kaartgegevens(html)["lagen"]) == len(opties)
+    assert re.search(r'<option value="0"[^>]* selected>', kaart)
+    assert kaart.count(' hidden>') == len(opties) - 1  # only the chosen layer's legend shows
+    assert html.count("L.geoJSON(") == 1  # one buurt layer, restyled: no layer per indicator
+
+
+def test_map_takes_extra_theme_layers_as_name_and_indicator(tmp_path):
+    html = rapport(tmp_path, themalagen=[("Thema: eenzaamheid", "aandeel_65_plus"), ("Thema: onbekend", "bestaat_niet")])
+    kaart = sectie(html, "kaart")
+    assert '<optgroup label="Rode draden van deze wijk">' in kaart
+    assert re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', kaart)[-1] == "Thema: eenzaamheid"
+    assert "Thema: onbekend" not in html
+    assert kaartgegevens(html)["lagen"][-1]["label"] == "Thema: eenzaamheid"
+
+
+def test_index_map_colours_wijken_by_any_indicator_and_by_their_number_of_rode_draden(tmp_path):
+    draad = {**GELDZORGEN, "wijkcode": WIJK, "status": "rode draad"}
+    g = replace(gegevens(), rode_draden=[draad, {**draad, "thema": "eenzaamheid", "thema_label": "Eenzaamheid",
+                                                 "status": "signaal om te toetsen"}])
+    html = schrijf_index(g, GEMEENTE, tmp_path, indicator="aandeel_65_plus", mislukt={}).read_text(encoding="utf-8")
+    data = kaartgegevens(html)
+    assert data["lagen"][0]["label"] == "Aandeel 65-plussers" and data["lagen"][-1]["label"] == "Aantal rode draden"
+    per_wijk = {f["properties"]["r"]: f["properties"] for f in data["geojson"]["features"]}
+    assert per_wijk[f"{WIJK}.html"]["w"][-1] == "1" and per_wijk[f"{ANDERE_WIJK}.html"]["w"][-1] == "geen"
+    assert "geen</li>" in sectie(html, "kaart") and "4 of meer</li>" in sectie(html, "kaart")
 
 
 def test_kansen_are_drawn_in_their_own_pane_above_the_buurten(tmp_path):
     kans = ("k1", WIJK, B1, GEMEENTE, "eenzaamheid", "Buurthuis De Kans", "buurthuis", None, None, None, None)
     html = rapport(tmp_path, gegevens(kansen=[kans]))
     boven = lambda pane: int(re.search(rf'createPane\(\s*"{pane}"\);\s*\w+\.style\.zIndex = (\d+)', html).group(1))  # noqa: E731
-    assert boven("kansen") > boven("buurten")
+    assert boven("kansen") > kaartgegevens(html)["pane_z"]  # the buurten's pane
     assert html.count('"pane": "kansen"') == 1 and "Buurthuis De Kans" in html
-
-
-def test_map_takes_extra_theme_layers_as_name_and_indicator(tmp_path):
-    html = rapport(tmp_path, themalagen=[("Thema: eenzaamheid", "aandeel_65_plus"), ("Thema: onbekend", "bestaat_niet")])
-    kaart = sectie(html, "kaart")
-    assert re.findall(r'data-laag="([^"]+)"', kaart) == ["Aandeel 65-plussers", "Thema: eenzaamheid"]
-    assert '"Thema: eenzaamheid"' in html  # a base layer in the layer control
 
 
 # ------------------------------------------------------------------------------------------------- in het kort

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import html
 import json
+import math
 from dataclasses import dataclass
 
 import folium
 import geopandas as gpd
+import pandas as pd
 import shapely
+import shapely.ops
 
 from wijkprofiel.publish import opmaak
 
@@ -23,39 +26,59 @@ TOLERANTIE_M = 5.0
 PALET = ["#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"]
 VERBORGEN_KLEUR = "#d9d9d9"
 BUURT_PANE = "buurten"
+BUURT_Z = 420
 KANSEN_PANE = "kansen"  # above the buurten, or the coloured buurten would cover the markers
 
 
 @dataclass
 class KaartLaag:
-    """One switchable choropleth layer: an indicator with its label, unit and class breaks."""
+    """One indicator the map can be coloured by: its label, unit, class breaks, the year its values are of and the
+    gemeente's value (for the tooltip and legend). `klassen` names the classes instead of 'from – to' breaks;
+    `groep` is the heading it is listed under in the map's choice."""
 
     indicator: str
     label: str
     eenheid: str
     grenzen: list[float]
+    jaar: int | None = None
+    gemeente: float | None = None
+    klassen: list[str] | None = None
+    groep: str = "Kenmerken"
 
-    def kleur(self, value: float | None) -> str:
+    def klasse(self, value: float | None) -> int:
+        """The value's class, 0 (lowest) to len(PALET) - 1; -1 for a hidden or unknown value."""
         if value is None or value != value:
-            return VERBORGEN_KLEUR
+            return -1
         for i, bovengrens in enumerate(self.grenzen[1:]):
             if value <= bovengrens:
-                return PALET[min(i, len(PALET) - 1)]
-        return PALET[-1]
+                return min(i, len(PALET) - 1)
+        return min(max(len(self.grenzen) - 2, 0), len(PALET) - 1)
+
+    def kleur(self, value: float | None) -> str:
+        klasse = self.klasse(value)
+        return VERBORGEN_KLEUR if klasse < 0 else PALET[klasse]
 
     @property
     def kaartnaam(self) -> str:
-        """The layer's name as the layer control shows it (Leaflet writes names with innerHTML)."""
+        """The layer's name as the map's tooltip shows it (written there with innerHTML)."""
         return html_tekst(self.label)
 
+    @property
+    def gemeente_tekst(self) -> str | None:
+        return None if self.gemeente is None else opmaak.waarde(self.gemeente, self.eenheid)
+
     def legenda(self) -> list[tuple[str, str]]:
-        """(colour, 'from – to') per class, plus the hidden value."""
-        items = []
-        for i in range(len(self.grenzen) - 1):
-            van = opmaak.waarde(self.grenzen[i], self.eenheid)
-            tot = opmaak.waarde(self.grenzen[i + 1], self.eenheid)
-            items.append((PALET[min(i, len(PALET) - 1)], f"{van} – {tot}"))
-        items.append((VERBORGEN_KLEUR, ". = verborgen om de privacy te beschermen, of onbekend"))
+        """(colour, 'from – to' or the class's name) per class, plus the hidden value."""
+        if self.klassen:
+            items = [(PALET[i], tekst) for i, tekst in enumerate(self.klassen)]
+        else:
+            items = []
+            for i in range(max(len(self.grenzen) - 1, 1)):
+                van = opmaak.waarde(self.grenzen[i], self.eenheid)
+                tot = opmaak.waarde(self.grenzen[min(i + 1, len(self.grenzen) - 1)], self.eenheid)
+                items.append((PALET[min(i, len(PALET) - 1)], van if van == tot else f"{van} – {tot}"))
+        if not self.klassen:  # named classes cover every value (a count of rode draden is never hidden)
+            items.append((VERBORGEN_KLEUR, ". = verborgen om de privacy te beschermen, of onbekend"))
         return items
 
 
@@ -66,23 +89,34 @@ def html_tekst(value) -> str:
     return html.escape(str(value)).replace("\\", "&#92;").replace("`", "&#96;").replace("$", "&#36;")
 
 
-def klassegrenzen(values: list[float], klassen: int = 5) -> list[float]:
-    """Quantile breaks over all of the gemeente's buurten, so every wijk map uses the same colours."""
+def klassegrenzen(values: list[float], klassen: int = 5, decimalen: int = 1) -> list[float]:
+    """Quantile breaks over all of the gemeente's areas, so every wijk map uses the same colours.
+
+    Breaks are rounded to the decimals the legend shows, so the legend's figures are the breaks themselves and two
+    classes never read the same ('2,0 – 2,0'); a break equal to the one before is dropped (fewer, honest classes).
+    """
     known = sorted(v for v in values if v is not None and v == v)
     if not known:
         return [0.0, 0.0]
     if known[0] == known[-1]:
         return [known[0], known[-1]]
     breaks = [known[round(i * (len(known) - 1) / klassen)] for i in range(klassen + 1)]
-    return sorted(set(breaks))
+    # the outer breaks are rounded outwards, so the lowest and highest value stay inside the classes
+    stap = 10.0 ** -decimalen
+    afgerond = [math.floor(breaks[0] / stap) * stap] + [round(b, decimalen) for b in breaks[1:-1]]
+    afgerond.append(math.ceil(breaks[-1] / stap - 1e-9) * stap)
+    return sorted({round(b, decimalen) for b in afgerond})
 
 
 def voor_het_web(frame: gpd.GeoDataFrame, tolerantie: float = TOLERANTIE_M) -> gpd.GeoDataFrame:
     """Simplify as a coverage in RD (metres), then transform to WGS84."""
     frame = frame.copy()
     frame["geometry"] = shapely.coverage_simplify(frame.geometry.values, max(tolerantie, TOLERANTIE_M))
-    frame = frame.set_geometry("geometry")
-    return frame.to_crs(WEB)
+    frame = frame.set_geometry("geometry").to_crs(WEB)
+    # a grid of 1e-5 degree is about a metre: finer than the simplification, and half the bytes of the page;
+    # set_precision (not plain rounding) keeps every polygon valid for the union of the wijk's outline
+    frame["geometry"] = shapely.set_precision(frame.geometry.values, 1e-5)
+    return frame
 
 
 #: Optional background: PDOK's grey BRT-Achtergrondkaart (Kadaster), open data without a key.
@@ -131,6 +165,182 @@ def nieuwe_kaart(bounds, *, achtergrond: bool = False) -> folium.Map:
     return kaart
 
 
+def json_voor_script(value) -> str:
+    """JSON that is safe inside an inline <script>: '</' cannot end the element, '<!--' cannot open a comment, and
+    U+2028/U+2029 (line ends to older JavaScript) cannot end a string."""
+    tekst = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for teken in ("<", ">", "&", "\u2028", "\u2029"):
+        tekst = tekst.replace(teken, f"\\u{ord(teken):04x}")
+    return tekst
+
+
+#: The map's one coloured layer, restyled when the reader picks another indicator in the <select> beside the map.
+#: Data: the GeoJSON (per feature n = name, k = class per indicator, w = value text per indicator, x/y = label
+#: point, r = link), the indicators (label, gemeente value) and the ids of the select and the legends. Every text
+#: arrives escaped (html_tekst): the tooltip and labels are written with innerHTML. No eval, no inline handlers:
+#: the page's Content-Security-Policy allows only this script by its hash.
+KIEZER_JS = """
+function wijkprofielKaart(m, g) {
+  var keuze = 0, kiezer = document.getElementById(g.kiezer), pane = m.createPane(g.pane), labels = [];
+  pane.style.zIndex = g.pane_z;
+  var lp = m.createPane('kaartlabels');
+  lp.style.zIndex = g.pane_z + 5; lp.style.pointerEvents = 'none';
+  function kleur(f) { var k = f.properties.k[keuze]; return k < 0 ? g.verborgen : g.palet[k]; }
+  function stijl(f) { return {fillColor: kleur(f), color: g.lijn, weight: g.dikte, fillOpacity: 0.85}; }
+  function tekst(l) {
+    var p = l.feature.properties, laag = g.lagen[keuze];
+    var rij = '<tr><th>' + g.soort + '</th><td>' + p.w[keuze] + '</td></tr>';
+    if (laag.gemeente) rij += '<tr><th>' + g.gemeente + '</th><td>' + laag.gemeente + '</td></tr>';
+    return '<strong>' + p.n + '</strong><span class="tip-kenmerk">' + laag.label + '</span><table>' + rij + '</table>';
+  }
+  // a sticky tooltip follows the mouse; near the map's edge it is moved back inside
+  function binnen(e) {
+    var t = e.target.getTooltip();
+    if (!t || !t.isOpen()) return;
+    var el = t.getElement(), r = el.getBoundingClientRect(), c = m.getContainer().getBoundingClientRect();
+    var dx = Math.max(c.left + 4 - r.left, Math.min(0, c.right - 4 - r.right));
+    var dy = Math.max(c.top + 4 - r.top, Math.min(0, c.bottom - 4 - r.bottom));
+    if (dx || dy) L.DomUtil.setPosition(el, L.DomUtil.getPosition(el).add(L.point(dx, dy)));
+  }
+  var laag = L.geoJSON(g.geojson, {pane: g.pane, style: stijl, onEachFeature: function (f, l) {
+    l.bindTooltip(tekst, {sticky: true, direction: 'auto', opacity: 1, className: 'kaarttip'});
+    l.on('tooltipopen mousemove', binnen);
+    l.on('mouseover', function () { l.setStyle({weight: 3, color: '#000000'}); });
+    l.on('mouseout', function () { laag.resetStyle(l); });
+    if (f.properties.r) l.on('click', function () { window.location.href = f.properties.r; });
+    labels.push(L.marker([f.properties.y, f.properties.x], {pane: 'kaartlabels', interactive: false, keyboard: false,
+      icon: L.divIcon({className: 'kaartlabel', html: '<span>' + f.properties.n + '</span>', iconSize: null})
+    }).addTo(m));
+  }}).addTo(m);
+  // labels come largest area first; one that would overlap a label already shown stays hidden at this zoom
+  function spreid() {
+    var bezet = [], c = m.getContainer().getBoundingClientRect();
+    labels.forEach(function (mk) {
+      var s = mk.getElement().firstChild;
+      s.style.visibility = 'visible';
+      var r = s.getBoundingClientRect();
+      // a label cut off by the map's edge is hidden too: half a name reads as another name
+      var buiten = r.left < c.left || r.right > c.right || r.top < c.top || r.bottom > c.bottom;
+      var botst = buiten || bezet.some(function (b) {
+        return r.left < b.right + 2 && r.right > b.left - 2 && r.top < b.bottom + 1 && r.bottom > b.top - 1; });
+      if (botst) s.style.visibility = 'hidden'; else bezet.push(r);
+    });
+  }
+  m.on('zoomend moveend resize', spreid);
+  spreid();
+  if (!kiezer) return;
+  kiezer.addEventListener('change', function () {
+    keuze = parseInt(kiezer.value, 10) || 0;
+    laag.setStyle(stijl);
+    laag.eachLayer(function (l) { if (l.isTooltipOpen()) l.setTooltipContent(tekst(l)); });
+    document.querySelectorAll(g.legenda).forEach(function (ul) {
+      ul.hidden = ul.getAttribute('data-keuze') !== String(keuze); });
+    var naam = document.getElementById(g.kiezer + '-naam');
+    if (naam) naam.textContent = kiezer.options[kiezer.selectedIndex].getAttribute('data-kort');
+  });
+}
+"""
+
+
+def kiesbare_laag(
+    kaart: folium.Map,
+    gebieden: gpd.GeoDataFrame,
+    lagen: list[KaartLaag],
+    *,
+    kiezer: str,
+    gemeente_naam: str,
+    soort: str,
+    links: bool = False,
+    lijn: tuple[str, float] = ("#4d4d4d", 1),
+) -> None:
+    """The areas as one GeoJSON layer that the reader colours by any of `lagen` (select #kiezer; legends
+    `ul.legenda[data-keuze=i]`), with a name label per area and a tooltip of name, value and the gemeente's value.
+
+    `gebieden` has gebied_code, gebied_naam, geometry (WGS84), per layer's indicator a value column and optionally
+    `{indicator}__verborgen`, why the value is hidden.
+    """
+    kaart.get_root().header.add_child(folium.Element(KAART_CSS))
+    # the largest area first: its label wins where two would overlap
+    volgorde = pd.Series(shapely.area(gebieden.geometry.values), index=gebieden.index).sort_values(ascending=False)
+    features = []
+    for rij in gebieden.loc[volgorde.index].to_dict("records"):
+        punt = _labelpunt(rij["geometry"])
+        eigenschappen = {
+            "n": html_tekst(rij["gebied_naam"]),
+            "k": [laag.klasse(rij[laag.indicator]) for laag in lagen],
+            "w": [html_tekst(_waarde_tekst(laag, rij[laag.indicator], rij.get(f"{laag.indicator}__verborgen")))
+                  for laag in lagen],
+            "x": round(punt.x, 5),
+            "y": round(punt.y, 5),
+        }
+        if links:
+            eigenschappen["r"] = f"{rij['gebied_code']}.html"
+        geometrie = shapely.geometry.mapping(rij["geometry"])
+        features.append({"type": "Feature", "properties": eigenschappen, "geometry": geometrie})
+    gegevens = {
+        "geojson": {"type": "FeatureCollection", "features": features},
+        "lagen": [{"label": laag.kaartnaam, "gemeente": html_tekst(laag.gemeente_tekst or "")} for laag in lagen],
+        "gemeente": html_tekst(f"Gemeente {gemeente_naam}"),
+        "soort": soort,
+        "palet": PALET,
+        "verborgen": VERBORGEN_KLEUR,
+        "pane": BUURT_PANE,
+        "pane_z": BUURT_Z,
+        "kiezer": kiezer,
+        "legenda": f"ul.legenda[data-kiezer={kiezer}]",
+        "lijn": lijn[0],
+        "dikte": lijn[1],
+    }
+    root = kaart.get_root().script
+    root.add_child(folium.Element(KIEZER_JS))
+    root.add_child(
+        folium.Element(
+            "document.addEventListener('DOMContentLoaded', function () {"
+            f" wijkprofielKaart({kaart.get_name()}, {json_voor_script(gegevens)}); }});"
+        )
+    )
+
+
+#: The map's own styles: an opaque tooltip, and name labels readable on any fill (a white halo) and in print.
+KAART_CSS = """<style>
+  .leaflet-tooltip.kaarttip, .kaart .leaflet-tooltip { opacity: 1 !important; background: #ffffff; color: #1a1a1a;
+    border: 1px solid #636363; box-shadow: 0 1px 4px rgba(0,0,0,.35); font-size: .85rem; max-width: 16rem;
+    white-space: normal; }
+  .kaarttip { min-width: 11rem; }
+  .kaarttip .tip-kenmerk { display: block; font-size: .78rem; color: #404040; margin-top: .1rem; }
+  .kaarttip table { margin: .15rem 0 0; font-size: .85rem; width: auto; }
+  .kaarttip th, .kaarttip td { border: 0; padding: 0 .4rem 0 0; font-weight: normal; }
+  .kaarttip td { font-weight: 600; white-space: nowrap; font-variant-numeric: tabular-nums; }
+  .kaartlabel span { position: absolute; transform: translate(-50%, -50%); white-space: nowrap; font-size: 11px;
+    font-weight: 600; color: #1a1a1a; line-height: 1.1;
+    text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff, 0 0 4px #fff; }
+  .kaartkiezer { display: flex; flex-wrap: wrap; align-items: center; gap: .3rem .6rem; margin: .4rem 0 .2rem; }
+  .kaartkiezer select { font: inherit; max-width: 100%; padding: .15rem .3rem; }
+  @media (max-width: 40rem) { .kaartlabel span { font-size: 10px; } }
+  @media print { .kaartkiezer select { border: 0; appearance: none; font-weight: 600; }
+    .kaartlabel span { -webkit-print-color-adjust: exact; print-color-adjust: exact; } }
+</style>"""
+
+
+def _labelpunt(geometry) -> shapely.Point:
+    """Where the area's name goes: the visual centre of its largest part (a centroid can lie outside)."""
+    if geometry.geom_type == "MultiPolygon":
+        geometry = max(geometry.geoms, key=lambda g: g.area)
+    try:
+        return shapely.ops.polylabel(geometry, tolerance=1e-5)
+    except Exception:  # a degenerate polygon: any point on it will do
+        return geometry.representative_point()
+
+
+def _waarde_tekst(laag: KaartLaag, value, reden) -> str:
+    """The value as the legend writes it; a hidden one says why, so the reader never takes '.' for zero."""
+    klasse = laag.klasse(value)
+    tekst = laag.klassen[klasse] if laag.klassen and klasse >= 0 else opmaak.waarde(value, laag.eenheid)
+    if reden is None or reden != reden:
+        return tekst
+    return f"{tekst} (verborgen: {reden})"
+
+
 def wijk_kaart(
     buurten: gpd.GeoDataFrame,
     context: gpd.GeoDataFrame,
@@ -138,17 +348,16 @@ def wijk_kaart(
     lagen: list[KaartLaag],
     kansen: list[dict] | None = None,
     *,
+    gemeente_naam: str = "Gemeente",
     achtergrond: bool = False,
 ) -> folium.Map:
-    """The wijk's buurten coloured per indicator (one base layer each), the rest of the gemeente in grey.
+    """The wijk's buurten coloured by the reader's choice of `lagen` (the first at the start), the rest of the
+    gemeente in grey.
 
     `buurten` has gebied_code, gebied_naam, geometry (WGS84) and per layer's indicator a value column, and
-    optionally `{indicator}__index` (index against the gemeente) and `{indicator}__verborgen` (why it is hidden).
-    Layers are Leaflet base layers: one shows at a time, and the legend below the map follows the choice.
+    optionally `{indicator}__verborgen` (why it is hidden).
     """
     kaart = nieuwe_kaart(buurten.total_bounds, achtergrond=achtergrond)
-    folium.map.CustomPane(BUURT_PANE, z_index=420).add_to(kaart)
-
     if not context.empty:
         rest = context[["gebied_naam", "geometry"]].assign(gebied_naam=context.gebied_naam.map(html_tekst))
         folium.GeoJson(
@@ -158,34 +367,7 @@ def wijk_kaart(
             tooltip=folium.GeoJsonTooltip(["gebied_naam"], labels=False),
             control=False,
         ).add_to(kaart)
-
-    # Every tooltip field and label goes through html_tekst: the tooltip is filled with innerHTML.
-    for i, laag in enumerate(lagen):
-        features = buurten[["gebied_code", "geometry"]].copy()
-        features["gebied_naam"] = [html_tekst(n) for n in buurten.gebied_naam]
-        features["gebied_code"] = [html_tekst(c) for c in buurten.gebied_code]
-        features["kleur"] = [laag.kleur(v) for v in buurten[laag.indicator]]
-        features["waarde_tekst"] = [html_tekst(opmaak.waarde(v, laag.eenheid)) for v in buurten[laag.indicator]]
-        features["index_tekst"] = [_index_tekst(v) for v in _kolom(buurten, f"{laag.indicator}__index")]
-        features["verborgen_tekst"] = [
-            html_tekst(_verborgen_tekst(v)) for v in _kolom(buurten, f"{laag.indicator}__verborgen")
-        ]
-        group = folium.FeatureGroup(name=laag.kaartnaam, overlay=False, show=(i == 0))
-        folium.GeoJson(
-            json.loads(features.to_json()),
-            style_function=lambda f: {
-                "fillColor": f["properties"]["kleur"], "color": "#4d4d4d", "weight": 1, "fillOpacity": 0.85,
-            },
-            highlight_function=lambda f: {"weight": 3, "color": "#000000"},
-            tooltip=folium.GeoJsonTooltip(
-                ["gebied_naam", "gebied_code", "waarde_tekst", "index_tekst", "verborgen_tekst"],
-                aliases=["Buurt", "Code", laag.kaartnaam, "Index (gemeente = 100)", "Verborgen"],
-                sticky=True,
-            ),
-            pane=BUURT_PANE,
-        ).add_to(group)
-        group.add_to(kaart)
-
+    kiesbare_laag(kaart, buurten, lagen, kiezer="kaartkeuze", gemeente_naam=gemeente_naam, soort="Buurt")
     folium.GeoJson(
         json.loads(wijk_omtrek[["geometry"]].to_json()),
         style_function=lambda f: {"color": "#000000", "weight": 3, "fill": False},
@@ -194,32 +376,8 @@ def wijk_kaart(
     ).add_to(kaart)
     if kansen:
         voeg_kansen_toe(kaart, kansen)
-    if len(lagen) > 1 or kansen:
-        folium.LayerControl(collapsed=True).add_to(kaart)  # expanded, ten layers cover the wijk
-        # Show the legend of the chosen layer (the page has one <ul class="legenda" data-laag=...> per layer, whose
-        # attribute holds the layer's kaartnaam: the escaped name is what the control reports as e.name).
-        kaart.get_root().script.add_child(
-            folium.Element(
-                "document.addEventListener('DOMContentLoaded', function () {"
-                f" {kaart.get_name()}.on('baselayerchange', function (e) {{"
-                " document.querySelectorAll('ul.legenda[data-laag]').forEach(function (ul) {"
-                " ul.hidden = ul.getAttribute('data-laag') !== e.name; }); }); });"
-            )
-        )
+        folium.LayerControl(collapsed=True).add_to(kaart)  # only to switch the kansen off
     return kaart
-
-
-def _kolom(frame: gpd.GeoDataFrame, naam: str) -> list:
-    return list(frame[naam]) if naam in frame.columns else [None] * len(frame)
-
-
-def _index_tekst(index) -> str:
-    return "–" if index is None or index != index else opmaak.getal(index)
-
-
-def _verborgen_tekst(reden) -> str:
-    """Whether the value is hidden, and why: the reader must never take '.' for zero."""
-    return "nee" if reden is None or reden != reden else f"ja ({reden})"
 
 
 KANS_KLEUR = "#d95f02"  # ColorBrewer Dark2 orange: stands out from the blue-green buurten for colour-blind readers too
@@ -231,7 +389,7 @@ def voeg_kansen_toe(kaart: folium.Map, kansen: list[dict]) -> None:
     kansen: dicts with naam, soort, themas (labels), contact, lat, lon and benadering (True when the point is
     the buurt's, not the kans's own address).
     """
-    folium.map.CustomPane(KANSEN_PANE, z_index=430).add_to(kaart)
+    folium.map.CustomPane(KANSEN_PANE, z_index=BUURT_Z + 10).add_to(kaart)
     groep = folium.FeatureGroup(name="Kansen: wat er al is", overlay=True, show=True)
     for kans in kansen:
         regels = [f"<strong>{html_tekst(kans['naam'])}</strong>"]
@@ -258,35 +416,13 @@ def voeg_kansen_toe(kaart: folium.Map, kansen: list[dict]) -> None:
     groep.add_to(kaart)
 
 
-def gemeente_kaart(wijken: gpd.GeoDataFrame, laag: KaartLaag, *, achtergrond: bool = False) -> folium.Map:
-    """All wijken of the gemeente; a click opens the wijk's report."""
+def gemeente_kaart(
+    wijken: gpd.GeoDataFrame, lagen: list[KaartLaag], *, gemeente_naam: str = "Gemeente", achtergrond: bool = False
+) -> folium.Map:
+    """All wijken of the gemeente, coloured by the reader's choice of `lagen`; a click opens the wijk's report."""
     kaart = nieuwe_kaart(wijken.total_bounds, achtergrond=achtergrond)
-    features = wijken[["gebied_code", "geometry"]].copy()
-    features["rapport"] = features["gebied_code"] + ".html"  # a link, not text for innerHTML
-    features["gebied_code"] = [html_tekst(c) for c in wijken.gebied_code]
-    features["gebied_naam"] = [html_tekst(n) for n in wijken.gebied_naam]
-    features["kleur"] = [laag.kleur(v) for v in wijken[laag.indicator]]
-    features["waarde_tekst"] = [html_tekst(opmaak.waarde(v, laag.eenheid)) for v in wijken[laag.indicator]]
-    layer = folium.GeoJson(
-        json.loads(features.to_json()),
-        name=laag.kaartnaam,
-        style_function=lambda f: {
-            "fillColor": f["properties"]["kleur"], "color": "#252525", "weight": 1.5, "fillOpacity": 0.8,
-        },
-        highlight_function=lambda f: {"weight": 3},
-        tooltip=folium.GeoJsonTooltip(
-            ["gebied_naam", "gebied_code", "waarde_tekst"], aliases=["Wijk", "Code", laag.kaartnaam], sticky=True
-        ),
-    )
-    layer.add_to(kaart)
-    # Clicking a wijk opens its report (folium has no link option for GeoJSON features).
-    kaart.get_root().script.add_child(
-        folium.Element(
-            "document.addEventListener('DOMContentLoaded', function () {"
-            f" {layer.get_name()}.eachLayer(function (l) {{"
-            " l.on('click', function () { window.location.href = l.feature.properties.rapport; }); }); });"
-        )
-    )
+    kiesbare_laag(kaart, wijken, lagen, kiezer="kaartkeuze", gemeente_naam=gemeente_naam, soort="Wijk", links=True,
+                  lijn=("#252525", 1.5))
     return kaart
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import math
 import re
 from dataclasses import replace
 from datetime import date
@@ -73,8 +74,12 @@ SLEUTELCIJFERS = [
 SLEUTELCIJFERS_AANTAL = 5
 #: Sources of the rode draden besides CBS: without any of them loaded a wijk cannot have a rode draad.
 GEMEENTEBRONNEN = ["casuistiek", "signalen", "enquete", "beschikkingen"]
-#: Layers of the wijk map; the report's chosen indicator comes first.
+#: The first choices of the maps after the report's chosen indicator; every other published indicator follows.
 KAARTLAGEN = ["aandeel_65_plus", "aandeel_eenpersoonshuishoudens", "aandeel_0_14", "bijstand_per_1000_inwoners"]
+#: The map's group of layers that show a rode draad's figure, and the index map's layer of rode draden per wijk.
+THEMAGROEP = "Rode draden van deze wijk"
+KAARTGROEPEN = {False: "Andere cijfers van CBS", True: "Eigen cijfers van de gemeente"}
+RODE_DRADEN_LAAG = "_rode_draden"
 #: Trend charts: the wijk beside the gemeente over the available years (counts without the gemeente line).
 TRENDS = [
     "inwoners",
@@ -119,11 +124,49 @@ _env.globals.update(methode_percentage=METHODE_PERCENTAGE, methode_per=METHODE_P
                     bewijsrollen=ROLLEN)
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=512)
 def _kaartlaag(gegevens: PubGegevens, indicator: str, gemeente: str, niveau: str = "buurt") -> KaartLaag:
+    """The indicator's map layer, of its latest year up to the peiljaar with a published value for an area of
+    `niveau` in the gemeente (CBS publishes income and care figures a year later); classes over all those areas."""
     label, eenheid = gegevens.indicator_info(indicator)
-    values = [gegevens.waarde(c, indicator) for c in gegevens.gebieden(niveau, gemeente=gemeente)]
-    return KaartLaag(indicator, label, eenheid, klassegrenzen(values))
+    gebieden = gegevens.gebieden(niveau, gemeente=gemeente)
+    jaren = [j for j in gegevens.jaren_van(indicator) if j <= gegevens.jaar] or [gegevens.jaar]
+    jaar = next((j for j in reversed(jaren) if any(gegevens.waarde(c, indicator, j) is not None for c in gebieden)),
+                gegevens.jaar)
+    values = [gegevens.waarde(c, indicator, jaar) for c in gebieden]
+    # the gemeente's figure beside a buurt's helps for a share or rate; a count of the whole gemeente does not
+    gemeente_waarde = gegevens.waarde(gemeente, indicator, jaar) if is_verhouding(eenheid) else None
+    return KaartLaag(indicator, label, eenheid, klassegrenzen(values, decimalen=opmaak.decimalen_voor(eenheid)),
+                     jaar=jaar, gemeente=gemeente_waarde)
+
+
+@lru_cache(maxsize=8)
+def _eigen_indicatoren(gegevens: PubGegevens) -> frozenset[str]:
+    """The indicators from the gemeente's own sources (casuïstiek, enquête, beschikkingen) rather than CBS."""
+    w = gegevens.waarden
+    if "bron" not in w.columns:
+        return frozenset()
+    return frozenset(w.indicator[w.bron == "gemeente"].unique())
+
+
+def _kiesbare_lagen(gegevens: PubGegevens, gemeente: str, indicator: str, niveau: str) -> list[KaartLaag]:
+    """Every indicator with a published value for an area of `niveau` in the gemeente, in groups for the map's
+    choice: the report's chosen one and KAARTLAGEN first, then the other CBS figures and then the gemeente's own,
+    each by label. The first is the map's initial colouring."""
+    gebieden = gegevens.gebieden(niveau, gemeente=gemeente)
+    eigen = _eigen_indicatoren(gegevens)
+    overig = sorted((i for i in gegevens.indicatoren if i != indicator and i not in KAARTLAGEN),
+                    key=lambda i: (i in eigen, gegevens.indicator_info(i)[0].lower()))
+    lagen = []
+    for i in [indicator] + [i for i in KAARTLAGEN if i != indicator] + overig:
+        if i not in gegevens.indicatoren or gegevens.indicator_info(i)[1] == "code":
+            continue
+        laag = _kaartlaag(gegevens, i, gemeente, niveau)
+        # without one published value the layer would be all grey with a "0 – 0" legend; the chosen one stays
+        if i == indicator or any(gegevens.waarde(c, i, laag.jaar) is not None for c in gebieden):
+            groep = "Veelgebruikt" if i == indicator or i in KAARTLAGEN else KAARTGROEPEN[i in eigen]
+            lagen.append(replace(laag, groep=groep))
+    return lagen
 
 
 def _kerncijfers(gegevens: PubGegevens, wijk: str, gemeente: str, vergelijkbare: list[str]) -> list[dict]:
@@ -395,29 +438,36 @@ def _bronmeldingen(bronnen: list[dict]) -> list[str]:
 
 
 def _kaart_gebieden(gegevens: PubGegevens, codes: list[str], lagen: list[KaartLaag]) -> gpd.GeoDataFrame:
-    """Per buurt its name and, per layer, value, index and whether it is hidden (the map's tooltips show them)."""
+    """Per buurt its name and, per layer, value and why it is hidden (the map's tooltips show them)."""
     frame = gegevens.grenzen[gegevens.grenzen.gebied_code.isin(codes)][["gebied_code", "gebied_naam", "geometry"]].copy()
     frame["gebied_naam"] = [gegevens.naam(c) for c in frame.gebied_code]
+    kolommen = {}
     for laag in lagen:
-        frame[laag.indicator] = [gegevens.waarde(c, laag.indicator) for c in frame.gebied_code]
-        frame[f"{laag.indicator}__index"] = [gegevens.index(c, laag.indicator) for c in frame.gebied_code]
-        frame[f"{laag.indicator}__verborgen"] = [gegevens.reden(c, laag.indicator) for c in frame.gebied_code]
+        kolommen[laag.indicator] = [gegevens.waarde(c, laag.indicator, laag.jaar) for c in frame.gebied_code]
+        kolommen[f"{laag.indicator}__verborgen"] = [gegevens.reden(c, laag.indicator, laag.jaar) for c in frame.gebied_code]
+    frame = pd.concat([frame, pd.DataFrame(kolommen, index=frame.index)], axis=1)
     return frame.loc[:, ~frame.columns.duplicated()]
 
 
 def _kaartlagen(gegevens: PubGegevens, gemeente: str, indicator: str, themalagen: list[tuple[str, str]]) -> list[KaartLaag]:
-    """The chosen indicator first, then the other key indicators, then one layer per (name, indicator) theme."""
-    aanwezig = gegevens.indicatoren
-    buurten = gegevens.gebieden("buurt", gemeente=gemeente)
-    # An extra layer without one published buurt value of the peiljaar would be all grey with a "0,0 – 0,0" legend.
-    volgorde = [indicator] + [
-        i for i in KAARTLAGEN if i != indicator and any(gegevens.waarde(c, i) is not None for c in buurten)
-    ]
-    lagen = [_kaartlaag(gegevens, i, gemeente) for i in volgorde if i in aanwezig]
+    """Every published buurt indicator (the chosen one first), then one layer per (name, indicator) theme."""
+    lagen = _kiesbare_lagen(gegevens, gemeente, indicator, "buurt")
     for naam, thema_indicator in themalagen:
-        if thema_indicator in aanwezig:
-            lagen.append(replace(_kaartlaag(gegevens, thema_indicator, gemeente), label=naam))
+        if thema_indicator in gegevens.indicatoren:
+            lagen.append(replace(_kaartlaag(gegevens, thema_indicator, gemeente), label=naam, groep=THEMAGROEP))
     return lagen
+
+
+def _rode_draden_laag(gegevens: PubGegevens, wijken: list[str]) -> tuple[KaartLaag, dict[str, int]] | None:
+    """The index map's layer of the number of rode draden per wijk (pub.rode_draden), when the gemeente has any
+    theme judged at all (without its own sources no wijk can have a rode draad, and 'geen' everywhere would mislead)."""
+    rijen = [r for r in gegevens.rode_draden if r["wijkcode"] in wijken]
+    if not rijen:
+        return None
+    aantallen = {w: sum(r["wijkcode"] == w and r["status"] == "rode draad" for r in rijen) for w in wijken}
+    laag = KaartLaag(RODE_DRADEN_LAAG, "Aantal rode draden", "aantal", [0, 0, 1, 2, 3, math.inf],
+                     jaar=gegevens.jaar, klassen=["geen", "1", "2", "3", "4 of meer"], groep="Rode draden")
+    return laag, aantallen
 
 
 def _trends(gegevens: PubGegevens, wijk: str, gemeente: str) -> dict:
@@ -537,7 +587,8 @@ def schrijf_wijkrapport(
     kansen = _kansen(gegevens, wijk, web_wijk)
     if web_wijk is not None:
         op_de_kaart = [k for k in kansen if k["lat"] is not None]
-        kaart = kaart_onderdelen(wijk_kaart(web_buurten, context, omtrek, lagen, op_de_kaart, achtergrond=achtergrond))
+        kaart = kaart_onderdelen(wijk_kaart(web_buurten, context, omtrek, lagen, op_de_kaart,
+                                            gemeente_naam=gegevens.naam(gemeente), achtergrond=achtergrond))
 
     koppen, buurtrijen = _buurttabel(gegevens, wijk)
     vergelijkbaar = _vergelijkbare_wijken(gegevens, wijk)
@@ -581,7 +632,11 @@ def schrijf_index(
 ) -> Path:
     wijk_codes = gegevens.wijken(gemeente)
     indicator, kaart_melding = gegevens.kaartindicator(gemeente, indicator)
-    laag = _kaartlaag(gegevens, indicator, gemeente, niveau="wijk")
+    lagen = _kiesbare_lagen(gegevens, gemeente, indicator, "wijk")
+    laag = lagen[0]
+    rode_draden = _rode_draden_laag(gegevens, wijk_codes)
+    if rode_draden:
+        lagen.append(rode_draden[0])
     kaart = None
     buurten = gegevens.grenzen[(gegevens.grenzen.gebied_niveau == "buurt") & (gegevens.grenzen.gemeente_code == gemeente)]
     if not buurten.empty:
@@ -590,8 +645,13 @@ def schrijf_index(
         wijken = wijken[wijken.gebied_code.isin(wijk_codes)]
         wijken = voor_het_web(wijken[["gebied_code", "geometry"]])
         wijken["gebied_naam"] = [gegevens.naam(c) for c in wijken.gebied_code]
-        wijken[indicator] = [gegevens.waarde(c, indicator) for c in wijken.gebied_code]
-        kaart = kaart_onderdelen(gemeente_kaart(wijken, laag, achtergrond=achtergrond))
+        kolommen = {
+            k.indicator: [rode_draden[1].get(c, 0) if k.indicator == RODE_DRADEN_LAAG else gegevens.waarde(c, k.indicator, k.jaar)
+                          for c in wijken.gebied_code]
+            for k in lagen
+        }
+        wijken = pd.concat([wijken, pd.DataFrame(kolommen, index=wijken.index)], axis=1)
+        kaart = kaart_onderdelen(gemeente_kaart(wijken, lagen, gemeente_naam=gegevens.naam(gemeente), achtergrond=achtergrond))
     _, eenheid = gegevens.indicator_info(indicator)
     rows = [
         {
@@ -605,7 +665,7 @@ def schrijf_index(
     ]
     overzicht = gemeente_overzicht(gegevens, gemeente, wijk_codes, KERNCIJFERS)
     html = _env.get_template("index.html.j2").render(
-        **_algemeen(gegevens, gemeente), kaart=kaart, kaart_melding=kaart_melding, laag=laag, wijken=rows,
+        **_algemeen(gegevens, gemeente), kaart=kaart, kaart_melding=kaart_melding, laag=laag, lagen=lagen, wijken=rows,
         **overzicht,
     )
     path = out_dir / "index.html"
