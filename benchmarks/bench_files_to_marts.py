@@ -231,8 +231,8 @@ def meet_grootte(rows: int, args) -> dict:
     finally:
         shutil.rmtree(map_, ignore_errors=True)
 
-    eerste = {"seconds": stappen["ingest"].get("seconds", 0) + stappen["build"].get("seconds", 0)} if klaar else {}
-    tweede = {"seconds": stappen["rerun_ingest"].get("seconds", 0) + stappen["rerun_build"].get("seconds", 0)}
+    eerste = {"seconds": round(stappen["ingest"]["seconds"] + stappen["build"]["seconds"], 2)} if klaar else {}
+    tweede = {"seconds": round(stappen["rerun_ingest"].get("seconds", 0) + stappen["rerun_build"].get("seconds", 0), 2)}
     uitkomst = {
         "rows": rows,
         "file_mb": round(csv.stat().st_size / 2**20),
