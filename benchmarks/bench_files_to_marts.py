@@ -308,7 +308,8 @@ def main() -> None:
     RESULTS.mkdir(exist_ok=True)
     if args.quick:
         r = results[0]
-        quick = {**{k: r[k] for k in QUICK_KEYS}, "demo_s": demo.get("demo_s"), "rows": r["rows"], **meta, "details": r}
+        quick = {**{k: r[k] for k in QUICK_KEYS}, "demo_s": demo.get("demo_s"), "rows": r["rows"], **meta, "details": r,
+                 "demo": demo.get("demo")}
         pad = RESULTS / "quick.json"
         pad.write_text(json.dumps(quick, indent=2) + "\n", encoding="utf-8")
     else:
