@@ -12,8 +12,8 @@ actuele_export as not materialized (
 
 verdrongen as (
     -- The same beschikking can come again (a later 301 message changes its einddatum): the latest counts, the
-    -- earlier versions go. Only the keys pass through the window: sorting every column of millions of rows
-    -- cost about 1.8 KB of memory per row.
+    -- earlier versions go. Only the keys pass through the window (load_id and bron_rij name one record: a load
+    -- is one file): sorting every column of millions of rows cost about 1.8 KB of memory per row.
     select load_id, bron_rij
     from (
         select load_id, bron_rij,
