@@ -204,6 +204,22 @@ def _deel(a: dict, b: dict) -> float | None:
     return None
 
 
+def _in_cpu_tijd(stappen: dict) -> dict:
+    """The same ratios in CPU seconds of whole processes (imports included): on a machine shared with other
+    work, wall times swing with the load; CPU times much less."""
+    def cpu(*namen: str) -> dict:
+        if not all("seconds" in stappen.get(n, {}) for n in namen):
+            return {}
+        return {"seconds": sum(stappen[n]["cpu_s"] for n in namen)}
+
+    return {
+        "ratio_vs_copy_cpu": _deel(cpu("ingest"), cpu("copy")),
+        "speedup_vs_pandas_cpu": _deel(cpu("pandas"), cpu("ingest", "build")),
+        "speedup_vs_polars_cpu": _deel(cpu("polars"), cpu("ingest", "build")),
+        "rerun_fraction_cpu": _deel(cpu("rerun_ingest", "rerun_build"), cpu("ingest", "build")),
+    }
+
+
 def meet_grootte(rows: int, args) -> dict:
     sys.path.insert(0, str(HERE))
     from genereer_export import genereer
@@ -244,7 +260,7 @@ def meet_grootte(rows: int, args) -> dict:
         "peak_rss_mb": max(stappen[s]["rss_mb"] for s in ("ingest", "build", "rerun_ingest", "rerun_build") if s in stappen),
         "ratio_vs_copy": _deel(stappen["ingest"], stappen["copy"]),
         "ratio_vs_scan": _deel(stappen["ingest"], stappen["scan"]),
-        "ratio_vs_copy_cpu": _deel({"seconds": stappen["ingest"].get("cpu_s", 0)}, {"seconds": stappen["copy"].get("cpu_s", 0)}),
+        **_in_cpu_tijd(stappen),
         "speedup_vs_pandas": _deel(stappen["pandas"], eerste),
         "speedup_vs_polars": _deel(stappen["polars"], eerste),
         "rerun_fraction": _deel(tweede, eerste),
