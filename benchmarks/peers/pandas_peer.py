@@ -44,7 +44,8 @@ def tel(csv: str, koppeltabel: str, sleutel: bytes) -> pd.DataFrame:
     buurt = pd.Series(("BU" + kt["Buurt2023"].str.strip().str.zfill(8)).values, index=kt["PC6"].str.replace(" ", "").str.upper())
     df["buurtcode"] = df["postcode"].map(buurt)
 
-    peildatum = min(df["ingang"].combine(df["eind"].fillna(df["ingang"]), max).max(), vandaag)
+    # the export's latest date: no einddatum lies before its ingangsdatum here
+    peildatum = min(max(df["ingang"].max(), df["eind"].max()), vandaag)
     df = df[(df["ingang"] <= peildatum) & df["buurtcode"].notna()]
     delen = []
     for jaar in range(peildatum.year - JAREN + 1, peildatum.year + 1):
