@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: demo test test-slow install clean bench
+.PHONY: demo test test-slow install clean bench bench-quick
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,9 +27,20 @@ test: $(STAMP)
 test-slow: $(STAMP)
 	$(BIN)/python -m pytest -q -s -m slow tests/test_crash_loop.py
 
-bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_ingest.py
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	touch $(BENCH_STAMP)
+
+# Files to marts at 1M, 3M and 10M rows against the copy floor and the pandas and polars peers (about an hour;
+# needs ~10 GB free memory at 10M), then publishing. Results in benchmarks/results/, see docs/performance.md.
+bench: $(BENCH_STAMP)
+	$(BIN)/python benchmarks/bench_files_to_marts.py 1000000 3000000 10000000 --memory-limit 4GB
+	$(BIN)/python benchmarks/bench_rerun.py
 	$(BIN)/python benchmarks/bench_publish.py
+
+# Files to marts at 1M rows and the demo's wall time (a few minutes): benchmarks/results/quick.json.
+bench-quick: $(BENCH_STAMP)
+	$(BIN)/python benchmarks/bench_files_to_marts.py --quick
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

@@ -132,6 +132,20 @@ def test_staging_dezelfde_beschikking_binnen_een_bron_alleen_de_laatste_versie(c
     ]
 
 
+def test_staging_dezelfde_beschikking_twee_keer_in_een_export_de_latere_regel_telt(con):
+    # Two 301 messages of one beschikking in one file: the later line is the later state. Only the keys pass
+    # through the window that finds it, so the kept row must still be the whole later row.
+    load_id = export(
+        con, "berichten", "samen",
+        [b("T1", "c1", "2024-01-01", code="02"), b("T2", "c2", "2024-01-01"), b("T1", "c1", "2024-01-01", "2024-03-31", code="03")],
+    )  # fmt: skip
+    bouw(con, "staging.beschikkingen")
+    assert rijen(
+        con,
+        "select beschikking_id, voorziening_code, einddatum, load_id from staging.beschikkingen order by beschikking_id",
+    ) == [("T1", "03", D("2024-03-31"), load_id), ("T2", "01", None, load_id)]
+
+
 def test_staging_reden_wijziging_13_verwijdert_de_beschikking(con):
     export(con, "berichten", "bericht-1", [b("T1", "c1", "2024-01-01"), b("T2", "c2", "2024-01-01")])
     export(
