@@ -126,6 +126,17 @@ def cli(monkeypatch, capsys, tmp_path):
     return run
 
 
+@pytest.fixture(scope="session")
+def rapporten_volledig(demo_volledig, tmp_path_factory) -> Path:
+    """The reports of the demo with every source (rode draden from casuïstiek, signals and beschikkingen, kansen),
+    published once for every browser test that only reads them."""
+    from wijkprofiel.publish import publish_reports
+
+    out = tmp_path_factory.mktemp("browser-volledig") / "rapporten"
+    assert publish_reports(demo_volledig, out).mislukt == {}
+    return out
+
+
 @pytest.fixture(scope="module")
 def browser():
     """A headless Chromium (tests/cdp.py) for the module; skipped without one, except in CI, where it must exist."""

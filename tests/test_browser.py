@@ -85,15 +85,6 @@ def test_index_map_links_every_wijk_offline(browser, rapporten):
     assert links == [f"WK0344{n:02d}.html" for n in range(1, 11)]
 
 
-@pytest.fixture(scope="module")
-def rapporten_volledig(demo_volledig, tmp_path_factory) -> Path:
-    """Reports of the demo with every source, so the rode draden have casuïstiek, signals and beschikkingen."""
-    out = tmp_path_factory.mktemp("browser-volledig") / "rapporten"
-    resultaat = publish_reports(demo_volledig, out)
-    assert resultaat.mislukt == {}
-    return out
-
-
 def test_wijk_report_shows_rode_draden_with_evidence_questions_and_layers(browser, rapporten_volledig, demo_volledig):
     import duckdb
 

@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 # the reports of the full demo, written once per module, and the check for no console error and no request
-from test_browser_scherm import ARTIFACTS, WIJK, _schoon, rapporten  # noqa: F401
+from test_browser_scherm import ARTIFACTS, WIJK, _schoon
 
 from wijkprofiel.publish.gegevens import lees_pub
 
@@ -24,14 +24,14 @@ def _zichtbare_wijken(browser) -> list[str]:
     )
 
 
-def test_the_overview_table_shows_every_wijk_and_every_rode_draad_theme(browser, rapporten, demo_volledig):
+def test_the_overview_table_shows_every_wijk_and_every_rode_draad_theme(browser, rapporten_volledig, demo_volledig):
     with duckdb.connect(str(demo_volledig), read_only=True) as con:
         pub = lees_pub(con)
         wijken = pub.wijken(pub.gemeenten()[0])
         themas = {r[0] for r in con.execute("select distinct thema_label from pub.rode_draden where status = 'rode draad'").fetchall()}
     for breedte in (1280, 414):
         browser.set_viewport(breedte, 900)
-        visit = browser.open_offline(rapporten / "index.html", settle=1.0)
+        visit = browser.open_offline(rapporten_volledig / "index.html", settle=1.0)
         _schoon(visit)
         assert browser.evaluate("document.documentElement.scrollWidth <= innerWidth")
         browser.evaluate("document.getElementById('overzicht').scrollIntoView()")
@@ -50,9 +50,9 @@ def test_the_overview_table_shows_every_wijk_and_every_rode_draad_theme(browser,
     browser.set_viewport(1280, 800)
 
 
-def test_compare_view_shows_two_chosen_wijken_side_by_side(browser, rapporten):
+def test_compare_view_shows_two_chosen_wijken_side_by_side(browser, rapporten_volledig):
     browser.set_viewport(1280, 900)
-    visit = browser.open_offline(rapporten / "index.html", settle=1.0)
+    visit = browser.open_offline(rapporten_volledig / "index.html", settle=1.0)
     assert _zichtbare_wijken(browser) == []  # nothing chosen yet: the hint asks for two wijken
     assert browser.evaluate("document.querySelector('.vergelijk-hint').offsetParent !== null")
 
@@ -82,9 +82,9 @@ def test_compare_view_shows_two_chosen_wijken_side_by_side(browser, rapporten):
     browser.set_viewport(1280, 800)
 
 
-def test_a_wijk_report_opens_the_compare_view_with_itself_and_its_similar_wijken(browser, rapporten):
+def test_a_wijk_report_opens_the_compare_view_with_itself_and_its_similar_wijken(browser, rapporten_volledig):
     browser.set_viewport(1280, 900)
-    _schoon(browser.open_offline(rapporten / f"{WIJK}.html", settle=0.5))
+    _schoon(browser.open_offline(rapporten_volledig / f"{WIJK}.html", settle=0.5))
     link = browser.evaluate("[...document.querySelectorAll('.terug a')].find(a => a.textContent.includes('Vergelijk')).href")
     verwacht = link.split("wijken=")[1].split(",")
     assert verwacht[0] == WIJK and len(verwacht) >= 2
@@ -102,6 +102,6 @@ def test_a_wijk_report_opens_the_compare_view_with_itself_and_its_similar_wijken
     assert abs(browser.evaluate("document.getElementById('vergelijk').getBoundingClientRect().top")) < 5
 
 
-def test_index_size_with_the_overview_stays_under_2_mb(rapporten):
-    grootte = (rapporten / "index.html").stat().st_size
+def test_index_size_with_the_overview_stays_under_2_mb(rapporten_volledig):
+    grootte = (rapporten_volledig / "index.html").stat().st_size
     assert grootte <= 2 * 1024 * 1024, json.dumps({"index.html": grootte})

@@ -9,20 +9,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from wijkprofiel.publish import publish_reports
-
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 WIJK = "WK034403"
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def rapporten(demo_volledig, tmp_path_factory) -> Path:
-    """Reports of the demo with every source, so the wijk has rode draden, beschikkingen and kansen."""
-    out = tmp_path_factory.mktemp("browser-scherm") / "rapporten"
-    assert publish_reports(demo_volledig, out).mislukt == {}
-    return out
 
 
 def _schoon(visit) -> None:
@@ -30,14 +20,14 @@ def _schoon(visit) -> None:
     assert visit.failed_requests == [] and visit.outside_requests == []
 
 
-def test_first_screen_at_1280_shows_name_peiljaar_every_rode_draad_and_key_figures(browser, rapporten, demo_volledig):
+def test_first_screen_at_1280_shows_name_peiljaar_every_rode_draad_and_key_figures(browser, rapporten_volledig, demo_volledig):
     with duckdb.connect(str(demo_volledig), read_only=True) as con:
         draden = [r[0] for r in con.execute(
             f"select thema_label from pub.rode_draden where wijkcode = '{WIJK}' and status = 'rode draad' order by rang"
         ).fetchall()]
         jaar = con.execute("select max(jaar) from pub.rode_draden").fetchone()[0]
     browser.set_viewport(1280, 800)
-    visit = browser.open_offline(rapporten / f"{WIJK}.html")
+    visit = browser.open_offline(rapporten_volledig / f"{WIJK}.html")
     browser.evaluate("window.scrollTo(0, 0)")
     browser.screenshot_viewport(ARTIFACTS / f"{WIJK}-1280.png")
 
@@ -68,10 +58,10 @@ def test_first_screen_at_1280_shows_name_peiljaar_every_rode_draad_and_key_figur
 
 
 @pytest.mark.parametrize("pagina", [f"{WIJK}.html", "index.html"])
-def test_no_sideways_scrolling_of_the_page_on_a_phone_or_tablet(browser, rapporten, pagina):
+def test_no_sideways_scrolling_of_the_page_on_a_phone_or_tablet(browser, rapporten_volledig, pagina):
     for breedte in (360, 414, 768):
         browser.set_viewport(breedte, 800)
-        visit = browser.open_offline(rapporten / pagina, settle=1.0)
+        visit = browser.open_offline(rapporten_volledig / pagina, settle=1.0)
         if breedte == 414:
             browser.evaluate("window.scrollTo(0, 0)")
             browser.screenshot_viewport(ARTIFACTS / f"{Path(pagina).stem}-414.png")
@@ -88,7 +78,7 @@ def test_no_sideways_scrolling_of_the_page_on_a_phone_or_tablet(browser, rapport
     browser.set_viewport(1280, 800)
 
 
-def test_an_index_without_interval_says_niet_getoetst_and_every_other_one_is_tested(browser, rapporten, demo_volledig):
+def test_an_index_without_interval_says_niet_getoetst_and_every_other_one_is_tested(browser, rapporten_volledig, demo_volledig):
     from wijkprofiel.publish.rapport import KERNCIJFERS
 
     with duckdb.connect(str(demo_volledig), read_only=True) as con:
@@ -102,7 +92,7 @@ def test_an_index_without_interval_says_niet_getoetst_and_every_other_one_is_tes
             [KERNCIJFERS],
         ).fetchall()]
     browser.set_viewport(1280, 800)
-    visit = browser.open_offline(rapporten / f"{WIJK}.html")
+    visit = browser.open_offline(rapporten_volledig / f"{WIJK}.html")
     _schoon(visit)
     rijen = browser.evaluate(
         """[...document.querySelectorAll('#in-het-kort tbody tr')].map(tr => {
@@ -127,13 +117,13 @@ def test_an_index_without_interval_says_niet_getoetst_and_every_other_one_is_tes
 
 
 @pytest.mark.parametrize("pagina", [f"{WIJK}.html", "index.html"])
-def test_in_print_nothing_is_wider_than_an_a4_page(browser, rapporten, pagina):
+def test_in_print_nothing_is_wider_than_an_a4_page(browser, rapporten_volledig, pagina):
     # A4 minus the @page margins of 12 mm each side: 186 mm = 703 CSS px. Anything wider would make Chromium shrink
     # the whole report to fit, or cut it off at the edge of the paper.
     browser.set_viewport(703, 1000)
     browser.send("Emulation.setEmulatedMedia", media="print")
     try:
-        visit = browser.open_offline(rapporten / pagina, settle=1.0)
+        visit = browser.open_offline(rapporten_volledig / pagina, settle=1.0)
         _schoon(visit)
         assert browser.evaluate("document.documentElement.scrollWidth") <= 703
         # page 1 of a wijk report is its first screen: the map starts on the next page
