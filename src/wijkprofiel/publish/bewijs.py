@@ -188,7 +188,6 @@ def kernbewijs(rode_draad: dict, thema_labels: dict[str, str] | None = None, aan
     return list(uniek.values())[:aantal]
 
 
-
 def _naam(feit: dict) -> str:
     """What a short phrase calls the figure; the gemeente's own figures lose the "(gemeente)" of their label,
     which beside "(gemeente 7,2)" would read as the gemeente's average."""

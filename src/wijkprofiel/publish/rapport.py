@@ -95,9 +95,6 @@ TRENDS = [
 ]
 BUURT_KOLOMMEN = ["inwoners", "aandeel_65_plus", "aandeel_eenpersoonshuishoudens", "huishoudens_laag_inkomen_pct"]
 #: The gemeente's own beschikkingen per buurt, each beside CBS's public baseline where CBS has one.
-#: The factsheet lists per rode draad at most this many figures of its evidence (the strongest sources first);
-#: the report has them all. Two A4 pages hold five rode draden this way.
-FACTSHEET_BEWIJS = 2
 BESCHIKKINGEN = [
     ("beschikt_wmo_per_1000", "wmo_clienten_per_1000"),
     ("beschikt_jeugdhulp_per_1000_jongeren", "jongeren_jeugdzorg_pct"),
@@ -105,6 +102,11 @@ BESCHIKKINGEN = [
     ("beschikt_participatiewet_per_1000", "bijstand_per_1000_inwoners"),
     ("beschikt_wlz_per_1000_65_plus", None),
 ]
+
+#: The factsheet lists per rode draad at most this many pieces of its evidence (the strongest sources first; the
+#: first screen above them gives the three strongest figures in short): the report has them all. With two, the five
+#: rode draden of the demo's Overvecht fit on two A4 pages.
+FACTSHEET_BEWIJS = 2
 
 BRONNAMEN = {
     "cbs_kwb": "CBS Kerncijfers wijken en buurten",
@@ -534,7 +536,6 @@ def _noemer_noot(*reeksen: Reeks | None) -> str | None:
         "Open punt: voor dat jaar is er geen CBS-cijfer voor de noemer (niet geladen of nog niet gepubliceerd), dus is "
         f"het cijfer berekend met de noemer van het dichtstbijzijnde jaar: {'; '.join(delen)}."
     )
-
 
 
 @lru_cache(maxsize=8)
