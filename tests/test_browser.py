@@ -82,7 +82,9 @@ def test_index_map_links_every_wijk_offline(browser, rapporten):
     assert visit.failed_requests == []
     assert browser.evaluate("document.querySelectorAll('.leaflet-buurten-pane path').length") == 10  # one layer of wijken
     links = browser.evaluate("[...document.querySelectorAll('#wijkenlijst a')].map(a => a.getAttribute('href'))")
-    assert links == [f"WK0344{n:02d}.html" for n in range(1, 11)]
+    # per wijk its report and its factsheet
+    assert links == [f"WK0344{n:02d}{soort}.html" for n in range(1, 11) for soort in ("", "-factsheet")]
+    assert all((rapporten / link).exists() for link in links)
 
 
 def test_wijk_report_shows_rode_draden_with_evidence_questions_and_layers(browser, rapporten_volledig, demo_volledig):
@@ -262,5 +264,5 @@ def test_index_map_colours_the_wijken_by_any_indicator_and_by_their_number_of_ro
 
 def test_reports_stay_small_with_every_indicator_embedded(rapporten_volledig):
     """Issue 14: a report at most 1.5 MB, the index at most 2 MB, for Utrecht (the demo)."""
-    assert max(p.stat().st_size for p in rapporten_volledig.glob("WK*.html")) <= 1_500_000
+    assert max(p.stat().st_size for p in rapporten_volledig.glob("WK??????.html")) <= 1_500_000
     assert (rapporten_volledig / "index.html").stat().st_size <= 2_000_000

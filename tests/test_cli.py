@@ -27,8 +27,9 @@ from wijkprofiel.ingest.readers.public.cbs_files import read_cbs_file
 
 WIJKEN = [f"WK0344{i:02d}" for i in range(1, 11)]
 RAPPORTEN = sorted(["index.html", *(f"{wijk}.html" for wijk in WIJKEN)])
-#: What publish writes: the reports plus, per wijk, its figures as downloads.
-GEPUBLICEERD = sorted([*RAPPORTEN, *(f"{wijk}-cijfers.{ext}" for wijk in WIJKEN for ext in ("csv", "xlsx"))])
+#: What publish writes: the reports plus, per wijk, its figures as downloads and its factsheet.
+GEPUBLICEERD = sorted([*RAPPORTEN, *(f"{wijk}-cijfers.{ext}" for wijk in WIJKEN for ext in ("csv", "xlsx")),
+                       *(f"{wijk}-factsheet.html" for wijk in WIJKEN)])
 ONE_OF = "error: give exactly one of --file PATH, --online or --offline"
 
 

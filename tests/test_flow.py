@@ -32,7 +32,8 @@ def test_flow_ingests_builds_and_publishes_ten_wijk_reports(prefect_harness, tmp
     assert published["index"] == [str(out / "index.html")]
     # Beside the reports, the record of what they were made from (an unchanged rerun leaves them in place).
     assert {p.name for p in out.iterdir()} == {"index.html", STEMPEL} | {
-        f"WK0344{n:02d}{deel}" for n in range(1, 11) for deel in (".html", "-cijfers.csv", "-cijfers.xlsx")
+        f"WK0344{n:02d}{deel}" for n in range(1, 11)
+        for deel in (".html", "-factsheet.html", "-cijfers.csv", "-cijfers.xlsx")
     }
     with duckdb.connect(str(db), read_only=True) as con:
         loads = con.execute("select bron, rows_in, loaded, quarantined from meta.loads order by load_id").fetchall()

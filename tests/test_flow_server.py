@@ -112,4 +112,4 @@ def test_served_deployment_runs_by_api_and_its_artifact_is_readable(prefect_serv
     assert re.search(r"GM0344\s+gelukt\s+10\s+0", samenvatting.stdout) and "| GM0344 |" not in samenvatting.stdout
     # Relative paths default to the config file's folder: the database and reports are there.
     assert (tmp_path / "data" / GEMEENTE / "wijkprofiel.duckdb").is_file()
-    assert len(list((tmp_path / "out" / "rapporten" / GEMEENTE).glob("WK*.html"))) == 10
+    assert len(list((tmp_path / "out" / "rapporten" / GEMEENTE).glob("WK??????.html"))) == 10

@@ -63,7 +63,7 @@ def test_the_front_page_lists_every_gemeente_with_a_working_link_to_its_index(la
             wijken = con.execute(
                 "select count(distinct gebied_code) from pub.indicator_waarden where gebied_niveau = 'wijk'"
             ).fetchone()[0]
-        rapporten = len(list((land["rapporten"] / code).glob("WK*.html")))
+        rapporten = len(list((land["rapporten"] / code).glob("WK??????.html")))
         getallen = re.findall(r'<td class="getal">([^<]*)</td>', rij)
         assert getallen[1:] == [str(wijken), str(rapporten)] and wijken == rapporten > 0
         assert "alleen CBS-cijfers" in rij  # no own data: no rode draden of the gemeente's own

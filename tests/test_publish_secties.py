@@ -22,7 +22,7 @@ from wijkprofiel.publish.bespreektafel import KOLOMMEN as KOLOMMEN_FORMULIER
 from wijkprofiel.publish.bewijs import RODE_DRAAD
 from wijkprofiel.publish.downloads import KOLOMMEN, schrijf_downloads
 from wijkprofiel.publish.gegevens import RD_NEW, PubGegevens
-from wijkprofiel.publish.rapport import schrijf_index, schrijf_wijkrapport
+from wijkprofiel.publish.rapport import FACTSHEET_BEWIJS, factsheet_naam, schrijf_index, schrijf_wijkrapport
 from wijkprofiel.publish.trends import Reeks, trend_svg
 
 WIJK, ANDERE_WIJK, GEMEENTE = "WK034401", "WK034402", "GM0344"
@@ -285,13 +285,20 @@ def test_trends_section_has_one_chart_per_indicator_with_the_boundary_change_fro
     assert "<rect" not in inwoners.split("</svg>")[0]  # a count gets no gemeente line
 
 
-def test_trends_section_marks_another_years_denominator_and_names_what_has_no_trend(tmp_path):
-    g = gegevens()
+def _met_noemer_jaar(g: PubGegevens) -> PubGegevens:
+    """The test gemeente with pub's noemer_jaar: each share computed with its own year's denominator, except the
+    wijk's 2023 share, computed with the 2024 denominator; counts have none."""
     w = g.waarden.copy()
-    # the wijk's 2023 share was computed with the 2024 denominator; a third loaded year (2025) has only the gemeente,
-    # its share computed with the 2024 denominator too (CBS has not published 2025)
     w["noemer_jaar"] = [2024 if (c, j, i) == (WIJK, 2023, "aandeel_65_plus") else (j if i == "aandeel_65_plus" else None)
                         for c, j, i in zip(w.gebied_code, w.jaar, w.indicator)]
+    return replace(g, waarden=w)
+
+
+def test_trends_section_marks_another_years_denominator_and_names_what_has_no_trend(tmp_path):
+    # the wijk's 2023 share was computed with the 2024 denominator; a third loaded year (2025) has only the gemeente,
+    # its share computed with the 2024 denominator too (CBS has not published 2025)
+    g = _met_noemer_jaar(gegevens())
+    w = g.waarden
     extra = w[(w.gebied_code == GEMEENTE) & (w.jaar == 2024)].assign(jaar=2025, tabel_id="86000NED")
     g = replace(g, waarden=pd.concat([w, extra], ignore_index=True))
     html = sectie(rapport(tmp_path, g), "trends")
@@ -319,23 +326,25 @@ def test_trends_section_names_an_indicator_with_one_published_year_instead_of_dr
 
 
 def test_csv_download_opens_in_dutch_excel_with_hidden_values_as_a_dot(tmp_path):
-    namen = schrijf_downloads(gegevens(), WIJK, tmp_path)
+    namen = schrijf_downloads(_met_noemer_jaar(gegevens()), WIJK, tmp_path)
     raw = (tmp_path / namen["csv"]).read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines(), delimiter=";"))
     assert rows[0] == KOLOMMEN
-    kort = [(r[0], r[3], r[4], r[6], r[10]) for r in rows[1:]]
+    kolom = {k: rows[0].index(k) for k in ("gebied_code", "jaar", "indicator", "waarde", "noemer_jaar", "onderdrukt_reden")}
+    kort = [tuple(r[i] for i in kolom.values()) for r in rows[1:]]
+    # noemer_jaar: the year of a share's denominator, another year where that year had none; empty for a count
     assert kort == [
-        (WIJK, "2023", "aandeel_65_plus", "12,5", ""),
-        (WIJK, "2024", "aandeel_65_plus", "14", ""),
-        (WIJK, "2023", "inwoners", "1234", ""),
-        (WIJK, "2024", "inwoners", "1250", ""),
-        (B1, "2023", "aandeel_65_plus", "8", ""),
-        (B1, "2024", "aandeel_65_plus", "9", ""),
-        (B1, "2024", "inwoners", "800", ""),
-        (B2, "2023", "aandeel_65_plus", "20,25", ""),
-        (B2, "2024", "aandeel_65_plus", ".", "minder dan 8"),
-        (B2, "2024", "inwoners", "450", ""),
+        (WIJK, "2023", "aandeel_65_plus", "12,5", "2024", ""),
+        (WIJK, "2024", "aandeel_65_plus", "14", "2024", ""),
+        (WIJK, "2023", "inwoners", "1234", "", ""),
+        (WIJK, "2024", "inwoners", "1250", "", ""),
+        (B1, "2023", "aandeel_65_plus", "8", "2023", ""),
+        (B1, "2024", "aandeel_65_plus", "9", "2024", ""),
+        (B1, "2024", "inwoners", "800", "", ""),
+        (B2, "2023", "aandeel_65_plus", "20,25", "2023", ""),
+        (B2, "2024", "aandeel_65_plus", ".", "2024", "minder dan 8"),
+        (B2, "2024", "inwoners", "450", "", ""),
     ]  # neither the gemeente nor the other wijk's buurt
     assert namen == {"csv": f"{WIJK}-cijfers.csv", "xlsx": f"{WIJK}-cijfers.xlsx", "rijen": 10}
 
@@ -343,14 +352,18 @@ def test_csv_download_opens_in_dutch_excel_with_hidden_values_as_a_dot(tmp_path)
 def test_xlsx_download_has_numbers_as_numbers_and_hidden_values_as_a_dot(tmp_path):
     from openpyxl import load_workbook
 
-    namen = schrijf_downloads(gegevens(), WIJK, tmp_path)
+    namen = schrijf_downloads(_met_noemer_jaar(gegevens()), WIJK, tmp_path)
     boek = load_workbook(tmp_path / namen["xlsx"])
     rows = list(boek["Cijfers"].iter_rows(values_only=True))
     assert list(rows[0]) == KOLOMMEN
-    assert [(r[0], r[3], r[6]) for r in rows[1:3]] == [(WIJK, 2023, 12.5), (WIJK, 2024, 14.0)]
-    assert [(r[0], r[3], r[6], r[10]) for r in rows[1:] if r[0] == B2 and r[4] == "aandeel_65_plus"] == [
+    code, jaar, indicator, waarde, noemer_jaar, reden = (
+        KOLOMMEN.index(k) for k in ("gebied_code", "jaar", "indicator", "waarde", "noemer_jaar", "onderdrukt_reden"))
+    assert [(r[code], r[jaar], r[waarde], r[noemer_jaar]) for r in rows[1:3]] == [(WIJK, 2023, 12.5, 2024),
+                                                                                  (WIJK, 2024, 14.0, 2024)]
+    assert [(r[code], r[jaar], r[waarde], r[reden]) for r in rows[1:] if r[code] == B2 and r[indicator] == "aandeel_65_plus"] == [
         (B2, 2023, 20.25, None), (B2, 2024, ".", "minder dan 8"),
     ]  # fmt: skip
+    assert any(str(r[0]).startswith("noemer_jaar: ") for r in boek["Toelichting"].iter_rows(values_only=True))
     assert "CC-BY 4.0" in " ".join(str(r[0]) for r in boek["Toelichting"].iter_rows(values_only=True))
 
 
@@ -520,6 +533,72 @@ def test_one_definition_of_rode_draad_in_the_section_and_the_colofon_and_no_link
         links = re.findall(r'href="([^"]*)"', pagina)
         assert links and not [a for a in links if "docs/" in a or a.endswith(".md")]
         assert "docs/" not in re.sub(r"<script.*?</script>", "", pagina, flags=re.S)
+
+
+def test_first_screen_says_when_a_figure_counts_for_another_rode_draad_too(tmp_path):
+    bijstand = _feit("voorzieningen", "Personen met bijstand per 1 000 inwoners", 76.8, 28.3, 2.0, "per 1 000 inwoners",
+                     ook_bij=["werk_en_inkomen", "armoede"])
+    g = replace(gegevens(), rode_draden=[{**GELDZORGEN, "bewijs": [*GELDZORGEN["bewijs"], bijstand]}],
+                thema_labels={"werk_en_inkomen": "Werk en inkomen", "armoede": "Armoede"})
+    regel = " ".join(re.sub(r"<[^>]+>", "", _samenvatting(rapport(tmp_path, g)).split("</li>")[0]).split())
+    # the strongest figure first, with the other themes it counts for (sorted), as its sentence in the section says
+    assert ": Personen met bijstand per 1 000 inwoners 76,8 (gemeente 28,3), telt ook mee bij armoede en werk en "
+    "inkomen · " in regel
+
+
+# ---------------------------------------------------------------------------------------------------- factsheet
+
+
+def _factsheet(tmp_path: Path, g: PubGegevens) -> str:
+    rapport(tmp_path, g)
+    return (tmp_path / factsheet_naam(WIJK)).read_text(encoding="utf-8")
+
+
+def test_factsheet_beside_the_report_has_its_first_screen_map_and_rode_draden_and_nothing_else(tmp_path):
+    dementie = _rode_draad("dementie", "Dementie", 0.6, [_feit("casuistiek", "Aandeel casussen over dementie", 7.1, 4.7, 0.3)])
+    g = replace(gegevens(), rode_draden=[GELDZORGEN, {**dementie, "rang": 2}])
+    html = _factsheet(tmp_path, g)
+    verslag = (tmp_path / f"{WIJK}.html").read_text(encoding="utf-8")
+    # the report links its factsheet, the factsheet its report
+    assert f'href="{factsheet_naam(WIJK)}"' in verslag and f'href="{WIJK}.html"' in html
+    # the same first screen (wijk, peiljaar, one line per rode draad, key figures) as the report
+    assert "<h1>Factsheet Wijk 01 West</h1>" in html and "peiljaar 2024" in html
+    assert _samenvatting(html).split("</section>")[0] == _samenvatting(verslag).split("</section>")[0]
+    assert html.count('<li class="tegel') == verslag.count('<li class="tegel') >= 1
+    # the map, with the report's first colouring
+    assert '<section id="kaart"' in html and kaartgegevens(html)["lagen"][0] == kaartgegevens(verslag)["lagen"][0]
+    # every rode draad with its strength, its strongest evidence only, and the questions for the table
+    draden = sectie(html, "rode-draden")
+    assert [r[1] for r in re.findall(r'<h3 id="rd-(\w+)">(.*?)</h3>', draden)] == [
+        "1. Geldzorgen en schulden", "2. Dementie"]
+    lijsten = {" ".join(re.sub(r"<[^>]+>", "", kop).split()): v for kop, v in _lijsten(draden).items()}
+    assert list(lijsten) == [f"Wijst op dit thema (de eerste {FACTSHEET_BEWIJS} van 4 cijfers; alle in het volledige wijkprofiel)",
+                             "Wijst op dit thema"]
+    assert [len(v) for v in lijsten.values()] == [FACTSHEET_BEWIJS, 1]
+    assert draden.count("<dt>Herkennen</dt>") == 2 and "Wijkt niet af" not in draden
+    assert escape(RODE_DRAAD) in draden
+    # a links to a part only the report has goes to the report
+    assert f'href="{WIJK}.html#rode-draden-methode"' in draden
+    # what only the report has stays there
+    for alleen_in_het_rapport in ("in-het-kort", "bespreektafel", "trends", "buurten", "downloads", "beschikkingen"):
+        assert f'<section id="{alleen_in_het_rapport}"' not in html
+    # one file with its A4 print layout; CBS attribution in its short colofon
+    assert "@page { size: A4;" in html and "CC-BY 4.0" in html[html.index('<footer id="colofon">') :]
+
+
+def test_factsheet_of_a_wijk_without_rode_draad_names_its_signalen_and_points_to_the_report(tmp_path):
+    signaal = {**GELDZORGEN, "status": "signaal om te toetsen"}
+    draden = sectie(_factsheet(tmp_path, replace(gegevens(), rode_draden=[signaal])), "rode-draden")
+    assert "Geen thema komt in Wijk 01 West uit twee of meer bronnen tegelijk naar voren." in draden
+    tekst = " ".join(re.sub(r"<[^>]+>", "", draden).split())
+    assert "Signalen om te toetsen (één bron, of meer maar zwak): Geldzorgen en schulden." in tekst
+    assert f'href="{WIJK}.html#signalen"' in draden
+
+
+def test_index_links_every_wijk_to_its_report_and_its_factsheet(tmp_path):
+    html = schrijf_index(gegevens(), GEMEENTE, tmp_path, indicator="aandeel_65_plus", mislukt={}).read_text(encoding="utf-8")
+    lijst = sectie(html, "wijkenlijst")
+    assert f'<a href="{WIJK}.html">' in lijst and f'<a href="{factsheet_naam(WIJK)}">factsheet</a>' in lijst
 
 
 # ---------------------------------------------------------------------------------------------------------- map

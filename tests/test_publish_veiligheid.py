@@ -17,7 +17,7 @@ from wijkprofiel.publish import publish_reports
 from wijkprofiel.publish.downloads import KOLOMMEN, schrijf_downloads
 from wijkprofiel.publish.gegevens import PubGegevens
 from wijkprofiel.publish.kaart import ACHTERGROND_URL
-from wijkprofiel.publish.rapport import schrijf_index, schrijf_wijkrapport
+from wijkprofiel.publish.rapport import factsheet_naam, schrijf_index, schrijf_wijkrapport
 
 #: Each sets a global when it runs; a report that is safe leaves window.__xss undefined.
 IMG = '<img src=x onerror="window.__xss=(window.__xss||[]).concat(\'img\')">'
@@ -52,7 +52,7 @@ def vijandige_rapporten(out: Path, kans_naam: str = KANS, **kwargs) -> dict[str,
     g = vijandige_gegevens(kans_naam=kans_naam)
     wijk = schrijf_wijkrapport(g, WIJK, out, indicator="aandeel_65_plus", **kwargs)
     index = schrijf_index(g, GEMEENTE, out, indicator="aandeel_65_plus", mislukt={}, **kwargs)
-    return {"wijk": wijk, "index": index}
+    return {"wijk": wijk, "index": index, "factsheet": out / factsheet_naam(WIJK)}
 
 
 def csp(html: str) -> dict[str, list[str]]:
@@ -107,7 +107,7 @@ def test_index_page_map_tooltips_escape_the_wijk_name(tmp_path):
 # -------------------------------------------------------------------------------------- content security policy
 
 
-@pytest.mark.parametrize("pagina", ["wijk", "index"])
+@pytest.mark.parametrize("pagina", ["wijk", "index", "factsheet"])
 def test_every_page_has_a_csp_allowing_only_its_own_scripts_and_no_connection(tmp_path, pagina):
     html = vijandige_rapporten(tmp_path)[pagina].read_text(encoding="utf-8")
     beleid = csp(html)
@@ -197,7 +197,7 @@ HOVER_ALL = """(() => {
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("pagina", ["wijk", "index"])
+@pytest.mark.parametrize("pagina", ["wijk", "index", "factsheet"])
 def test_hostile_names_run_nothing_in_the_browser_and_show_as_text(browser, tmp_path, pagina):
     pad = vijandige_rapporten(tmp_path)[pagina]
     visit = browser.open_offline(pad)

@@ -7,7 +7,7 @@ cites is a published one, because the facts are computed from published values o
 
 from __future__ import annotations
 
-from wijkprofiel.publish.opmaak import getal, onbreekbaar
+from wijkprofiel.publish.opmaak import getal, onbreekbaar, opsomming
 
 #: How a sentence names a partner of raw.signalen (an unknown partner key is one of 'andere partners').
 PARTNERS = {
@@ -117,16 +117,21 @@ def bewijs_per_rol(rode_draad: dict, thema_labels: dict[str, str] | None = None)
 def _zinnen(rode_draad: dict, thema_labels: dict[str, str] | None):
     """(rol, sentence) per fact that says something; a piece of evidence that also counts for another listed theme
     of the wijk says so, so one figure behind two themes is not read as two confirmations."""
-    labels = thema_labels or {}
     for feit in rode_draad["bewijs"] or []:
         zin = bewijszin(feit, rode_draad["thema_label"], rode_draad["jaar"])
         if zin is None:
             continue
         rol = feit["rol"]
-        ook_bij = sorted(labels.get(t, t).lower() for t in feit.get("ook_bij") or [])
+        ook_bij = ook_bij_themas(feit, thema_labels)
         if rol == "wijst" and ook_bij:
             zin += f" Telt ook mee bij: {', '.join(ook_bij)}."
         yield rol, zin
+
+
+def ook_bij_themas(feit: dict, thema_labels: dict[str, str] | None) -> list[str]:
+    """The other listed themes of the wijk this figure is evidence for too, by label in lower case, sorted."""
+    labels = thema_labels or {}
+    return sorted(labels.get(t, t).lower() for t in feit.get("ook_bij") or [])
 
 
 #: A theme's sterkte in words, from the highest lower bound down. A rode draad needs at least 0.5 (two sources
@@ -164,9 +169,11 @@ RODE_DRAAD = ("een thema waar in de wijk ten minste twee onafhankelijke bronnen 
               "over de wijk.")
 
 
-def kernbewijs(rode_draad: dict, aantal: int = 3) -> list[str]:
+def kernbewijs(rode_draad: dict, thema_labels: dict[str, str] | None = None, aantal: int = 3) -> list[str]:
     """The `aantal` strongest published figures that point at the theme, each as a short phrase for the first
-    screen ("Aandeel casussen 71,4% (gemeente 36,5%)"); the full sentences stay with the rode draad itself."""
+    screen ("Aandeel casussen 71,4% (gemeente 36,5%)"); the full sentences stay with the rode draad itself. A figure
+    that counts for another listed theme too says so briefly ("telt ook mee bij werk en inkomen"), as its sentence
+    does."""
     feiten = sorted(
         (f for f in rode_draad["bewijs"] or [] if f["waarde"] is not None and f["rol"] == "wijst"),
         key=lambda f: -f["sterkte"],
@@ -175,7 +182,9 @@ def kernbewijs(rode_draad: dict, aantal: int = 3) -> list[str]:
     # said twice on one line: keep the stronger.
     uniek: dict[str, str] = {}
     for f in feiten:
-        uniek.setdefault(_naam(f), _kort(f, rode_draad["jaar"]))
+        ook_bij = ook_bij_themas(f, thema_labels)
+        ook = f", telt ook mee bij {opsomming(ook_bij)}" if ook_bij else ""
+        uniek.setdefault(_naam(f), _kort(f, rode_draad["jaar"]) + ook)
     return list(uniek.values())[:aantal]
 
 

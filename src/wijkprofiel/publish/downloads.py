@@ -18,13 +18,19 @@ from wijkprofiel.publish.gegevens import PubGegevens
 from wijkprofiel.publish.opmaak import VERBORGEN
 
 KOLOMMEN = [
-    "gebied_code", "gebied_naam", "gebied_niveau", "jaar", "indicator", "label", "waarde", "eenheid", "bron",
-    "tabel_id", "onderdrukt_reden",
+    "gebied_code", "gebied_naam", "gebied_niveau", "jaar", "indicator", "label", "waarde", "eenheid", "noemer_jaar",
+    "bron", "tabel_id", "onderdrukt_reden",
 ]  # fmt: skip
+#: Columns holding a year: written as a whole number (pandas reads an integer column with gaps as floats).
+JAARKOLOMMEN = ("jaar", "noemer_jaar")
 TOELICHTING = [
     "Gepubliceerde cijfers uit wijkprofiel (pub.indicator_waarden) voor de wijk en haar buurten.",
     'Een punt (.) betekent: onbekend, nog niet gepubliceerd of verborgen om de privacy te beschermen; nooit een nul.',
     "Aantallen van de gemeente zijn afgerond op vijftallen; aantallen van 0 tot en met 7 worden niet getoond.",
+    "noemer_jaar: bij een aandeel of cijfer per 1 000 dat wijkprofiel uit aantallen berekent, het jaar van de noemer "
+    "(bijvoorbeeld het aantal inwoners). Meestal gelijk aan jaar; is het een ander jaar, dan had CBS voor dat jaar "
+    "(nog) geen cijfer voor de noemer en is dat van het dichtstbijzijnde jaar gebruikt. Leeg bij cijfers die CBS "
+    "zelf berekent.",
     "Bron: CBS (Kerncijfers wijken en buurten), licentie CC-BY 4.0, en de eigen registratie van de gemeente.",
 ]
 
@@ -35,7 +41,8 @@ def cijfers_van_wijk(gegevens: PubGegevens, wijk: str) -> pd.DataFrame:
     rows = w[(w.gebied_code == wijk) | ((w.gebied_niveau == "buurt") & (w.ouder_code == wijk))]
     rows = rows.assign(_volgorde=(rows.gebied_niveau != "wijk").astype(int))
     rows = rows.sort_values(["_volgorde", "gebied_code", "indicator", "jaar"], kind="stable")
-    return rows[KOLOMMEN + ["onderdrukt"]].reset_index(drop=True)
+    # a release of pub without noemer_jaar (before issue 14) gives an empty column rather than a failed download
+    return rows.reindex(columns=KOLOMMEN + ["onderdrukt"]).reset_index(drop=True)
 
 
 def schrijf_downloads(gegevens: PubGegevens, wijk: str, out_dir: Path) -> dict[str, str]:
@@ -101,14 +108,14 @@ def _tekst(value, kolom: str, onderdrukt: bool) -> str:
         return VERBORGEN
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
-    return str(int(value)) if kolom == "jaar" else str(value)
+    return str(int(value)) if kolom in JAARKOLOMMEN else str(value)
 
 
 def _xlsx_cel(blad, value, kolom: str, onderdrukt: bool):
     """A number as a number; text always as a string cell, because openpyxl writes any str that starts with '=' as
     a formula. Text a spreadsheet would read as a formula also gets the quote prefix, so it stays text when edited."""
-    if kolom == "jaar":
-        return int(value)
+    if kolom in JAARKOLOMMEN:
+        return None if pd.isna(value) else int(value)
     tekst = _tekst(value, kolom, onderdrukt)
     if not tekst:
         return None

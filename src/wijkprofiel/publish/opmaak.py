@@ -40,6 +40,12 @@ def onbreekbaar(text: str) -> str:
     return re.sub(r"(?<=\d) (?=\d{3}\b)", "\u00a0", text)
 
 
+def opsomming(woorden: list) -> str:
+    """[2022] → '2022'; ['a', 'b', 'c'] → 'a, b en c'."""
+    tekst = [str(w) for w in woorden]
+    return tekst[0] if len(tekst) == 1 else ", ".join(tekst[:-1]) + " en " + tekst[-1]
+
+
 def datum(value: date | datetime | None) -> str:
     """date(2025, 3, 12) → '12 maart 2025'."""
     if value is None:

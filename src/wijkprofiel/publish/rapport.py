@@ -103,6 +103,11 @@ BESCHIKKINGEN = [
     ("beschikt_wlz_per_1000_65_plus", None),
 ]
 
+#: The factsheet lists per rode draad at most this many pieces of its evidence (the strongest sources first; the
+#: first screen above them gives the three strongest figures in short): the report has them all. With two, the five
+#: rode draden of the demo's Overvecht fit on two A4 pages.
+FACTSHEET_BEWIJS = 2
+
 BRONNAMEN = {
     "cbs_kwb": "CBS Kerncijfers wijken en buurten",
     "grenzen": "CBS/Kadaster wijk- en buurtgrenzen",
@@ -315,7 +320,7 @@ def _rode_draden(gegevens: PubGegevens, wijk: str) -> dict[str, list[dict]]:
             "bronnen_tekst": [BEWIJSBRONNEN.get(b, b) for b in r["bronnen"] or []],
             "kansen": [k for k in r["kansen"] or []],
             "bewijs": bewijs_per_rol(r, gegevens.thema_labels),
-            "kernbewijs": kernbewijs(r),
+            "kernbewijs": kernbewijs(r, gegevens.thema_labels),
             "sterkte_woorden": sterkte_in_woorden(r),
             "sterkte_uitleg": sterkte_uitleg(r),
         }
@@ -524,18 +529,13 @@ def _noemer_noot(*reeksen: Reeks | None) -> str | None:
     if not per_noemerjaar:
         return None
     delen = [
-        f"{_opsomming(sorted(jaren))} met het CBS-cijfer van {noemer_jaar}"
+        f"{opmaak.opsomming(sorted(jaren))} met het CBS-cijfer van {noemer_jaar}"
         for noemer_jaar, jaren in sorted(per_noemerjaar.items())
     ]
     return (
         "Open punt: voor dat jaar is er geen CBS-cijfer voor de noemer (niet geladen of nog niet gepubliceerd), dus is "
         f"het cijfer berekend met de noemer van het dichtstbijzijnde jaar: {'; '.join(delen)}."
     )
-
-
-def _opsomming(jaren: list[int]) -> str:
-    tekst = [str(j) for j in jaren]
-    return tekst[0] if len(tekst) == 1 else ", ".join(tekst[:-1]) + " en " + tekst[-1]
 
 
 @lru_cache(maxsize=8)
@@ -561,69 +561,103 @@ def _algemeen(gegevens: PubGegevens, gemeente: str) -> dict:
     }
 
 
+def _web_wijk(gegevens: PubGegevens, wijk: str) -> gpd.GeoDataFrame | None:
+    """The wijk's buurten simplified and in WGS84; None when no boundary of them is loaded."""
+    buurt_codes = gegevens.gebieden("buurt", ouder=wijk)
+    if not gegevens.grenzen.gebied_code.isin(buurt_codes).any():
+        return None
+    web = _web_buurten(gegevens, gemeente_van(wijk))
+    return web[web.gebied_code.isin(buurt_codes)]
+
+
+def _wijkkaart(gegevens: PubGegevens, wijk: str, lagen: list[KaartLaag], kansen: list[dict], *,
+               achtergrond: bool) -> dict[str, str] | None:
+    """The wijk's map as parts for a template (kaart_onderdelen): its buurten coloured by the reader's choice of
+    `lagen`, the rest of the gemeente grey, its kansen as markers. None when no buurt boundary is loaded."""
+    gemeente = gemeente_van(wijk)
+    buurt_codes = gegevens.gebieden("buurt", ouder=wijk)
+    buurten = _kaart_gebieden(gegevens, buurt_codes, lagen)
+    if buurten.empty:
+        return None
+    web = _web_buurten(gegevens, gemeente)
+    in_wijk = web.gebied_code.isin(buurt_codes)
+    web_buurten = web[in_wijk][["gebied_code", "geometry"]].merge(buurten.drop(columns="geometry"), on="gebied_code")
+    omtrek = gpd.GeoDataFrame(geometry=[web[in_wijk].union_all()], crs=web.crs)
+    context = web[~in_wijk].assign(gebied_naam=[gegevens.naam(c) for c in web[~in_wijk].gebied_code])
+    op_de_kaart = [k for k in kansen if k["lat"] is not None]
+    return kaart_onderdelen(wijk_kaart(web_buurten, context, omtrek, lagen, op_de_kaart,
+                                       gemeente_naam=gegevens.naam(gemeente), achtergrond=achtergrond))
+
+
+def factsheet_naam(wijk: str) -> str:
+    """The file name of the wijk's factsheet, next to its report."""
+    return f"{wijk}-factsheet.html"
+
+
 def schrijf_wijkrapport(
     gegevens: PubGegevens, wijk: str, out_dir: Path, *, indicator: str, themalagen: list[tuple[str, str]] = (),
     achtergrond: bool = False,
 ) -> Path:
-    """Write {wijk}.html and its downloads into out_dir. themalagen: extra map layers as (name, indicator);
-    by default one per rode draad of the wijk. achtergrond: a background map where it can be reached. The map
-    shows `indicator` or, when the release lacks it, the fallback of PubGegevens.kaartindicator (and says so)."""
+    """Write {wijk}.html, its factsheet (factsheet_naam) and its downloads into out_dir; returns the report's path.
+    themalagen: extra map layers as (name, indicator); by default one per rode draad of the wijk. achtergrond: a
+    background map where it can be reached. The map shows `indicator` or, when the release lacks it, the fallback
+    of PubGegevens.kaartindicator (and says so).
+
+    The factsheet is the report's first screen, its map and its rode draden on at most two A4 pages: the same
+    pieces as the report, rendered by another template."""
     gemeente = gemeente_van(wijk)
     indicator, kaart_melding = gegevens.kaartindicator(gemeente, indicator)
     lagen = _kaartlagen(gegevens, gemeente, indicator, list(themalagen) or _themalagen(gegevens, wijk))
-    buurt_codes = gegevens.gebieden("buurt", ouder=wijk)
-    buurten = _kaart_gebieden(gegevens, buurt_codes, lagen)
-
-    kaart = None
-    web_wijk = None
-    if not buurten.empty:
-        web = _web_buurten(gegevens, gemeente)
-        in_wijk = web.gebied_code.isin(buurt_codes)
-        web_buurten = web[in_wijk].drop(columns=[c for c in web.columns if c not in ("gebied_code", "geometry")])
-        web_buurten = web_buurten.merge(buurten.drop(columns="geometry"), on="gebied_code")
-        omtrek = gpd.GeoDataFrame(geometry=[web[in_wijk].union_all()], crs=web.crs)
-        context = web[~in_wijk].assign(gebied_naam=[gegevens.naam(c) for c in web[~in_wijk].gebied_code])
-        web_wijk = web[in_wijk]
-    kansen = _kansen(gegevens, wijk, web_wijk)
-    if web_wijk is not None:
-        op_de_kaart = [k for k in kansen if k["lat"] is not None]
-        kaart = kaart_onderdelen(wijk_kaart(web_buurten, context, omtrek, lagen, op_de_kaart,
-                                            gemeente_naam=gegevens.naam(gemeente), achtergrond=achtergrond))
-
-    koppen, buurtrijen = _buurttabel(gegevens, wijk)
+    kansen = _kansen(gegevens, wijk, _web_wijk(gegevens, wijk))
     vergelijkbaar = _vergelijkbare_wijken(gegevens, wijk)
-    downloads = schrijf_downloads(gegevens, wijk, out_dir)
     algemeen = _algemeen(gegevens, gemeente)
     kerncijfers = _kerncijfers(gegevens, wijk, gemeente, [w["code"] for w in (vergelijkbaar or {}).get("gemeente", [])])
     draden = _rode_draden(gegevens, wijk)
-    html = _env.get_template("wijk.html.j2").render(
+    # what the report and its factsheet share: the first screen, the map's note and the rode draden
+    gedeeld = {
         **algemeen,
-        wijk_code=wijk,
-        wijk_naam=gegevens.naam(wijk),
-        kaart=kaart,
-        kaart_melding=kaart_melding,
+        **draden,
+        "wijk_code": wijk,
+        "wijk_naam": gegevens.naam(wijk),
+        "aantal_buurten": len(gegevens.gebieden("buurt", ouder=wijk)),
+        "kaart_melding": kaart_melding,
+        "kansen": kansen,
+        "samenvatting": _samenvatting(draden["rode_draden"], draden["signalen"], kerncijfers, algemeen["bronnen"]),
+        # the compare view opens with this wijk beside its two most similar wijken of the gemeente
+        "vergelijk_wijken": [wijk] + [w["code"] for w in (vergelijkbaar or {}).get("gemeente", [])][:2],
+        "factsheet": factsheet_naam(wijk),
+    }
+    koppen, buurtrijen = _buurttabel(gegevens, wijk)
+    html = _env.get_template("wijk.html.j2").render(
+        **gedeeld,
+        kaart=_wijkkaart(gegevens, wijk, lagen, kansen, achtergrond=achtergrond),
         lagen=lagen,
-        aantal_buurten=len(buurt_codes),
         kerncijfers=kerncijfers,
-        samenvatting=_samenvatting(draden["rode_draden"], draden["signalen"], kerncijfers, algemeen["bronnen"]),
         buurt_koppen=koppen,
         buurten=buurtrijen,
         beschikkingen=_beschikkingen(gegevens, wijk, gemeente),
-        kansen=kansen,
-        **draden,
         vorige_bespreking=_vorige_bespreking(gegevens, wijk),
         vergelijkbaar=vergelijkbaar,
-        # the compare view opens with this wijk beside its two most similar wijken of the gemeente
-        vergelijk_wijken=[wijk] + [w["code"] for w in (vergelijkbaar or {}).get("gemeente", [])][:2],
         significantie_bekend=gegevens.heeft_significantie,
         vragen=bespreektafel.VRAGEN,
         rollen=bespreektafel.ROLLEN,
         formulier=_formulier(gegevens, draden["rode_draden"]),
         trends=_trends(gegevens, wijk, gemeente),
-        downloads=downloads,
+        downloads=schrijf_downloads(gegevens, wijk, out_dir),
     )
     path = out_dir / f"{wijk}.html"
     path.write_text(met_csp(html, achtergrond=achtergrond), encoding="utf-8")
+
+    # On paper the map shows one colouring: the factsheet offers the report's first one and one per rode draad.
+    factsheet_lagen = [lagen[0]] + [laag for laag in lagen[1:] if laag.groep == THEMAGROEP]
+    factsheet = _env.get_template("factsheet.html.j2").render(
+        **gedeeld,
+        kaart=_wijkkaart(gegevens, wijk, factsheet_lagen, kansen, achtergrond=achtergrond),
+        lagen=factsheet_lagen,
+        volledig=path.name,
+        bewijs_max=FACTSHEET_BEWIJS,
+    )
+    (out_dir / factsheet_naam(wijk)).write_text(met_csp(factsheet, achtergrond=achtergrond), encoding="utf-8")
     return path
 
 
@@ -660,6 +694,7 @@ def schrijf_index(
             "inwoners": opmaak.waarde(gegevens.waarde(c, "inwoners"), "aantal"),
             "waarde": opmaak.waarde(gegevens.waarde(c, indicator), eenheid),
             "mislukt": mislukt.get(c),
+            "factsheet": factsheet_naam(c),
         }
         for c in wijk_codes
     ]
