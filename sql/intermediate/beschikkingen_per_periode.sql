@@ -123,6 +123,16 @@ client_nummers as (
     from (select distinct client_key from per_soort where masker is not null)
 ),
 
+client_plaats as (
+    -- Per client, place (the buurt, wijk and gemeente of a beschikking), wet and voorziening the OR of the masks,
+    -- first: clients have several beschikkingen, and the grouping sets below then read far fewer rows.
+    select client_nr, buurtcode, wijkcode, gemeentecode, wet, voorziening_code, bit_or(masker) as masker
+    from per_soort
+    join client_nummers using (client_key)
+    where masker is not null
+    group by all
+),
+
 client_gebied as (
     -- Per client, area, wet and voorziening (NULL: the wet's total) the periods in which any of the client's
     -- beschikkingen there is lopend, both soorten in one mask. Unplaced rows only in their gemeente.
@@ -131,9 +141,7 @@ client_gebied as (
         case when grouping(buurtcode) = 0 then buurtcode when grouping(wijkcode) = 0 then wijkcode else gemeentecode end as gebied_code,
         gemeentecode, wet, voorziening_code,
         bit_or(masker) as masker
-    from per_soort
-    join client_nummers using (client_key)
-    where masker is not null
+    from client_plaats
     group by grouping sets (
         (client_nr, buurtcode, gemeentecode, wet, voorziening_code),
         (client_nr, buurtcode, gemeentecode, wet),
@@ -145,17 +153,28 @@ client_gebied as (
 ),
 
 client_gebeurtenissen as (
-    -- Per soort, a client enters the count in the period where their mask switches on (aan) and leaves it
-    -- in the period after it switches off (uit).
-    select gebied_niveau, gebied_code, gemeentecode, wet, voorziening_code, periode_soort, k,
-        sum(((aan >> k::uhugeint) & 1::uhugeint)::integer - ((uit >> k::uhugeint) & 1::uhugeint)::integer) as clienten
+    -- Per soort, a client enters the count in the period where their mask switches on and leaves it in the
+    -- period after it switches off. Most masks are one run of bits: its events come from the lowest set bit
+    -- and the number of bits set; other masks are read bit by bit.
+    select gebied_niveau, gebied_code, gemeentecode, wet, voorziening_code, periode_soort, e.k, sum(e.d) as clienten
     from (
-        select *, unnest(list_filter(range(aantal + 1), i -> ((aan | uit) >> i::uhugeint) & 1::uhugeint = 1)) as k
+        select *, unnest(
+            case
+                when m = 0 then []
+                when bit_count(m & ~(m >> 1)) = 1  -- one run: bits laag .. laag + bit_count(m) - 1
+                    then [{'k': laag::bigint, 'd': 1}, {'k': (laag + bit_count(m))::bigint, 'd': -1}]
+                else list_transform(  -- aan: bits set whose lower neighbour is not; uit: the bit after a run's last
+                    list_filter(range(aantal + 1), i -> ((aan | uit) >> i::uhugeint) & 1::uhugeint = 1),
+                    i -> {'k': i, 'd': case when (aan >> i::uhugeint) & 1::uhugeint = 1 then 1 else -1 end}
+                )
+            end
+        ) as e
         from (
             select g.* exclude (masker), s.periode_soort, s.aantal,
-                (g.masker >> s.bit0) & 18446744073709551615::uhugeint as m,  -- the soort's 64 bits
-                m & ~(m << 1::uhugeint) as aan,
-                (m & ~(m >> 1::uhugeint)) << 1::uhugeint as uit
+                ((g.masker >> s.bit0) & 9223372036854775807::uhugeint)::bigint as m,  -- the soort's bits (at most 63)
+                bit_count((m & -m) - 1)::integer as laag,
+                m::uhugeint & ~(m::uhugeint << 1::uhugeint) as aan,
+                (m::uhugeint & ~(m::uhugeint >> 1::uhugeint)) << 1::uhugeint as uit
             from client_gebied g
             cross join soorten s
             where g.gebied_code is not null
