@@ -128,9 +128,10 @@ per_soort as (
 ),
 
 tel_gebeurtenissen as (
-    -- Per groep and period: the change in lopend, instroom, uitstroom.
+    -- Per groep and period: the change in lopend, instroom, uitstroom. Beschikkingen with the same periods in
+    -- one groep are counted once first (about 7 to a combination at 1M rows).
     select groep, periode_soort, g.k,
-        sum(g.lopend) as lopend, sum(g.instroom) as instroom, sum(g.uitstroom) as uitstroom
+        sum(g.lopend * aantal) as lopend, sum(g.instroom * aantal) as instroom, sum(g.uitstroom * aantal) as uitstroom
     from (
         select *, unnest([
             {'k': eerste, 'lopend': 1, 'instroom': 0, 'uitstroom': 0},
@@ -138,7 +139,11 @@ tel_gebeurtenissen as (
             {'k': k_instroom, 'lopend': 0, 'instroom': 1, 'uitstroom': 0},
             {'k': k_uitstroom, 'lopend': 0, 'instroom': 0, 'uitstroom': 1}
         ]) as g
-        from per_soort
+        from (
+            select groep, periode_soort, eerste, laatste, k_instroom, k_uitstroom, count(*) as aantal
+            from per_soort
+            group by all
+        )
     )
     where g.k is not null
     group by all
