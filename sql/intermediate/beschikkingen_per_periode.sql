@@ -10,6 +10,12 @@
 -- the gemeente only. So per client and area the periods in which the client is counted are one bitmask,
 -- OR-ed over their beschikkingen, whose switching on and off are the events. Memory grows with the
 -- beschikkingen, not with the number of periods.
+--
+-- Speed: the large aggregations group on numbers, not text: a groep is a place × wet × voorziening, a doel
+-- one of the six areas × (voorziening or the wet's total) a groep counts in, and clients are numbered. The
+-- masks are OR-ed per client and groep first (a client has several beschikkingen), then per client and doel;
+-- clients with the same mask in a doel are counted once, and a mask that is one run of bits (most are) gives
+-- its two events from its lowest bit and its number of bits.
 with beschikkingen as (
     -- groep: the beschikking's place (buurt, wijk, gemeente) × wet × voorziening as one number, a hash: the
     -- large aggregations below group on it, which is much cheaper than on the text (groepen checks that no
@@ -79,8 +85,7 @@ soorten as (
 ),
 
 nummers as (
-    -- An export knows nothing after its peildatum: within its last period it counts up to that date, and a
-    -- beschikking that starts after it counts nowhere.
+    -- An export knows nothing after its peildatum: within its last period it counts up to that date.
     select
         c.client_nr, b.groep,
         s.periode_soort, s.bit0, b.einddatum,
