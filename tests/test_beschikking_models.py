@@ -373,6 +373,30 @@ def test_per_periode_twee_beschikkingen_van_een_client_zijn_een_client(con):
     ]
 
 
+def test_per_periode_client_met_een_gat_en_clienten_met_dezelfde_perioden(con):
+    export(
+        con, "suite4", "volledig",
+        [
+            b("g1", "c1", "2024-01-01", "2024-03-31"),
+            b("g2", "c1", "2024-07-01", "2024-09-30"),  # c1 again after a quarter without: two runs of periods
+            b("g3", "c2", "2024-01-01", "2024-03-31"),  # c2 and c4: the same periods, as c1's first
+            b("g5", "c4", "2024-01-01", "2024-03-31"),
+            b("g4", "c3", "2024-01-01"),  # open-ended; the export's peildatum is 2024-09-30
+        ],
+    )  # fmt: skip
+    bouw(con, "intermediate.beschikkingen_per_periode")
+    assert rijen(
+        con,
+        """select periode, lopend, instroom, uitstroom, clienten from intermediate.beschikkingen_per_periode
+           where gebied_niveau = 'wijk' and voorziening_code = '*' order by periode""",
+    ) == [
+        ("2024", 2, 5, 4, 2),
+        ("2024-K1", 4, 4, 3, 4),
+        ("2024-K2", 1, 0, 0, 1),  # c1 not lopend at the end of K2
+        ("2024-K3", 2, 1, 1, 2),
+    ]
+
+
 def test_per_periode_telt_tot_de_peildatum_van_de_eigen_export(con):
     # suite4 reaches 2024-05-15; jeugd's export ends on 2024-03-31, so in its last period it counts up to then:
     # J1, ending on jeugd's peildatum, is still lopend at the end of 2024 as far as that export knows.

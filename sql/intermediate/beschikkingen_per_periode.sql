@@ -10,8 +10,59 @@
 -- the gemeente only. So per client and area the periods in which the client is counted are one bitmask,
 -- OR-ed over their beschikkingen, whose switching on and off are the events. Memory grows with the
 -- beschikkingen, not with the number of periods.
+--
+-- Speed: the large aggregations group on numbers, not text: a groep is a place × wet × voorziening, a doel
+-- one of the six areas × (voorziening or the wet's total) a groep counts in, and clients are numbered. The
+-- masks are OR-ed per client and groep first (a client has several beschikkingen), then per client and doel;
+-- clients with the same mask in a doel are counted once, and a mask that is one run of bits (most are) gives
+-- its two events from its lowest bit and its number of bits.
 with beschikkingen as (
-    select * from staging.beschikkingen
+    -- groep: the beschikking's place (buurt, wijk, gemeente) × wet × voorziening as one number, a hash: the
+    -- large aggregations below group on it, which is much cheaper than on the text (groepen checks that no
+    -- two groepen share one).
+    select client_key, buurtcode, wijkcode, gemeentecode, wet, voorziening_code, ingangsdatum, einddatum, peildatum,
+        hash(buurtcode, wijkcode, gemeentecode, wet, voorziening_code) as groep
+    from staging.beschikkingen
+    -- An export knows nothing after its peildatum: a beschikking that starts after it counts nowhere.
+    where ingangsdatum <= peildatum
+),
+
+client_nummers as (
+    -- A number per client: grouping on it is much cheaper than on the 64-character key.
+    select client_key, row_number() over () as client_nr
+    from (select distinct client_key from beschikkingen)
+),
+
+groepen as (
+    select *,
+        case when count(*) over (partition by groep) > 1
+            then error('beschikkingen_per_periode: two groepen with one hash')
+        end as botsing
+    from (select distinct groep, buurtcode, wijkcode, gemeentecode, wet, voorziening_code from beschikkingen)
+),
+
+groep_doelen as (
+    -- The areas a groep counts in: its buurt, wijk and gemeente, each per voorziening and for the wet's total
+    -- (voorziening_code NULL), numbered as doel. Unplaced rows count in their gemeente only.
+    select groep, gebied_niveau, gebied_code, gemeentecode, wet, voorziening_code,
+        dense_rank() over (order by gebied_niveau, gebied_code, gemeentecode, wet, voorziening_code)::integer as doel
+    from (
+        select groep, gemeentecode, wet, unnest([
+            {'gebied_niveau': 'buurt', 'gebied_code': buurtcode, 'voorziening_code': voorziening_code},
+            {'gebied_niveau': 'buurt', 'gebied_code': buurtcode, 'voorziening_code': NULL},
+            {'gebied_niveau': 'wijk', 'gebied_code': wijkcode, 'voorziening_code': voorziening_code},
+            {'gebied_niveau': 'wijk', 'gebied_code': wijkcode, 'voorziening_code': NULL},
+            {'gebied_niveau': 'gemeente', 'gebied_code': gemeentecode, 'voorziening_code': voorziening_code},
+            {'gebied_niveau': 'gemeente', 'gebied_code': gemeentecode, 'voorziening_code': NULL}
+        ], recursive := true)
+        from groepen
+        where botsing is null
+    )
+    where gebied_code is not null
+),
+
+doelen as (
+    select distinct doel, gebied_niveau, gebied_code, gemeentecode, wet, voorziening_code from groep_doelen
 ),
 
 perioden as (
@@ -34,10 +85,9 @@ soorten as (
 ),
 
 nummers as (
-    -- An export knows nothing after its peildatum: within its last period it counts up to that date, and a
-    -- beschikking that starts after it counts nowhere.
+    -- An export knows nothing after its peildatum: within its last period it counts up to that date.
     select
-        b.client_key, b.wet, b.voorziening_code, b.buurtcode, b.wijkcode, b.gemeentecode,
+        c.client_nr, b.groep,
         s.periode_soort, s.bit0, b.einddatum,
         date_diff(s.eenheid, s.begin, b.ingangsdatum) as k_in,
         date_diff(s.eenheid, s.begin, b.einddatum) as k_uit,
@@ -47,8 +97,9 @@ nummers as (
         -- the einddatum is the last day of its period
         date_diff(s.eenheid, s.begin, b.einddatum + 1) > date_diff(s.eenheid, s.begin, b.einddatum) as eind_op_periode_einde
     from beschikkingen b
+    join client_nummers c using (client_key)
     cross join soorten s
-    where b.ingangsdatum <= b.peildatum and s.te_veel is null
+    where s.te_veel is null
 ),
 
 bereik as (
@@ -70,7 +121,7 @@ bereik as (
 
 per_soort as (
     select
-        client_key, buurtcode, wijkcode, gemeentecode, wet, voorziening_code, periode_soort,
+        client_nr, groep, periode_soort,
         case when eerste <= laatste then eerste end as eerste,
         case when eerste <= laatste then laatste end as laatste,
         k_instroom, k_uitstroom,
@@ -82,9 +133,10 @@ per_soort as (
 ),
 
 tel_gebeurtenissen as (
-    -- Per place (buurt, wijk, gemeente of the beschikking) and period: the change in lopend, instroom, uitstroom.
-    select buurtcode, wijkcode, gemeentecode, wet, voorziening_code, periode_soort, g.k,
-        sum(g.lopend) as lopend, sum(g.instroom) as instroom, sum(g.uitstroom) as uitstroom
+    -- Per groep and period: the change in lopend, instroom, uitstroom. Beschikkingen with the same periods in
+    -- one groep are counted once first (about 7 to a combination at 1M rows).
+    select groep, periode_soort, g.k,
+        sum(g.lopend * aantal) as lopend, sum(g.instroom * aantal) as instroom, sum(g.uitstroom * aantal) as uitstroom
     from (
         select *, unnest([
             {'k': eerste, 'lopend': 1, 'instroom': 0, 'uitstroom': 0},
@@ -92,73 +144,76 @@ tel_gebeurtenissen as (
             {'k': k_instroom, 'lopend': 0, 'instroom': 1, 'uitstroom': 0},
             {'k': k_uitstroom, 'lopend': 0, 'instroom': 0, 'uitstroom': 1}
         ]) as g
-        from per_soort
+        from (
+            select groep, periode_soort, eerste, laatste, k_instroom, k_uitstroom, count(*) as aantal
+            from per_soort
+            group by all
+        )
     )
     where g.k is not null
     group by all
 ),
 
-tel_per_niveau as (
-    select 'buurt' as gebied_niveau, buurtcode as gebied_code, * exclude (buurtcode, wijkcode) from tel_gebeurtenissen where buurtcode is not null
-    union all
-    select 'wijk', wijkcode, * exclude (buurtcode, wijkcode) from tel_gebeurtenissen where wijkcode is not null
-    union all
-    select 'gemeente', gemeentecode, * exclude (buurtcode, wijkcode) from tel_gebeurtenissen where gemeentecode is not null
-),
-
 tellingen as (
-    -- voorziening_code NULL: the wet's total ('*')
-    select gebied_niveau, gebied_code, gemeentecode, wet, voorziening_code, periode_soort, k,
-        sum(lopend) as lopend, sum(instroom) as instroom, sum(uitstroom) as uitstroom
-    from tel_per_niveau
-    group by grouping sets (
-        (gebied_niveau, gebied_code, gemeentecode, wet, voorziening_code, periode_soort, k),
-        (gebied_niveau, gebied_code, gemeentecode, wet, periode_soort, k)
-    )
+    -- A beschikking has one place, so the counts of an area are the sums of its groepen's.
+    select d.doel, t.periode_soort, t.k,
+        sum(t.lopend) as lopend, sum(t.instroom) as instroom, sum(t.uitstroom) as uitstroom
+    from tel_gebeurtenissen t
+    join groep_doelen d using (groep)
+    group by all
 ),
 
-client_nummers as (
-    -- A number per client: grouping on it is much cheaper than on the 64-character key.
-    select client_key, row_number() over () as client_nr
-    from (select distinct client_key from per_soort where masker is not null)
+client_groep as (
+    -- Per client and groep the OR of the masks of their beschikkingen there, first: clients have several
+    -- beschikkingen, and the next step then reads far fewer rows.
+    select client_nr, groep, bit_or(masker) as masker
+    from per_soort
+    where masker is not null
+    group by all
 ),
 
 client_gebied as (
-    -- Per client, area, wet and voorziening (NULL: the wet's total) the periods in which any of the client's
-    -- beschikkingen there is lopend, both soorten in one mask. Unplaced rows only in their gemeente.
-    select
-        case when grouping(buurtcode) = 0 then 'buurt' when grouping(wijkcode) = 0 then 'wijk' else 'gemeente' end as gebied_niveau,
-        case when grouping(buurtcode) = 0 then buurtcode when grouping(wijkcode) = 0 then wijkcode else gemeentecode end as gebied_code,
-        gemeentecode, wet, voorziening_code,
-        bit_or(masker) as masker
-    from per_soort
-    join client_nummers using (client_key)
-    where masker is not null
-    group by grouping sets (
-        (client_nr, buurtcode, gemeentecode, wet, voorziening_code),
-        (client_nr, buurtcode, gemeentecode, wet),
-        (client_nr, wijkcode, gemeentecode, wet, voorziening_code),
-        (client_nr, wijkcode, gemeentecode, wet),
-        (client_nr, gemeentecode, wet, voorziening_code),
-        (client_nr, gemeentecode, wet)
-    )
+    -- Distinct clients do not add up: a client can have beschikkingen in two buurten of a wijk, or unplaced
+    -- ones that count in the gemeente only. So per client and doel the periods in which any of the client's
+    -- beschikkingen there is lopend, both soorten in one mask.
+    select client_nr, d.doel, bit_or(c.masker) as masker
+    from client_groep c
+    join groep_doelen d using (groep)
+    group by all
+),
+
+client_maskers as (
+    -- Clients with the same mask in a doel switch on and off together: count them once per distinct mask.
+    select doel, masker, count(*) as aantal_clienten
+    from client_gebied
+    group by all
 ),
 
 client_gebeurtenissen as (
-    -- Per soort, a client enters the count in the period where their mask switches on (aan) and leaves it
-    -- in the period after it switches off (uit).
-    select gebied_niveau, gebied_code, gemeentecode, wet, voorziening_code, periode_soort, k,
-        sum(((aan >> k::uhugeint) & 1::uhugeint)::integer - ((uit >> k::uhugeint) & 1::uhugeint)::integer) as clienten
+    -- Per soort, clients enter the count in the period where their mask switches on and leave it in the
+    -- period after it switches off. Most masks are one run of bits: its events come from the lowest set bit
+    -- and the number of bits set; other masks are read bit by bit.
+    select doel, periode_soort, e.k, sum(e.d * aantal_clienten) as clienten
     from (
-        select *, unnest(list_filter(range(aantal + 1), i -> ((aan | uit) >> i::uhugeint) & 1::uhugeint = 1)) as k
+        select doel, periode_soort, aantal_clienten, unnest(
+            case
+                when m = 0 then []
+                when bit_count(m & ~(m >> 1)) = 1  -- one run: bits laag .. laag + bit_count(m) - 1
+                    then [{'k': laag::bigint, 'd': 1}, {'k': (laag + bit_count(m))::bigint, 'd': -1}]
+                else list_transform(  -- aan: bits set whose lower neighbour is not; uit: the bit after a run's last
+                    list_filter(range(aantal + 1), i -> ((aan | uit) >> i::uhugeint) & 1::uhugeint = 1),
+                    i -> {'k': i, 'd': case when (aan >> i::uhugeint) & 1::uhugeint = 1 then 1 else -1 end}
+                )
+            end
+        ) as e
         from (
-            select g.* exclude (masker), s.periode_soort, s.aantal,
-                (g.masker >> s.bit0) & 18446744073709551615::uhugeint as m,  -- the soort's 64 bits
-                m & ~(m << 1::uhugeint) as aan,
-                (m & ~(m >> 1::uhugeint)) << 1::uhugeint as uit
-            from client_gebied g
+            select g.doel, g.aantal_clienten, s.periode_soort, s.aantal,
+                ((g.masker >> s.bit0) & 9223372036854775807::uhugeint)::bigint as m,  -- the soort's bits (at most 63)
+                bit_count((m & -m) - 1)::integer as laag,
+                m::uhugeint & ~(m::uhugeint << 1::uhugeint) as aan,
+                (m::uhugeint & ~(m::uhugeint >> 1::uhugeint)) << 1::uhugeint as uit
+            from client_maskers g
             cross join soorten s
-            where g.gebied_code is not null
         )
     )
     group by all
@@ -167,51 +222,41 @@ client_gebeurtenissen as (
 gebeurtenissen as (
     select t.*, coalesce(c.clienten, 0) as clienten
     from tellingen t
-    left join client_gebeurtenissen c
-      on c.gebied_niveau = t.gebied_niveau and c.gebied_code = t.gebied_code
-     and c.gemeentecode is not distinct from t.gemeentecode and c.wet = t.wet
-     and c.voorziening_code is not distinct from t.voorziening_code
-     and c.periode_soort = t.periode_soort and c.k = t.k
+    left join client_gebeurtenissen c using (doel, periode_soort, k)
 ),
 
 per_periode as (
-    -- Every group in every period of its soort, with the running totals of lopend and clienten.
+    -- Every doel in every period of its soort, with the running totals of lopend and clienten.
     select
-        g.gebied_niveau, g.gebied_code, g.gemeentecode, g.wet, g.voorziening_code, p.*,
+        g.doel, p.*,
         sum(coalesce(e.lopend, 0)) over w as lopend,
         coalesce(e.instroom, 0) as instroom,
         coalesce(e.uitstroom, 0) as uitstroom,
         sum(coalesce(e.clienten, 0)) over w as clienten
-    from (select distinct gebied_niveau, gebied_code, gemeentecode, wet, voorziening_code, periode_soort from gebeurtenissen) g
+    from (select distinct doel, periode_soort from gebeurtenissen) g
     join perioden p using (periode_soort)
-    left join gebeurtenissen e
-      on e.gebied_niveau = g.gebied_niveau and e.gebied_code = g.gebied_code
-     and e.gemeentecode is not distinct from g.gemeentecode and e.wet = g.wet
-     and e.voorziening_code is not distinct from g.voorziening_code
-     and e.periode_soort = g.periode_soort and e.k = p.nr
-    window w as (
-        partition by g.gebied_niveau, g.gebied_code, g.gemeentecode, g.wet, g.voorziening_code, g.periode_soort
-        order by p.nr
-    )
+    left join gebeurtenissen e on e.doel = g.doel and e.periode_soort = g.periode_soort and e.k = p.nr
+    window w as (partition by g.doel, g.periode_soort order by p.nr)
 )
 
 select
-    gebied_niveau,
-    gebied_code,
-    gemeentecode as gemeente_code,
-    periode_soort,
-    periode,
-    jaar,
-    eind as peildatum,
-    wet,
-    coalesce(voorziening_code, '*') as voorziening_code,
-    lopend::bigint as lopend,
-    instroom::bigint as instroom,
-    uitstroom::bigint as uitstroom,
-    clienten::bigint as clienten
-from per_periode
+    d.gebied_niveau,
+    d.gebied_code,
+    d.gemeentecode as gemeente_code,
+    p.periode_soort,
+    p.periode,
+    p.jaar,
+    p.eind as peildatum,
+    d.wet,
+    coalesce(d.voorziening_code, '*') as voorziening_code,
+    p.lopend::bigint as lopend,
+    p.instroom::bigint as instroom,
+    p.uitstroom::bigint as uitstroom,
+    p.clienten::bigint as clienten
+from per_periode p
+join doelen d using (doel)
 -- every beschikking in a period is lopend, instroom or uitstroom there: a group without any has no row
-where lopend > 0 or instroom > 0 or uitstroom > 0;
+where p.lopend > 0 or p.instroom > 0 or p.uitstroom > 0;
 
 comment on table intermediate.beschikkingen_per_periode is 'Beschikkingen per area (buurt, wijk, gemeente) × period (kwartaal and jaar) × wet × voorziening, for analysts inside the gemeente: TRUE (unrounded) counts, not for publication (reports read pub.indicator_waarden). voorziening_code * is the wet''s total; rows that could not be placed in a buurt count in the gemeente only.';
 comment on column intermediate.beschikkingen_per_periode.gebied_niveau is 'buurt, wijk or gemeente.';
