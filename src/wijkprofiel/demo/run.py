@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import multiprocessing
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from rich.console import Console
@@ -23,13 +26,12 @@ KOPPELTABEL = "cbs/pc6-buurt-2023-utrecht-approx.csv"
 #: counted for Utrecht in 2023 (19,810), so the demo's figures sit beside the CBS baseline at a real scale.
 SYNTH_RIJEN = 75000
 
+log = logging.getLogger(__name__)
+
 
 def run_demo(out: Path, console: Console) -> dict:
     import os
 
-    from flows.wijkprofiel import wijkprofiel
-    from wijkprofiel.demo.synth import synth_beschikkingen
-    from wijkprofiel.demo.synth_rodedraden import synth_rodedraden
     from wijkprofiel.ingest.pseudonymise import nieuwe_sleutel
     from wijkprofiel.pipeline.keys import ENV_KEY
 
@@ -46,14 +48,21 @@ def run_demo(out: Path, console: Console) -> dict:
 
     console.rule("wijkprofiel demo: gemeente Utrecht (GM0344), CBS-data 2023 en 2024")
     started = time.monotonic()
-    console.print(f"making SYNTHETIC beschikking exports ({SYNTH_RIJEN} rows) from Utrecht's real CBS figures ...")
-    synth = synth_beschikkingen(GEMEENTE, SYNTH_RIJEN, out / "synthetisch")
-    console.print("making SYNTHETIC casuïstiek, partner signals, enquête, kansen and an earlier bespreking ...")
-    rodedraden = synth_rodedraden(GEMEENTE, out / "synthetisch")
+    console.print(f"making SYNTHETIC beschikking exports ({SYNTH_RIJEN} rows) from Utrecht's real CBS figures, and "
+                  "SYNTHETIC casuïstiek, partner signals, enquête, kansen and an earlier bespreking ...")
+    console.print("Prefect starts a temporary local server if none is configured; that takes a few seconds.")
+    # Both take several seconds of one core each: the exports are made in a process of their own while this one
+    # imports Prefect and starts its temporary server (a process too), so on two cores they overlap. "spawn": this
+    # process may already run threads (Prefect's), which a forked child would inherit half-way.
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        gemaakt = pool.submit(maak_synthetische_exports, out / "synthetisch")
+        _start_prefect()
+        synth, rodedraden = gemaakt.result()
     # The demo pseudonymises synthetic people with a throw-away key of its own, new each run (its database starts
     # from scratch), never a real one, and no key that is written down anywhere for someone to copy.
     os.environ[ENV_KEY] = nieuwe_sleutel()
-    console.print("Prefect starts a temporary local server if none is configured; that takes a few seconds.")
+    from flows.wijkprofiel import wijkprofiel
+
     published = wijkprofiel(**demo_parameters(db_path, out / "rapporten", synth, rodedraden))
     console.rule(f"klaar in {time.monotonic() - started:.0f} s")
     print(f"database: {db_path}")
@@ -64,6 +73,30 @@ def run_demo(out: Path, console: Console) -> dict:
     if published["mislukt"]:
         raise WijkprofielError(f"{len(published['mislukt'])} reports failed: {published['mislukt']}")
     return published
+
+
+def maak_synthetische_exports(map_: Path):
+    """The demo's SYNTHETIC exports in `map_`: (synth_beschikkingen's result, synth_rodedraden's result)."""
+    from wijkprofiel.demo.synth import synth_beschikkingen
+    from wijkprofiel.demo.synth_rodedraden import synth_rodedraden
+
+    return synth_beschikkingen(GEMEENTE, SYNTH_RIJEN, map_), synth_rodedraden(GEMEENTE, map_)
+
+
+def _start_prefect() -> None:
+    """Import the flows and, when no Prefect server is configured, start the temporary one the flow would start
+    (the same instance: Prefect keeps one per process). A failure here is left to the flow, which tries again and
+    reports it."""
+    try:
+        import flows.wijkprofiel  # noqa: F401  (Prefect's own imports, a second or two)
+        from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
+
+        if not PREFECT_API_URL.value() and PREFECT_SERVER_EPHEMERAL_ENABLED.value():
+            from prefect.server.api.server import SubprocessASGIServer
+
+            SubprocessASGIServer().start()
+    except Exception as exc:  # the flow starts (or fails to start) the server itself and says why
+        log.debug("starting Prefect ahead of the flow failed: %s", exc)
 
 
 def demo_parameters(db_path: Path, out_dir: Path, synth, rodedraden) -> dict:

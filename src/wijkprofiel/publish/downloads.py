@@ -112,6 +112,8 @@ def _xlsx_cel(blad, value, kolom: str, onderdrukt: bool):
     tekst = _tekst(value, kolom, onderdrukt)
     if not tekst:
         return None
+    if not lijkt_formule(tekst):  # openpyxl writes such a str as the same string cell, without a cell object of ours
+        return tekst
     cel = WriteOnlyCell(blad, value=tekst)
     cel.data_type = "s"
     if lijkt_formule(tekst):
