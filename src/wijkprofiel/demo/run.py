@@ -88,8 +88,9 @@ def _start_prefect() -> None:
     (the same instance: Prefect keeps one per process). A failure here is left to the flow, which tries again and
     reports it."""
     try:
-        import flows.wijkprofiel  # noqa: F401  (Prefect's own imports, a second or two)
         from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
+
+        import flows.wijkprofiel  # noqa: F401  (the flows' and Prefect's imports, a few seconds)
 
         if not PREFECT_API_URL.value() and PREFECT_SERVER_EPHEMERAL_ENABLED.value():
             from prefect.server.api.server import SubprocessASGIServer
