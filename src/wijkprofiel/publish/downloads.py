@@ -116,6 +116,5 @@ def _xlsx_cel(blad, value, kolom: str, onderdrukt: bool):
         return tekst
     cel = WriteOnlyCell(blad, value=tekst)
     cel.data_type = "s"
-    if lijkt_formule(tekst):
-        cel.quotePrefix = True  # the text itself is kept as it is: the cell holds it as a string
+    cel.quotePrefix = True  # the text itself is kept as it is: the cell holds it as a string
     return cel
