@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import logging
-import multiprocessing
-import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from rich.console import Console
@@ -27,12 +23,13 @@ KOPPELTABEL = "cbs/pc6-buurt-2023-utrecht-approx.csv"
 #: counted for Utrecht in 2023 (19,810), so the demo's figures sit beside the CBS baseline at a real scale.
 SYNTH_RIJEN = 75000
 
-log = logging.getLogger(__name__)
-
 
 def run_demo(out: Path, console: Console) -> dict:
     import os
 
+    from flows.wijkprofiel import wijkprofiel
+    from wijkprofiel.demo.synth import synth_beschikkingen
+    from wijkprofiel.demo.synth_rodedraden import synth_rodedraden
     from wijkprofiel.ingest.pseudonymise import nieuwe_sleutel
     from wijkprofiel.pipeline.keys import ENV_KEY
 
@@ -49,20 +46,14 @@ def run_demo(out: Path, console: Console) -> dict:
 
     console.rule("wijkprofiel demo: gemeente Utrecht (GM0344), CBS-data 2023 en 2024")
     started = time.monotonic()
-    console.print(f"making SYNTHETIC beschikking exports ({SYNTH_RIJEN} rows) from Utrecht's real CBS figures, and "
-                  "SYNTHETIC casuïstiek, partner signals, enquête, kansen and an earlier bespreking ...")
-    console.print("Prefect starts a temporary local server if none is configured; that takes a few seconds.")
-    # Both take several seconds of one core each: the exports are made in a process of their own while this one
-    # imports Prefect and starts its temporary server (a process too), so on two cores they overlap.
-    with ProcessPoolExecutor(max_workers=1, mp_context=_start_methode()) as pool:
-        gemaakt = pool.submit(maak_synthetische_exports, out / "synthetisch")
-        _start_prefect()
-        synth, rodedraden = gemaakt.result()
+    console.print(f"making SYNTHETIC beschikking exports ({SYNTH_RIJEN} rows) from Utrecht's real CBS figures ...")
+    synth = synth_beschikkingen(GEMEENTE, SYNTH_RIJEN, out / "synthetisch")
+    console.print("making SYNTHETIC casuïstiek, partner signals, enquête, kansen and an earlier bespreking ...")
+    rodedraden = synth_rodedraden(GEMEENTE, out / "synthetisch")
     # The demo pseudonymises synthetic people with a throw-away key of its own, new each run (its database starts
     # from scratch), never a real one, and no key that is written down anywhere for someone to copy.
     os.environ[ENV_KEY] = nieuwe_sleutel()
-    from flows.wijkprofiel import wijkprofiel
-
+    console.print("Prefect starts a temporary local server if none is configured; that takes a few seconds.")
     published = wijkprofiel(**demo_parameters(db_path, out / "rapporten", synth, rodedraden))
     console.rule(f"klaar in {time.monotonic() - started:.0f} s")
     print(f"database: {db_path}")
@@ -73,39 +64,6 @@ def run_demo(out: Path, console: Console) -> dict:
     if published["mislukt"]:
         raise WijkprofielError(f"{len(published['mislukt'])} reports failed: {published['mislukt']}")
     return published
-
-
-def maak_synthetische_exports(map_: Path):
-    """The demo's SYNTHETIC exports in `map_`: (synth_beschikkingen's result, synth_rodedraden's result)."""
-    from wijkprofiel.demo.synth import synth_beschikkingen
-    from wijkprofiel.demo.synth_rodedraden import synth_rodedraden
-
-    return synth_beschikkingen(GEMEENTE, SYNTH_RIJEN, map_), synth_rodedraden(GEMEENTE, map_)
-
-
-def _start_methode():
-    """Fork on Linux: the child starts at once, without importing anything again or running the caller's main module,
-    and it is made before this process runs any thread of Prefect's. Elsewhere Python's default (spawn)."""
-    if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("fork")
-    return None
-
-
-def _start_prefect() -> None:
-    """Import the flows and, when no Prefect server is configured, start the temporary one the flow would start
-    (the same instance: Prefect keeps one per process). A failure here is left to the flow, which tries again and
-    reports it."""
-    try:
-        from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
-
-        import flows.wijkprofiel  # noqa: F401  (the flows' and Prefect's imports, a few seconds)
-
-        if not PREFECT_API_URL.value() and PREFECT_SERVER_EPHEMERAL_ENABLED.value():
-            from prefect.server.api.server import SubprocessASGIServer
-
-            SubprocessASGIServer().start()
-    except Exception as exc:  # the flow starts (or fails to start) the server itself and says why
-        log.debug("starting Prefect ahead of the flow failed: %s", exc)
 
 
 def demo_parameters(db_path: Path, out_dir: Path, synth, rodedraden) -> dict:
