@@ -10,7 +10,6 @@ With several gemeenten, each CBS release file is read once and split per gemeent
 from prefect import flow, task
 
 from flows.ingest import ingest_beschikkingen, ingest_casuistiek, ingest_cbs, ingest_signalen
-from flows.marts import build_marts, publish_reports
 from wijkprofiel.config import Export, load_config
 from wijkprofiel.db import stel_geheugenlimiet_in
 from wijkprofiel.pipeline import plan, tasks
@@ -45,9 +44,11 @@ def wijkprofiel_gemeente(run: GemeenteRun) -> dict:
             )
         if per_soort:
             loads += ingest_signalen(run.db_path, run.gemeente, per_soort, run.taxonomie)
-        bouw = build_marts(run.db_path, run.herbouwen)
+        # Build and publish are one task each, straight in this flow: a flow around a single task would only add
+        # Prefect's bookkeeping of another flow run (flows/marts.py keeps them as flows of their own).
+        bouw = tasks.build_marts(run.db_path, run.herbouwen)
         # Right after the build every pub model's fingerprint is current: an unchanged set may stay in place.
-        published = publish_reports(run.db_path, run.out_dir, run.indicator, run.achtergrond, not run.herbouwen)
+        published = tasks.publish_reports(run.db_path, run.out_dir, run.indicator, run.achtergrond, not run.herbouwen)
     except Exception as exc:  # reported in the summary (ingest, build or publish), then the run fails
         fout = exc
         published = {"rapporten": {}, "mislukt": {"*": f"{type(exc).__name__}: {exc}"}, "index": []}

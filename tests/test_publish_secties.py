@@ -807,3 +807,16 @@ def test_a_report_asks_for_no_background_map_unless_told_and_then_only_shows_one
     script = met[met.index("proef = new Image()"):]
     assert script.index("proef.onload") < script.index("L.tileLayer") < script.index("proef.src")
     assert "Kadaster" in met
+
+
+def test_the_areas_of_a_level_are_looked_up_once_and_anew_for_other_rows():
+    g = gegevens()
+    buurten = g.gebieden("buurt", ouder=WIJK)
+    assert buurten == [B1, B2]
+    buurten.append("BU99999999")  # a caller's list is its own: the next report gets the areas as they are
+    assert g.gebieden("buurt", ouder=WIJK) == [B1, B2]
+    assert g.gebieden("buurt", gemeente=GEMEENTE) == [B1, B2, B3]
+    w = g.waarden
+    zonder_b2 = replace(g, waarden=w[w.gebied_code != B2])  # other rows: looked up again, not taken from `g`
+    assert zonder_b2.gebieden("buurt", ouder=WIJK) == [B1]
+    assert g.gebieden("buurt", ouder=WIJK) == [B1, B2]

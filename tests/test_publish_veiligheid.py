@@ -171,6 +171,7 @@ def test_xlsx_download_writes_formula_like_text_as_strings_never_formulas(tmp_pa
     assert namen_kolom == set(FORMULES[:3])  # the text as it is, written as a string
     assert all(c.data_type == "s" for c in cellen if c.column - 1 == kolom["gebied_naam"])
     assert all(c.quotePrefix for c in cellen if c.value in FORMULES)  # Excel keeps it text when edited too
+    assert not any(c.quotePrefix for c in cellen if c.data_type == "s" and c.value not in FORMULES)  # only those
     # numbers stay numbers, the negative one included
     waarden = [r[kolom["waarde"]] for r in blad.iter_rows(min_row=2, values_only=True)
                if r[kolom["gebied_code"]] == B1 and r[kolom["jaar"]] == 2023]

@@ -119,8 +119,9 @@ def _xlsx_cel(blad, value, kolom: str, onderdrukt: bool):
     tekst = _tekst(value, kolom, onderdrukt)
     if not tekst:
         return None
+    if not lijkt_formule(tekst):  # openpyxl writes such a str as the same string cell, without a cell object of ours
+        return tekst
     cel = WriteOnlyCell(blad, value=tekst)
     cel.data_type = "s"
-    if lijkt_formule(tekst):
-        cel.quotePrefix = True  # the text itself is kept as it is: the cell holds it as a string
+    cel.quotePrefix = True  # the text itself is kept as it is: the cell holds it as a string
     return cel

@@ -38,6 +38,7 @@ class PubGegevens:
     _jaren_per_indicator: dict = field(default_factory=dict, repr=False)
     _info: dict = field(default_factory=dict, repr=False)
     _kaart: dict = field(default_factory=dict, repr=False)
+    _gebieden: dict = field(default_factory=dict, init=False, repr=False)  # fresh in a replace() with other rows
 
     def __post_init__(self) -> None:
         # Reports look values up thousands of times: index them once instead of filtering the frame each time.
@@ -192,12 +193,16 @@ class PubGegevens:
         return set(self._info)
 
     def gebieden(self, niveau: str, ouder: str | None = None, gemeente: str | None = None) -> list[str]:
-        rows = self.waarden[(self.waarden.gebied_niveau == niveau) & (self.waarden.jaar == self.jaar)]
-        if ouder:
-            rows = rows[rows.ouder_code == ouder]
-        if gemeente:
-            rows = rows[rows.gemeente_code == gemeente]
-        return sorted(rows.gebied_code.unique())
+        # Every wijk report and the index ask for the same few lists hundreds of times: filter the frame once each.
+        sleutel = (niveau, ouder, gemeente)
+        if sleutel not in self._gebieden:
+            rows = self.waarden[(self.waarden.gebied_niveau == niveau) & (self.waarden.jaar == self.jaar)]
+            if ouder:
+                rows = rows[rows.ouder_code == ouder]
+            if gemeente:
+                rows = rows[rows.gemeente_code == gemeente]
+            self._gebieden[sleutel] = sorted(rows.gebied_code.unique())
+        return list(self._gebieden[sleutel])
 
     def tabel_ids(self) -> list[tuple[int, str]]:
         rows = self.waarden[["jaar", "tabel_id"]].dropna().drop_duplicates()
