@@ -59,9 +59,11 @@ create or replace macro wp_index_gemeente(eenheid, waarde, gemeente_waarde) as
 
 -- Standard score among the gemeente's areas of one level; none for the gemeente itself, with fewer than 3
 -- known values, or when they are all equal (spreiding = min < max, so floating-point noise gives none).
+-- Adding 0.0 turns a -0.0 (a mean of equal values summed in another order, or a tiny negative rounded) into 0.0,
+-- so a rerun gives the same value and a report never shows "-0,0".
 create or replace macro wp_z_score(gebied_niveau, waarde, gemiddelde, sd, bekend, spreiding) as
     case
-        when gebied_niveau <> 'gemeente' and bekend >= 3 and spreiding then round((waarde - gemiddelde) / sd, 2)
+        when gebied_niveau <> 'gemeente' and bekend >= 3 and spreiding then round((waarde - gemiddelde) / sd, 2) + 0.0
     end;
 
 -- The comparison step both marts.indicator_waarden (true values) and pub.indicator_waarden (published values) take:
