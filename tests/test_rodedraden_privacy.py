@@ -181,7 +181,8 @@ def test_alles_geladen_niets_in_quarantaine(run):
     assert {naam: (r.rows_in, r.loaded, r.quarantined, r.duplicate) for naam, r in run.loads.items()} == {
         naam: (rijen[naam], rijen[naam], 0, False) for naam in rijen}
     assert sorted(run.published) == sorted(
-        ["index.html", *(f"WK0344{i:02d}{deel}" for i in range(1, 11) for deel in (".html", "-cijfers.csv", "-cijfers.xlsx"))]
+        ["index.html", *(f"WK0344{i:02d}{deel}" for i in range(1, 11)
+                         for deel in (".html", "-factsheet.html", "-cijfers.csv", "-cijfers.xlsx"))]
     )
 
 

@@ -47,22 +47,29 @@ select
     case when elfproef_ok then $hmac(bsn_schoon) end as client_key
 from elfproef;
 
--- One small table per date column: the optimiser then joins each as a small build side.
+-- One small table per date column: the optimiser then joins each as a small build side. Each also holds the
+-- value as written (trimmed, NULL when empty) for the checks and messages, so no record trims its own.
 create or replace table d_ingang as
-select ruw, case when trim(ruw) = '' then null else wp_datum(ruw) end as datum
+select ruw, nullif(trim(ruw), '') as geschreven, case when trim(ruw) = '' then null else wp_datum(ruw) end as datum
 from (select distinct coalesce(ingangsdatum, '') as ruw from invoer);
 
 create or replace table d_einde as
-select ruw, case when trim(ruw) = '' then null else wp_datum(ruw) end as datum
+select ruw, nullif(trim(ruw), '') as geschreven, case when trim(ruw) = '' then null else wp_datum(ruw) end as datum
 from (select distinct coalesce(einddatum, '') as ruw from invoer);
 
 create or replace table d_geboorte as
-select ruw, case when trim(ruw) = '' then null else wp_datum(ruw) end as datum
+select ruw, nullif(trim(ruw), '') as geschreven, case when trim(ruw) = '' then null else wp_datum(ruw) end as datum
 from (select distinct coalesce(geboortedatum, '') as ruw from invoer);
+
+-- The fields with few values (wet, productcategorie, product, leveringsvorm, geslacht, reden wijziging): their
+-- distinct combinations, cleaned and looked up once per combination (table d_soort below), so that records need
+-- one join for all six instead of one per field (an export has tens of combinations, not millions).
+create or replace table soorten as
+select distinct wet, voorziening_code, voorziening, leveringsvorm, geslacht, reden_wijziging from invoer;
 
 create or replace table d_wet as
 select r.ruw, w.wet
-from (select distinct coalesce(wet, '') as ruw from invoer) r
+from (select distinct coalesce(wet, '') as ruw from soorten) r
 left join wet_spellingen w on w.spelling = wp_sleutel(r.ruw);
 
 create or replace table d_code as
@@ -72,17 +79,37 @@ select
     case when regexp_full_match(code, '[0-9]') then '0' || code
          when regexp_matches(code, '^[0-9]{2}\b') then left(code, 2)
          else nullif(code, '') end as code
-from (select ruw, upper(trim(ruw)) as code from (select distinct coalesce(voorziening_code, '') as ruw from invoer));
+from (select ruw, upper(trim(ruw)) as code from (select distinct coalesce(voorziening_code, '') as ruw from soorten));
 
 create or replace table d_leveringsvorm as
 select r.ruw, coalesce(l.leveringsvorm, 'onbekend') as leveringsvorm
-from (select distinct coalesce(leveringsvorm, '') as ruw from invoer) r
+from (select distinct coalesce(leveringsvorm, '') as ruw from soorten) r
 left join leveringsvorm_spellingen l on l.spelling = wp_sleutel(r.ruw);
 
 create or replace table d_geslacht as
 select r.ruw, coalesce(g.geslacht, 'onbekend') as geslacht
-from (select distinct coalesce(geslacht, '') as ruw from invoer) r
+from (select distinct coalesce(geslacht, '') as ruw from soorten) r
 left join geslacht_spellingen g on g.spelling = wp_sleutel(r.ruw);
+
+create or replace table d_soort as
+select
+    c.*,
+    w.wet as wet_schoon,
+    nullif(trim(c.wet), '') as wet_ruw,
+    d.code as code_schoon,
+    nullif(trim(c.voorziening_code), '') as code_ruw,
+    k.code is not null as code_bekend,
+    coalesce(nullif(trim(vz.tekst), ''), k.omschrijving) as voorziening_schoon,
+    nullif(lpad(trim(c.reden_wijziging), 2, '0'), '') as reden_wijziging_schoon,
+    lv.leveringsvorm as leveringsvorm_schoon,
+    gs.geslacht as geslacht_schoon
+from soorten c
+left join d_wet w on w.ruw = coalesce(c.wet, '')
+left join d_code d on d.ruw = coalesce(c.voorziening_code, '')
+left join categorieen k on k.wet = w.wet and k.code = d.code
+left join vrije_tekst vz on vz.kolom = 'voorziening' and vz.ruw = c.voorziening
+left join d_leveringsvorm lv on lv.ruw = coalesce(c.leveringsvorm, '')
+left join d_geslacht gs on gs.ruw = coalesce(c.geslacht, '');
 
 create or replace view gecontroleerd as
 with rijen as (
@@ -91,18 +118,18 @@ with rijen as (
         b.client_key,
         b.probleem as bsn_probleem,
         i.bsn as bsn_ruw,
-        w.wet,
-        nullif(trim(i.wet), '') as wet_ruw,
-        c.code as voorziening_code,
-        nullif(trim(i.voorziening_code), '') as code_ruw,
-        k.code is not null as code_bekend,
-        coalesce(nullif(trim(vz.tekst), ''), k.omschrijving) as voorziening,
+        s.wet_schoon as wet,
+        s.wet_ruw,
+        s.code_schoon as voorziening_code,
+        s.code_ruw,
+        s.code_bekend,
+        s.voorziening_schoon as voorziening,
         di.datum as ingangsdatum,
-        nullif(trim(i.ingangsdatum), '') as ingang_ruw,
+        di.geschreven as ingang_ruw,
         de.datum as einddatum,
-        nullif(trim(i.einddatum), '') as einde_ruw,
+        de.geschreven as einde_ruw,
         dg.datum as geboortedatum,
-        nullif(trim(i.geboortedatum), '') as geboorte_ruw,
+        dg.geschreven as geboorte_ruw,
         p.postcode,
         p.postcode_ruw,
         h.huisnummer,
@@ -110,20 +137,19 @@ with rijen as (
         -- per record: nearly every number is distinct, so a table of distinct values would not save work
         case when trim(i.beschikking_id) <> '' then $hmac(trim(i.beschikking_id)) end as beschikking_id,
         nullif(trim(re.tekst), '') as reden_einde,
-        nullif(lpad(trim(i.reden_wijziging), 2, '0'), '') as reden_wijziging,
-        lv.leveringsvorm,
-        gs.geslacht
+        s.reden_wijziging_schoon as reden_wijziging,
+        s.leveringsvorm_schoon as leveringsvorm,
+        s.geslacht_schoon as geslacht
     from invoer i
-    left join d_leveringsvorm lv on lv.ruw = coalesce(i.leveringsvorm, '')
-    left join d_geslacht gs on gs.ruw = coalesce(i.geslacht, '')
+    -- `is not distinct from`: an empty cell (NULL) must find its combination too
+    left join d_soort s
+      on s.wet is not distinct from i.wet and s.voorziening_code is not distinct from i.voorziening_code
+     and s.voorziening is not distinct from i.voorziening and s.leveringsvorm is not distinct from i.leveringsvorm
+     and s.geslacht is not distinct from i.geslacht and s.reden_wijziging is not distinct from i.reden_wijziging
     left join d_bsn b on b.ruw = coalesce(i.bsn, '')
-    left join d_wet w on w.ruw = coalesce(i.wet, '')
-    left join d_code c on c.ruw = coalesce(i.voorziening_code, '')
-    left join categorieen k on k.wet = w.wet and k.code = c.code
     left join d_ingang di on di.ruw = coalesce(i.ingangsdatum, '')
     left join d_einde de on de.ruw = coalesce(i.einddatum, '')
     left join d_geboorte dg on dg.ruw = coalesce(i.geboortedatum, '')
-    left join vrije_tekst vz on vz.kolom = 'voorziening' and vz.ruw = i.voorziening
     left join vrije_tekst re on re.kolom = 'reden_einde' and re.ruw = i.reden_einde
     left join d_postcode p on p.ruw = coalesce(i.postcode, '')
     left join d_huisnummer h on h.ruw = coalesce(i.huisnummer, '')

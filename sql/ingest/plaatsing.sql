@@ -2,7 +2,11 @@
 -- buurt where most of the postcode's addresses lie ('pc6'), else not at all ('geen').
 -- Input: table te_plaatsen(postcode, huisnummer), one row per distinct address (many records share one);
 -- koppeltabel in doel.raw.cbs_koppeltabel.
--- Output: table plaatsing(postcode, huisnummer, buurtcode, wijkcode, gemeentecode, plaatsing).
+-- Output: table plaatsing(postcode, huisnummer, buurtcode, wijkcode, gemeentecode, plaatsing, op_adres), and its split
+-- for looking records up: plaatsing_adres, the addresses the table knows by huisnummer, and plaatsing_pc6, what
+-- every other address of a postcode gets (one row per postcode). A record then joins two tables no larger than
+-- the postcode table or the export's postcodes instead of one row per distinct address (hundreds of thousands in
+-- a large export).
 create or replace table plaatsing as
 with koppel as (
     select * from doel.raw.cbs_koppeltabel
@@ -36,7 +40,16 @@ select
     coalesce(a.buurtcode, p.buurtcode) as buurtcode,
     coalesce(a.wijkcode, p.wijkcode) as wijkcode,
     coalesce(a.gemeentecode, p.gemeentecode) as gemeentecode,
-    case when a.buurtcode is not null then 'adres' when p.buurtcode is not null then 'pc6' else 'geen' end as plaatsing
+    case when a.buurtcode is not null then 'adres' when p.buurtcode is not null then 'pc6' else 'geen' end as plaatsing,
+    a.pc6 is not null as op_adres
 from te_plaatsen t
 left join op_adres a on a.pc6 = t.postcode and a.huisnummer = t.huisnummer
 left join pc6_meerderheid p on p.pc6 = t.postcode;
+
+create or replace table plaatsing_adres as
+select * exclude (op_adres) from plaatsing where op_adres;
+
+-- An address the table does not know by huisnummer is placed by its postcode alone.
+create or replace table plaatsing_pc6 as
+select distinct on (postcode) postcode, buurtcode, wijkcode, gemeentecode, plaatsing
+from plaatsing where not op_adres;

@@ -239,17 +239,19 @@ def _schrijf(mem, db_path, soort: Bronsoort, invoer: Invoer, bron: str, periode:
             f"""insert into doel.raw.{soort.raw_tabel} by name
                 select $load_id as load_id, $bron as bron, $periode as periode,
                        g.* exclude ({', '.join(STUURKOLOMMEN)}),
-                       coalesce(g.buurtcode_opgegeven, p.buurtcode) as buurtcode,
-                       coalesce(g.wijkcode_opgegeven, wp_wijk_van(g.buurtcode_opgegeven), p.wijkcode) as wijkcode,
+                       coalesce(g.buurtcode_opgegeven, a.buurtcode, p.buurtcode) as buurtcode,
+                       coalesce(g.wijkcode_opgegeven, wp_wijk_van(g.buurtcode_opgegeven), a.wijkcode, p.wijkcode) as wijkcode,
                        coalesce(wp_gemeente_van(coalesce(g.wijkcode_opgegeven, g.buurtcode_opgegeven)),
-                                p.gemeentecode, $gemeente) as gemeentecode,
+                                a.gemeentecode, p.gemeentecode, $gemeente) as gemeentecode,
                        case when g.buurtcode_opgegeven is not null then 'buurtcode'
                             when g.wijkcode_opgegeven is not null then 'wijkcode'
-                            else coalesce(p.plaatsing, 'geen') end as plaatsing,
+                            else coalesce(a.plaatsing, p.plaatsing, 'geen') end as plaatsing,
                        $bestand as bron_bestand
                 from gecontroleerd g
-                left join plaatsing p
-                  on p.postcode = coalesce(g.postcode, '') and coalesce(p.huisnummer, -1) = coalesce(g.huisnummer, -1)
+                -- an address the postcode table knows by huisnummer, else its postcode (sql/ingest/plaatsing.sql);
+                -- a known address's row already falls back to its postcode's, so coalescing a before p is exact
+                left join plaatsing_adres a on a.postcode = g.postcode and a.huisnummer = g.huisnummer
+                left join plaatsing_pc6 p on p.postcode = g.postcode
                 where g.in_orde""",
             {"load_id": load_id, "bron": bron, "periode": periode, "gemeente": gemeente, "bestand": bestand},
         ).fetchone()[0]
