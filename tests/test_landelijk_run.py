@@ -5,7 +5,6 @@ age columns). Every wijk of every gemeente gets a report, the front page links e
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
