@@ -1,6 +1,7 @@
-"""A national run: the scheduled refresh (`wijkprofiel run` and `serve` run this flow) with `gemeenten = "alle"` on a small SYNTHETIC country (`synth landelijk`, with
-GM0363's alphanumeric wijk codes), once on the full release and once on its later 43-column variant (no `regio`, no
-age columns). Every wijk of every gemeente gets a report, the front page links every gemeente, nothing fails."""
+"""A national run: the scheduled refresh (the flow `wijkprofiel run` and `serve` run) with `gemeenten = "alle"`
+on a small SYNTHETIC country (`synth landelijk`, with GM0363's alphanumeric wijk codes), once on the full release and
+once on its later 43-column variant (no `regio`, no age columns). Every wijk of every gemeente gets a report, the
+front page links every gemeente, nothing fails."""
 
 from __future__ import annotations
 
