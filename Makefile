@@ -32,11 +32,14 @@ $(BENCH_STAMP): $(STAMP)
 	touch $(BENCH_STAMP)
 
 # Files to marts at 1M, 3M and 10M rows against the copy floor and the pandas and polars peers (about an hour;
-# needs ~10 GB free memory at 10M), then publishing. Results in benchmarks/results/, see docs/performance.md.
+# needs ~10 GB free memory at 10M), then publishing, then every gemeente of the SYNTHETIC country with the local
+# runner and on a 2-worker Dask LocalCluster (one to two hours on 2 cores). Results in benchmarks/results/, see
+# docs/performance.md.
 bench: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/bench_files_to_marts.py 1000000 3000000 10000000 --memory-limit 4GB
 	$(BIN)/python benchmarks/bench_rerun.py
 	$(BIN)/python benchmarks/bench_publish.py
+	$(BIN)/python benchmarks/bench_landelijk.py
 
 # Files to marts at 1M rows and the demo's wall time (a few minutes): benchmarks/results/quick.json.
 bench-quick: $(BENCH_STAMP)

@@ -63,7 +63,7 @@ def gemeente_bijwerken(run: GemeenteRun) -> dict:
     """A task around the gemeente flow, so the parent's task runner (threads or Dask) fans gemeenten out."""
     return wijkprofiel_gemeente(run)
 
-@flow(name="wijkprofiel", flow_run_name="wijkprofiel {gemeenten}", log_prints=True)
+@flow(name="wijkprofiel", flow_run_name="wijkprofiel {gemeenten}", log_prints=True, task_runner=plan.lokale_runner())
 def wijkprofiel(
     gemeenten: list[str],
     db_path: str,

@@ -89,3 +89,56 @@ def test_a_wrong_setting_gives_one_line_naming_it(tmp_path, monkeypatch, tekst, 
 def test_a_missing_file_says_where_to_start(tmp_path):
     with pytest.raises(WijkprofielError, match="configuration file not found .*wijkprofiel.example.toml"):
         load_config(tmp_path / "nergens.toml")
+
+
+def test_config_check_warns_per_year_with_only_an_early_kwb_release(cli):
+    """2023 has the early and the later release, 2024 only the early one (its income and care columns are '.')."""
+    data = REPO / "data"
+    bestanden = (("cbs/kwb-2023-utrecht.xlsx", 2023), ("cbs/kwb-2023-utrecht-later-release-43cols.xlsx", 2023),
+                 ("cbs/kwb-2024-utrecht.xlsx", 2024))
+    tekst = 'gemeenten = ["GM0344"]\nonline = false\n' + "".join(
+        f'[[cbs_bestanden]]\npad = "{data / pad}"\njaar = {jaar}\n' for pad, jaar in bestanden
+    ) + f'[[grenzen_bestanden]]\npad = "{data / "geo" / "buurten-2024-utrecht.geojson"}"\njaar = 2024\n'
+    Path("wijkprofiel.toml").write_text(tekst, encoding="utf-8")
+
+    result = cli("config", "check")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "warning: 2024 has only CBS's early release of Kerncijfers wijken en buurten (kwb-2024-utrecht.xlsx), without "
+        "income and care figures: add the later release of that year under [[cbs_bestanden]] once CBS publishes it"
+    ]
+    # Without the later release of 2023, that year is early too.
+    Path("wijkprofiel.toml").write_text(tekst.replace("kwb-2023-utrecht-later-release-43cols.xlsx", "kwb-2023-utrecht.xlsx"))
+    assert [r.split(" has only")[0] for r in cli("config", "check").stderr.splitlines()] == ["warning: 2023", "warning: 2024"]
+
+
+def test_config_check_tells_an_early_odata_snapshot_from_a_later_one(cli, tmp_path):
+    """The OData feed's snapshot of an online year: the same rule, on what the feed served."""
+    import json
+    import shutil
+
+    from wijkprofiel.ingest.readers.public.cbs_odata import BRON
+
+    snapshot = tmp_path / "snapshots" / BRON / "85984NED-GM0344" / "20250101T000000000000Z"
+    shutil.copytree(REPO / "tests" / "corpus" / "cbs-odata" / "markup-in-titles", snapshot)  # no income or care keys
+    Path("wijkprofiel.toml").write_text(
+        'gemeenten = ["GM0344"]\njaren = [2024]\n[paden]\nsnapshots = "snapshots"\n', encoding="utf-8"
+    )
+
+    vroeg = cli("config", "check")
+    assert vroeg.returncode == 0
+    assert vroeg.stderr.strip() == (
+        "warning: 2024 has only CBS's early release of Kerncijfers wijken en buurten (OData 85984NED GM0344), without "
+        "income and care figures: the CBS refresh fetches the later release once CBS publishes it"
+    )
+
+    # The later release: the feed now serves Wmo clients with a value for every area.
+    eigenschappen = json.loads((snapshot / "001-dataproperties.json").read_text(encoding="utf-8"))
+    eigenschappen["value"].append({"Type": "Topic", "Key": "WmoClienten_100", "Title": "Wmo-cliënten"})
+    (snapshot / "001-dataproperties.json").write_text(json.dumps(eigenschappen), encoding="utf-8")
+    rijen = json.loads((snapshot / "003-typeddataset.json").read_text(encoding="utf-8"))
+    for rij in rijen["value"]:
+        rij["WmoClienten_100"] = 120
+    (snapshot / "003-typeddataset.json").write_text(json.dumps(rijen), encoding="utf-8")
+    assert cli("config", "check").stderr == ""

@@ -596,10 +596,23 @@ app.add_typer(config_app, name="config")
 
 @config_app.command("check")
 def config_check_cmd(config: Optional[Path] = ConfigOpt) -> None:
-    """Read the configuration file and the environment; print the result, or one line naming a wrong setting."""
+    """Read the configuration file and the environment; print the result, or one line naming a wrong setting.
+    Warns (one line per year) when a year has only CBS's early release of Kerncijfers wijken en buurten."""
     from wijkprofiel.config import load_config
+    from wijkprofiel.ingest.cbs import vroege_jaren
 
-    print(load_config(config).model_dump_json(indent=2))
+    cfg = load_config(config)
+    print(cfg.model_dump_json(indent=2))
+    bestanden = [(b.pad, b.jaar) for b in cfg.cbs_bestanden]
+    online = cfg.jaren if cfg.online else []
+    snapshots = [(cfg.paden.snapshots, g, jaar) for g in cfg.gemeenten if g.startswith("GM") for jaar in online]
+    for jaar, bronnen in vroege_jaren(bestanden, snapshots).items():
+        wat = ("add the later release of that year under [[cbs_bestanden]] once CBS publishes it"
+               if jaar in {j for _p, j in bestanden} else "the CBS refresh fetches the later release once CBS publishes it")
+        console.print(escape(
+            f"warning: {jaar} has only CBS's early release of Kerncijfers wijken en buurten ({', '.join(bronnen)}), "
+            f"without income and care figures: {wat}"
+        ))
 
 
 def _report(results, as_json: bool, errors: dict[str, str] | None = None) -> None:

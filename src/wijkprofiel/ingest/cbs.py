@@ -48,6 +48,13 @@ DELEN_MAP = "cbs-delen"
 MANIFEST = "release.json"
 #: The part holding the records without an area code: every gemeente's load quarantines them, as from the file.
 ZONDER_CODE = "_zonder_code"
+#: The figures CBS adds to a year's Kerncijfers wijken en buurten only in a later release: income and care. The
+#: early release has their columns empty ('.') or lacks them (kwb-2023-utrecht.xlsx has 121 columns with these
+#: empty, its later release 43 columns with them filled), so a column count cannot tell the two apart, and CBS's
+#: metadata does not either: the table keeps its id and TableInfos says OutputStatus 'Regulier' throughout (only
+#: the free text lists "Wijzigingen per <maand>"). Whether any record has a value for one of these decides.
+LATERE_RELEASE = ("gemiddeld_inkomen_per_inwoner", "personen_laag_inkomen_pct", "huishoudens_laag_inkomen_pct",
+                  "wmo_clienten", "jongeren_jeugdzorg")
 
 
 def ingest_cbs_file(
@@ -168,6 +175,38 @@ def lees_deel(deel: str | Path, path: str | Path, gemeente: str) -> tuple[CbsRel
     release = CbsRelease(tabel_id=manifest["tabel_id"], jaar=manifest["jaar"], bron=str(path), rijen=rijen,
                          ontbrekend=manifest["ontbrekend"])
     return release, manifest["sha256"]
+
+
+def is_vroege_release(release: CbsRelease) -> bool:
+    """True when no record of the release has a number for any figure of LATERE_RELEASE (file, OData or snapshot)."""
+    for kolom in (k for k in LATERE_RELEASE if k in release.rijen.columns):
+        waarden = release.rijen[kolom].dropna().astype(str).str.strip().str.replace(",", ".", regex=False)
+        if pd.to_numeric(waarden, errors="coerce").notna().any():
+            return False
+    return True
+
+
+def vroege_jaren(bestanden: list[tuple[Path, int]], snapshots: list[tuple[Path, str, int]]) -> dict[int, list[str]]:
+    """{year: its sources} for each year whose every readable source is an early release.
+
+    `bestanden` are (release file, year); `snapshots` are (snapshot folder, gemeente, year) of the OData feed, of
+    which a year without a snapshot yet is left out (nothing to tell before its first fetch). A file that cannot
+    be read is left to the run, which names it."""
+    from wijkprofiel.ingest.readers.public import cbs_odata
+
+    per_jaar: dict[int, dict[str, bool]] = {}
+    for pad, jaar in bestanden:
+        try:
+            per_jaar.setdefault(jaar, {})[Path(pad).name] = is_vroege_release(read_cbs_file(pad, jaar))
+        except SourceError:
+            continue
+    for folder, gemeente, jaar in snapshots:
+        try:
+            release = cbs_odata.read_kwb_snapshot(kwb_tabel_id(jaar), gemeente, jaar, snapshot_dir=Path(folder))
+        except (SourceError, FileNotFoundError):
+            continue
+        per_jaar.setdefault(jaar, {})[f"OData {kwb_tabel_id(jaar)} {gemeente}"] = is_vroege_release(release)
+    return {jaar: sorted(bronnen) for jaar, bronnen in sorted(per_jaar.items()) if all(bronnen.values())}
 
 
 def ingest_cbs_online(

@@ -4,6 +4,8 @@ files an export location holds, the task runner, how the per-gemeente outcomes a
 
 from __future__ import annotations
 
+import os
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from wijkprofiel.config import ALLE_ZONDER_BESTANDEN, GEMEENTE_BRONNEN, Config, Export, regio_zonder_gebieden
@@ -13,6 +15,9 @@ from wijkprofiel.publish import STANDAARD_INDICATOR
 from wijkprofiel.reference.areas import ALLE, GEMEENTECODE, gemeente_keuze, gemeentecode, is_regiocode
 
 BRONNEN = ("cbs", "gemeente")
+#: Gemeenten side by side in the local thread pool: twice the cores (a gemeente waits on DuckDB, the disk and the
+#: Prefect API part of the time), at most 8.
+GEMEENTEN_TEGELIJK = min(8, 2 * (os.cpu_count() or 1))
 
 
 class BronBestand(BaseModel):
@@ -222,8 +227,21 @@ def samengevoegd(gelukt: dict) -> dict:
     return uit
 
 
+def lokale_runner():
+    """Prefect's thread pool with a bound. Unbounded (Prefect's default) a national run starts all 342 gemeenten
+    at once, and their flow and task runs lock the Prefect server's SQLite database: '503 Service Unavailable',
+    324 of 342 gemeenten failed (benchmarks/bench_landelijk.py). PREFECT_TASKS_RUNNER_THREAD_POOL_MAX_WORKERS, when
+    set, still decides."""
+    from prefect.settings import get_current_settings
+    from prefect.task_runners import ThreadPoolTaskRunner
+
+    return ThreadPoolTaskRunner(
+        max_workers=get_current_settings().tasks.runner.thread_pool_max_workers or GEMEENTEN_TEGELIJK
+    )
+
+
 def met_runner(flow, dask_address: str | None):
-    """The flow as is (Prefect's default thread pool), or on an existing Dask cluster through prefect-dask."""
+    """The flow as is (its bounded thread pool), or on an existing Dask cluster through prefect-dask."""
     if not dask_address:
         return flow
     try:
