@@ -448,7 +448,7 @@ def test_first_screen_gives_each_rode_draad_one_line_with_strength_in_words_and_
     assert len(tekst) == 2
     # the three strongest figures, strongest first; the gemeente's own Wmo rate and CBS's are one figure, said once
     assert tekst[0] == ("Geldzorgen en schulden zeer sterk, 3 bronnen: 155 signalen van woningcorporatie (gemiddelde wijk 46)"
-                        " · Wmo-cliënten per 1 000 inwoners 106,8 (gemeente 53,8)"
+                        " · Wmo-cliënten per 1 000 inwoners volgens de eigen registratie 106,8 (gemeente 53,8)"
                         " · Casussen van het wijkteam 71,4% (gemeente 36,5%)")
     assert tekst[1].startswith("Dementie zwak, net boven de drempel, 2 bronnen: ")
     assert 'href="#rd-geldzorgen"' in regels[0]

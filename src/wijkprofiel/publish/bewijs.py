@@ -205,4 +205,6 @@ def _kort(feit: dict, peiljaar: int) -> str:
         return f"{getal(feit['waarde'])} signalen van {wie}{jaar}{gemiddeld}"
     eenheid = "%" if feit["eenheid"] == "%" else ""
     gemeente = "" if feit["gemeente_waarde"] is None else f" (gemeente {getal(feit['gemeente_waarde'], 1)}{eenheid})"
-    return f"{_naam(feit)} {getal(feit['waarde'], 1)}{eenheid}{jaar}{gemeente}"
+    # The gemeente's own figure says where it comes from: a key figure beside it may be CBS's of the same name.
+    eigen = " volgens de eigen registratie" if feit["label"].endswith(" (gemeente)") else ""
+    return f"{_naam(feit)}{eigen} {getal(feit['waarde'], 1)}{eenheid}{jaar}{gemeente}"
