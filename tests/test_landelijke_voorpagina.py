@@ -16,6 +16,7 @@ from wijkprofiel.demo.synth_landelijk import synth_landelijk
 from wijkprofiel.errors import WijkprofielError
 from wijkprofiel.ingest.cbs import ingest_cbs_file
 from wijkprofiel.ingest.grenzen import ingest_grenzen_file
+from wijkprofiel.pipeline import national
 from wijkprofiel.pipeline.national import bouw_landelijk
 from wijkprofiel.publish import publish_reports
 from wijkprofiel.publish.landelijk import MIN_WIJKEN, rapporten_wortel, schrijf_landelijke_index
@@ -209,3 +210,21 @@ def test_source_names_stay_text_in_the_table_and_the_map(browser, land, tmp_path
         " t = document.querySelector('.leaflet-tooltip').textContent; } }); return t; })()"
     )
     assert naam in tooltip
+
+
+def test_the_national_database_is_the_same_when_gemeenten_are_attached_one_batch_at_a_time(land, tmp_path, monkeypatch):
+    # Batches bound the memory of a national run (342 files attached at once held ~5 GB); they must not change it.
+    monkeypatch.setattr(national, "GEMEENTEN_PER_BATCH", 1)
+    per_stuk = bouw_landelijk(land["dbs"], tmp_path / "landelijk.duckdb")
+    con = duckdb.connect()
+    con.execute(f"attach '{land['landelijk']}' as a (read_only)")
+    con.execute(f"attach '{per_stuk}' as b (read_only)")
+    tabellen = "select schema_name, table_name, comment from duckdb_tables() where database_name = ? order by all"
+    assert con.execute(tabellen, ["a"]).fetchall() == con.execute(tabellen, ["b"]).fetchall()
+    for schema, tabel, _ in con.execute(tabellen, ["a"]).fetchall():
+        kolommen = ("select column_name, data_type from duckdb_columns() where database_name = ? and schema_name = ? "
+                    "and table_name = ? order by column_index")
+        assert con.execute(kolommen, ["a", schema, tabel]).fetchall() == con.execute(kolommen, ["b", schema, tabel]).fetchall()
+        for x, y in (("a", "b"), ("b", "a")):
+            verschil = f"select count(*) from (from {x}.{schema}.{tabel} except all from {y}.{schema}.{tabel})"
+            assert con.execute(verschil).fetchone() == (0,), tabel

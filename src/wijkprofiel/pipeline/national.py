@@ -24,6 +24,8 @@ from wijkprofiel.errors import WijkprofielError
 log = logging.getLogger(__name__)
 
 SCHEMAS = ("marts", "pub")
+#: Gemeente files attached at once while the national database is built (see bouw_landelijk).
+GEMEENTEN_PER_BATCH = 40
 
 
 def bouw_landelijk(db_paths: dict[str, str | Path], doel: str | Path) -> Path:
@@ -36,32 +38,44 @@ def bouw_landelijk(db_paths: dict[str, str | Path], doel: str | Path) -> Path:
     tijdelijk.unlink(missing_ok=True)
     con = duckdb.connect(str(tijdelijk))
     try:
-        aliassen = {}
-        for gemeente, pad in sorted(db_paths.items()):
-            if not Path(pad).is_file():
+        gemeenten = sorted(db_paths)
+        for gemeente in gemeenten:
+            if not Path(pad := db_paths[gemeente]).is_file():
                 raise WijkprofielError(f"{pad}: database of {gemeente} not found; was it built?")
-            # The same lock wait as every other writer; read-only, so it never changes a gemeente file.
-            connect(pad, read_only=True).close()
-            alias = f"db_{gemeente.lower()}"
-            con.execute(f"attach '{sql_tekst(pad)}' as {alias} (read_only)")
-            aliassen[gemeente] = alias
-        tabellen = _tabellen(con, aliassen)
         # pub views call the shared SQL macros unqualified; reading them from here resolves them in this file.
         create_sql_functions(con)
+        # Every attached file pins some of its blocks: 342 at once held about 5 GB (benchmarks/bench_landelijk.py).
+        # So the gemeenten are attached a batch at a time, each batch's union kept in a temporary table (marts and
+        # pub are small), and the batches united at the end, in the same order, so the result is the same.
+        delen: dict[tuple[str, str], list[str]] = {}
+        commentaren: dict[tuple[str, str], str | None] = {}
+        for start in range(0, len(gemeenten), GEMEENTEN_PER_BATCH):
+            aliassen = {}
+            for gemeente in gemeenten[start:start + GEMEENTEN_PER_BATCH]:
+                pad = db_paths[gemeente]
+                # The same lock wait as every other writer; read-only, so it never changes a gemeente file.
+                connect(pad, read_only=True).close()
+                alias = f"db_{gemeente.lower()}"
+                con.execute(f"attach '{sql_tekst(pad)}' as {alias} (read_only)")
+                aliassen[gemeente] = alias
+            for (schema, tabel), bronnen in sorted(_tabellen(con, aliassen).items()):
+                deel = f"deel_{schema}_{tabel}_{start}"
+                union = " union all by name ".join(f"select * from {alias}.{schema}.{tabel}" for alias in bronnen)
+                con.execute(f"create temp table {deel} as {union}")
+                delen.setdefault((schema, tabel), []).append(deel)
+                if (schema, tabel) not in commentaren:
+                    commentaren[(schema, tabel)] = _commentaar(con, bronnen[0], schema, tabel)
+            for alias in aliassen.values():
+                con.execute(f"detach {alias}")
         for schema in SCHEMAS:
             con.execute(f"create schema {schema}")
-        for (schema, tabel), bronnen in sorted(tabellen.items()):
-            union = " union all by name ".join(f"select * from {alias}.{schema}.{tabel}" for alias in bronnen)
+        for (schema, tabel), tijdelijke in sorted(delen.items()):
+            union = " union all by name ".join(f"select * from temp.{deel}" for deel in tijdelijke)
             con.execute(f"create table {schema}.{tabel} as {union}")
-            commentaar = con.execute(
-                "select comment from duckdb_tables() where database_name = ? and schema_name = ? and table_name = ? "
-                "union all select comment from duckdb_views() where database_name = ? and schema_name = ? and view_name = ?",
-                [bronnen[0], schema, tabel] * 2,
-            ).fetchone()
-            if commentaar and commentaar[0]:
-                con.execute(f"comment on table {schema}.{tabel} is '{sql_tekst(commentaar[0])}'")
-        for alias in aliassen.values():
-            con.execute(f"detach {alias}")
+            if commentaren[(schema, tabel)]:
+                con.execute(f"comment on table {schema}.{tabel} is '{sql_tekst(commentaren[(schema, tabel)])}'")
+            for deel in tijdelijke:
+                con.execute(f"drop table temp.{deel}")
         con.execute("checkpoint")
     except BaseException:
         con.close()
@@ -69,8 +83,18 @@ def bouw_landelijk(db_paths: dict[str, str | Path], doel: str | Path) -> Path:
         raise
     con.close()
     os.replace(tijdelijk, doel)
-    log.info("national database %s: %d tables from %d gemeenten", doel, len(tabellen), len(db_paths))
+    log.info("national database %s: %d tables from %d gemeenten", doel, len(delen), len(db_paths))
     return doel
+
+
+def _commentaar(con, alias: str, schema: str, tabel: str) -> str | None:
+    """The comment on a table or view of an attached gemeente database."""
+    rij = con.execute(
+        "select comment from duckdb_tables() where database_name = ? and schema_name = ? and table_name = ? "
+        "union all select comment from duckdb_views() where database_name = ? and schema_name = ? and view_name = ?",
+        [alias, schema, tabel] * 2,
+    ).fetchone()
+    return rij[0] if rij else None
 
 
 def _tabellen(con, aliassen: dict[str, str]) -> dict[tuple[str, str], list[str]]:
