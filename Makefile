@@ -36,7 +36,7 @@ $(BENCH_STAMP): $(STAMP)
 # runner and on a 2-worker Dask LocalCluster (one to two hours on 2 cores). Results in benchmarks/results/, see
 # docs/performance.md.
 bench: $(BENCH_STAMP)
-	$(BIN)/python benchmarks/bench_files_to_marts.py 1000000 3000000 10000000 --memory-limit 4GB
+	$(BIN)/python benchmarks/bench_files_to_marts.py 1000000 3000000 10000000 --memory-limit 1500MB
 	$(BIN)/python benchmarks/bench_rerun.py
 	$(BIN)/python benchmarks/bench_publish.py
 	$(BIN)/python benchmarks/bench_landelijk.py

@@ -13,12 +13,12 @@ Once per run it times `wijkprofiel demo` with the virtualenv present.
 
 Times are measured inside each process, after its imports (the peers' too); peak RSS and CPU seconds are the
 process's (os.wait4; on a shared machine the CPU seconds are the steadier figure). A watchdog stops a step whose RSS passes --max-rss-mb (default 8000) and records it as stopped, so
-a run cannot take the machine's memory; --memory-limit sets DuckDB's memory_limit in the wijkprofiel steps.
+a run cannot take the machine's memory; --memory-limit sets wijkprofiel's memory_limit (as `wijkprofiel --memory-limit` does) in its steps.
 Nothing is asserted: the figures go to benchmarks/results/files_to_marts.json, or with --quick (1M rows, the
 `make bench-quick` of the issue) to benchmarks/results/quick.json.
 
 Usage: python benchmarks/bench_files_to_marts.py [ROWS ...] [--quick] [--no-demo] [--no-rerun]
-       [--memory-limit 4GB] [--max-rss-mb 8000]
+       [--memory-limit 1500MB] [--max-rss-mb 8000]
 """
 
 from __future__ import annotations
@@ -54,24 +54,14 @@ WIJKPROFIEL_CELLEN = """
 # ------------------------------------------------------------------------------------------ one step, in a child
 
 
-def _begrens_duckdb(memory_limit: str) -> None:
-    """Every DuckDB connection this process opens gets `memory_limit` (a benchmark setting, not wijkprofiel's)."""
-    import duckdb
-
-    connect = duckdb.connect
-
-    def begrensd(database=":memory:", read_only=False, config=None):
-        return connect(database, read_only=read_only, config={"memory_limit": memory_limit, **(config or {})})
-
-    duckdb.connect = begrensd
-
-
 def _child(mode: str, csv: str, db: str, memory_limit: str) -> None:
     """Run one step and print a JSON line with its seconds (after imports)."""
     import duckdb
 
-    if memory_limit != "-":
-        _begrens_duckdb(memory_limit)
+    if memory_limit != "-":  # the user's own setting (`wijkprofiel --memory-limit`, memory_limit in wijkprofiel.toml)
+        from wijkprofiel.db import stel_geheugenlimiet_in
+
+        stel_geheugenlimiet_in(memory_limit)
     if mode in ("ingest", "build"):
         from wijkprofiel.ingest.beschikkingen import ingest_beschikkingen
         from wijkprofiel.ingest.koppeltabel import ingest_koppeltabel
