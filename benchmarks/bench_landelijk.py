@@ -107,24 +107,27 @@ def schrijf_config(map_: Path, kwb: Path, grenzen: Path) -> Path:
 
 
 def stage_tijden() -> dict:
-    """Per subflow name: how many runs and the sum of their durations (s), from the temporary Prefect server."""
+    """Per subflow name and per task name ("task: ..."): how many runs and the sum of their durations (s), from the
+    temporary Prefect server. A task's sum beside its flow's shows Prefect's own cost around the work."""
     from prefect.client.orchestration import get_client
 
     tijden: dict[str, dict] = {}
+
+    def tel(naam: str, run) -> None:
+        if run.start_time and run.end_time:
+            t = tijden.setdefault(naam, {"runs": 0, "som_s": 0.0})
+            t["runs"] += 1
+            t["som_s"] += (run.end_time - run.start_time).total_seconds()
+
     with get_client(sync_client=True) as client:
         namen = {f.id: f.name for f in client.read_flows(limit=200)}
-        offset = 0
-        while True:
-            runs = client.read_flow_runs(limit=200, offset=offset)
-            if not runs:
-                break
-            for r in runs:
-                naam = namen.get(r.flow_id, "?")
-                if r.start_time and r.end_time:
-                    t = tijden.setdefault(naam, {"runs": 0, "som_s": 0.0})
-                    t["runs"] += 1
-                    t["som_s"] += (r.end_time - r.start_time).total_seconds()
-            offset += len(runs)
+        for lees, naam_van in ((client.read_flow_runs, lambda r: namen.get(r.flow_id, "?")),
+                               (client.read_task_runs, lambda r: "task: " + re.sub(r"-[0-9a-f]+$", "", r.task_key))):
+            offset = 0
+            while runs := lees(limit=200, offset=offset):
+                for r in runs:
+                    tel(naam_van(r), r)
+                offset += len(runs)
     return {k: {"runs": v["runs"], "som_s": round(v["som_s"], 1)} for k, v in sorted(tijden.items())}
 
 

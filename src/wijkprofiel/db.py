@@ -120,6 +120,13 @@ def relations(con, schemas: tuple[str, ...]) -> dict[str, str]:
 
 def split_statements(sql: str) -> list[str]:
     """Split on `;` outside quotes and comments. (duckdb.extract_statements rewrites PIVOT into several.)"""
+    return list(_gesplitst(sql))
+
+
+@lru_cache(maxsize=1024)
+def _gesplitst(sql: str) -> tuple[str, ...]:
+    # Every build splits the same model and macro files again (to run them and to fingerprint them), and a national
+    # run builds hundreds of gemeenten in one process: the same text gives the same statements.
     statements, current, i, quote = [], [], 0, None
     while i < len(sql):
         ch = sql[i]
@@ -143,7 +150,7 @@ def split_statements(sql: str) -> list[str]:
             current.append(ch)
         i += 1
     statements.append("".join(current))
-    return [s.strip() for s in statements if re.sub(r"--[^\n]*", "", s).strip()]
+    return tuple(s.strip() for s in statements if re.sub(r"--[^\n]*", "", s).strip())
 
 
 def connect(db_path: str | Path, *, read_only: bool = False, wait: float = _LOCK_WAIT_SECONDS):

@@ -27,6 +27,7 @@ import json
 import logging
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
@@ -62,6 +63,10 @@ class Node:
         return self.name.split(".", 1)[0]
 
 
+#: What each model's SQL reads (SqlModel.reads), by the SQL's text: an edited model is parsed anew.
+_GELEZEN: dict[str, frozenset[str]] = {}
+
+
 @dataclass(frozen=True)
 class SqlModel:
     """A model file sql/<layer>/<name>.sql: one SELECT, then optional statements such as COMMENT ON."""
@@ -85,6 +90,12 @@ class SqlModel:
         return header.group(1).lower() if header else MATERIALISATIE[self.layer]
 
     def reads(self, parser: duckdb.DuckDBPyConnection) -> frozenset[str]:
+        # the graph is made for every build, and a national run builds hundreds of gemeenten in one process
+        if self.sql not in _GELEZEN:
+            _GELEZEN[self.sql] = self._reads(parser)
+        return _GELEZEN[self.sql]
+
+    def _reads(self, parser: duckdb.DuckDBPyConnection) -> frozenset[str]:
         declared = {r.strip().lower() for m in _READS_HEADER.findall(self.sql) for r in m.split(",") if r.strip()}
         if declared:
             return frozenset(declared)
@@ -156,6 +167,7 @@ def _serialised(parser: duckdb.DuckDBPyConnection, statement: str) -> dict:
     return json.loads(parser.execute("select json_serialize_sql(?)", [statement]).fetchone()[0])
 
 
+@lru_cache(maxsize=256)
 def statement_reads(statement: str) -> frozenset[str]:
     """Every schema.table one SELECT statement reads, by DuckDB's parser (an unparsable statement reads nothing
     known; running it reports DuckDB's own error)."""
