@@ -61,7 +61,8 @@ def wijkprofiel_gemeente(run: GemeenteRun) -> dict:
 @task(name="gemeente bijwerken", task_run_name="gemeente {run.gemeente}")
 def gemeente_bijwerken(run: GemeenteRun) -> dict:
     """A task around the gemeente flow, so the parent's task runner (threads or Dask) fans gemeenten out."""
-    return wijkprofiel_gemeente(run)
+    with plan.zonder_eigen_hartslag():
+        return wijkprofiel_gemeente(run)
 
 @flow(name="wijkprofiel", flow_run_name="wijkprofiel {gemeenten}", log_prints=True, task_runner=plan.lokale_runner())
 def wijkprofiel(
@@ -145,4 +146,5 @@ def wijkprofiel_verversen(
         tasks.summarise_run([plan.mislukte_run(exc)])
         raise
     parent = plan.met_runner(wijkprofiel, dask_address)
-    return parent(**plan.parameters_uit_config(cfg, bronnen), herbouwen=herbouwen)
+    with plan.zonder_eigen_hartslag():
+        return parent(**plan.parameters_uit_config(cfg, bronnen), herbouwen=herbouwen)

@@ -240,6 +240,17 @@ def lokale_runner():
     )
 
 
+def zonder_eigen_hartslag():
+    """Settings for a subflow run without a heartbeat of its own: its parent's flow run keeps beating while it runs.
+
+    Prefect 3.8 ends every flow run by joining its heartbeat thread, which sleeps in steps of one second: about a
+    second per subflow run, so per gemeente in a national run (0.9 s of a Dask worker per flow run measured with
+    py-spy; `docs/performance.md`, "National scale"). A crashed worker still shows in its parent's run."""
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    return temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})
+
+
 def met_runner(flow, dask_address: str | None):
     """The flow as is (its bounded thread pool), or on an existing Dask cluster through prefect-dask."""
     if not dask_address:
