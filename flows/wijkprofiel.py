@@ -9,7 +9,7 @@ With several gemeenten, each CBS release file is read once and split per gemeent
 
 from prefect import flow, task
 
-from flows import ingest
+from flows.ingest import ingest_beschikkingen, ingest_casuistiek, ingest_cbs, ingest_signalen
 from wijkprofiel.config import Export, load_config
 from wijkprofiel.db import stel_geheugenlimiet_in
 from wijkprofiel.pipeline import plan, tasks
@@ -26,7 +26,7 @@ def wijkprofiel_gemeente(run: GemeenteRun) -> dict:
     loads: list[dict] = []
     fout = bouw = None
     try:
-        loads += ingest.cbs(
+        loads += ingest_cbs.fn(
             run.db_path, run.gemeente, run.online_jaren, run.cbs_bestanden, run.grenzen_bestanden, run.snapshot_dir,
             run.offline, run.max_leeftijd_dagen,
         )
@@ -34,18 +34,18 @@ def wijkprofiel_gemeente(run: GemeenteRun) -> dict:
         # The postcode table places beschikkingen and cases; it is loaded (first) only where there are exports.
         if per_soort.get("beschikkingen") or (run.koppeltabel and per_soort):
             profiel = plan.profiel_van(run.exports, "beschikkingen") or "auto"
-            loads += ingest.beschikkingen(
+            loads += ingest_beschikkingen.fn(
                 run.db_path, run.gemeente, per_soort.pop("beschikkingen", []), profiel, run.koppeltabel, run.pseudo_key_block
             )
         if per_soort.get("casuistiek"):
             profiel = plan.profiel_van(run.exports, "casuistiek")
-            loads += ingest.casuistiek(
+            loads += ingest_casuistiek.fn(
                 run.db_path, run.gemeente, per_soort.pop("casuistiek"), profiel, run.taxonomie, run.pseudo_key_block
             )
         if per_soort:
-            loads += ingest.signalen(run.db_path, run.gemeente, per_soort, run.taxonomie)
-        # Ingest, build and publish are tasks straight in this flow: a flow around them would only add Prefect's
-        # bookkeeping of another flow run, about a second each (flows/ingest.py and flows/marts.py keep the flows).
+            loads += ingest_signalen.fn(run.db_path, run.gemeente, per_soort, run.taxonomie)
+        # Ingest (the ingest flows' functions, `.fn`), build and publish run their tasks straight in this flow: a
+        # subflow around them would only add Prefect's bookkeeping of another flow run, about a second each.
         bouw = tasks.build_marts(run.db_path, run.herbouwen)
         # Right after the build every pub model's fingerprint is current: an unchanged set may stay in place.
         published = tasks.publish_reports(run.db_path, run.out_dir, run.indicator, run.achtergrond, not run.herbouwen)
