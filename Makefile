@@ -31,15 +31,16 @@ $(BENCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	touch $(BENCH_STAMP)
 
-# Files to marts at 1M, 3M and 10M rows against the copy floor and the pandas and polars peers (about an hour;
-# needs ~10 GB free memory at 10M), then publishing, then every gemeente of the SYNTHETIC country with the local
-# runner and on a 2-worker Dask LocalCluster (one to two hours on 2 cores). Results in benchmarks/results/, see
-# docs/performance.md.
+# Files to marts at 1M, 3M and 10M rows against the copy floor and the pandas and polars peers (~10 minutes on a
+# quiet machine; the pandas peer needs ~5 GB free memory at 10M), then the unchanged rerun, publishing, every
+# gemeente of the SYNTHETIC country with the local runner and on a 2-worker Dask LocalCluster (~30 minutes on 2
+# cores) and Prefect's own cost per gemeente. Results in benchmarks/results/, see docs/performance.md.
 bench: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/bench_files_to_marts.py 1000000 3000000 10000000 --memory-limit 1500MB
 	$(BIN)/python benchmarks/bench_rerun.py
 	$(BIN)/python benchmarks/bench_publish.py
 	$(BIN)/python benchmarks/bench_landelijk.py
+	$(BIN)/python benchmarks/bench_prefect_overhead.py
 
 # Files to marts at 1M rows and the demo's wall time (a few minutes): benchmarks/results/quick.json.
 bench-quick: $(BENCH_STAMP)
