@@ -12,8 +12,9 @@ BSNs) and runs, each step in a fresh process so that its peak RSS is its own:
 Once per run it times `wijkprofiel demo` with the virtualenv present.
 
 Times are measured inside each process, after its imports (the peers' too); peak RSS and CPU seconds are the
-process's (os.wait4; on a shared machine the CPU seconds are the steadier figure). A watchdog stops a step whose RSS passes --max-rss-mb (default 8000) and records it as stopped, so
-a run cannot take the machine's memory; --memory-limit sets wijkprofiel's memory_limit (as `wijkprofiel --memory-limit` does) in its steps.
+process's (os.wait4; on a shared machine the CPU seconds are the steadier figure). A watchdog stops a step whose
+RSS passes --max-rss-mb (default 8000) and records it as stopped, so a run cannot take the machine's memory;
+--memory-limit sets wijkprofiel's own memory_limit in its steps, as `wijkprofiel --memory-limit` does.
 Nothing is asserted: the figures go to benchmarks/results/files_to_marts.json, or with --quick (1M rows, the
 `make bench-quick` of the issue) to benchmarks/results/quick.json.
 
